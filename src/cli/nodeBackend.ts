@@ -1,0 +1,11 @@
+/** Backends for Node: tfjs (cpu, with every gradient registered) and wasm. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+export type NodeBackend = 'cpu' | 'wasm';
+
+export async function useNodeBackend(name: NodeBackend): Promise<void> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) throw new Error(`could not start the '${name}' backend`);
+}

@@ -1,0 +1,90 @@
+/**
+ * Shared machinery of the multi-view losses (spec A §0): logits s_ab = z_a·z_b / τ on a view-major
+ * batch, the constant masks of positives / negatives / "every row but the anchor", and the
+ * per-anchor reductions. Loss files only say what is specific to each loss.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { l2Normalize } from '../similarity';
+import { offDiagonalMask, positiveMask } from '../positives';
+import { maskedLogSumExp } from '../ops';
+
+export interface MultiViewBatch {
+  /** [V*N, d], view-major. */
+  features: tf.Tensor2D;
+  nViews: number;
+  /** One class label per sample, or null: positives are then the other views of the same sample. */
+  labels: readonly number[] | null;
+}
+
+export interface ContrastiveGeometry {
+  rows: number;
+  nSamples: number;
+  /** s_ab = z_a·z_b/τ, [M, M]. */
+  logits: tf.Tensor2D;
+  /** Constant masks [M, M] (float 0/1). */
+  positives: tf.Tensor2D;
+  negatives: tf.Tensor2D;
+  others: tf.Tensor2D;
+  /** |P(a)| per anchor, on the CPU. */
+  positiveCounts: Float64Array;
+}
+
+export function checkMultiViewBatch(batch: MultiViewBatch): number {
+  const [rows] = batch.features.shape;
+  if (!Number.isInteger(batch.nViews) || batch.nViews < 1 || rows % batch.nViews !== 0) {
+    throw new Error(`features has ${rows} rows, which is not n_views (${batch.nViews}) × N.`);
+  }
+  const n = rows / batch.nViews;
+  if (batch.labels && batch.labels.length !== n) {
+    throw new Error(`labels has ${batch.labels.length} entries; expected one per sample (N = ${n}).`);
+  }
+  return n;
+}
+
+export function embed(features: tf.Tensor2D, normalize: boolean): tf.Tensor2D {
+  return normalize ? (l2Normalize(features) as tf.Tensor2D) : features;
+}
+
+export function contrastiveGeometry(
+  batch: MultiViewBatch,
+  temperature: number,
+  normalize: boolean,
+): ContrastiveGeometry {
+  const n = checkMultiViewBatch(batch);
+  const rows = batch.features.shape[0];
+  const z = embed(batch.features, normalize);
+  const logits = tf.div(tf.matMul(z, z, false, true), temperature) as tf.Tensor2D;
+  const pos = positiveMask(n, batch.nViews, batch.labels);
+  const others = offDiagonalMask(rows);
+  const neg = others.map((o, i) => o - pos[i]!);
+  const positiveCounts = new Float64Array(rows);
+  for (let a = 0; a < rows; a++) {
+    let count = 0;
+    for (let b = 0; b < rows; b++) count += pos[a * rows + b]!;
+    positiveCounts[a] = count;
+  }
+  return {
+    rows,
+    nSamples: n,
+    logits,
+    positives: tf.tensor2d(pos, [rows, rows]),
+    negatives: tf.tensor2d(neg, [rows, rows]),
+    others: tf.tensor2d(others, [rows, rows]),
+    positiveCounts,
+  };
+}
+
+/** log p_ab = s_ab − LSE_{c≠a} s_ac: the log-softmax over every row but the anchor. */
+export function logSoftmaxOverOthers(g: ContrastiveGeometry): tf.Tensor2D {
+  return tf.sub(g.logits, maskedLogSumExp(g.logits, g.others)) as tf.Tensor2D;
+}
+
+/**
+ * (1/M) Σ_a [ Σ_b P_ab·x_ab / max(|P(a)|, 1) ]: the mean over positives inside each anchor, then the
+ * mean over all M anchors, anchors without positives contributing 0 (HobbitLong HEAD convention).
+ */
+export function meanOverPositivesThenAnchors(g: ContrastiveGeometry, perPair: tf.Tensor2D): tf.Scalar {
+  const divisor = tf.tensor1d(Array.from(g.positiveCounts, (c) => Math.max(c, 1)));
+  const perAnchor = tf.div(tf.sum(tf.mul(g.positives, perPair), 1), divisor);
+  return tf.mean(perAnchor) as tf.Scalar;
+}

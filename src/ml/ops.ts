@@ -1,0 +1,90 @@
+/**
+ * Small differentiable building blocks shared by every loss: stop-gradient, safe square root and
+ * power, masked log-sum-exp, log-add-exp. All masks are constant tensors built from labels or
+ * index patterns on the CPU: TF.js comparisons on input-dependent tensors have no gradient.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** A finite stand-in for -inf in masked reductions: exp() of it underflows to exactly 0, and 0·x stays 0. */
+export const MASKED_LOGIT = -1e30;
+
+type UnaryForward = (
+  x: tf.Tensor,
+  save: tf.GradSaveFunc,
+) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor };
+
+/** tf.customGrad for a function of one tensor (its typings only accept variadic arguments). */
+function unaryCustomGrad(forward: UnaryForward): (x: tf.Tensor) => tf.Tensor {
+  const variadic = (...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
+    forward(args[0] as tf.Tensor, args[1] as tf.GradSaveFunc);
+  return tf.customGrad(variadic) as (x: tf.Tensor) => tf.Tensor;
+}
+
+/** Identity in the forward pass, zero gradient (TF.js has no tf.stopGradient). */
+export const stopGradient = unaryCustomGrad((x, save) => {
+  save([]);
+  return { value: tf.clone(x), gradFunc: (dy) => tf.zerosLike(dy) };
+});
+
+/**
+ * sqrt with the gradient defined as 0 where the argument is 0 (PyTorch's std backward convention;
+ * a plain sqrt gives 0/0 = NaN there).
+ */
+export const safeSqrt = unaryCustomGrad((v, save) => {
+  const root = tf.sqrt(tf.relu(v));
+  save([root]);
+  return {
+    value: root,
+    gradFunc: (dy, saved) => {
+      const r = saved[0] as tf.Tensor;
+      const positive = tf.greater(r, 0);
+      const safeR = tf.where(positive, r, tf.onesLike(r));
+      return tf.where(positive, tf.div(tf.mul(dy, 0.5), safeR), tf.zerosLike(r));
+    },
+  };
+});
+
+/** v^p for v >= 0 whose gradient is taken as 0 at v = 0 (the sub-gradient PyTorch uses for norms). */
+export function safePow(v: tf.Tensor, p: number): tf.Tensor {
+  if (p === 1) return v;
+  const fn = unaryCustomGrad((x, save) => {
+    const clamped = tf.relu(x);
+    save([clamped]);
+    return {
+      value: tf.pow(clamped, p),
+      gradFunc: (dy, saved) => {
+        const c = saved[0] as tf.Tensor;
+        const positive = tf.greater(c, 0);
+        const safeC = tf.where(positive, c, tf.onesLike(c));
+        const slope = tf.mul(p, tf.pow(safeC, p - 1));
+        return tf.where(positive, tf.mul(dy, slope), tf.zerosLike(c));
+      },
+    };
+  });
+  return fn(v);
+}
+
+/** log Σ_{j : mask_ij = 1} exp(x_ij) along `axis`; a fully masked row gives ≈ MASKED_LOGIT (finite). */
+export function maskedLogSumExp(x: tf.Tensor, mask: tf.Tensor, axis = -1, keepDims = true): tf.Tensor {
+  const filled = tf.where(tf.cast(mask, 'bool'), x, tf.fill(x.shape, MASKED_LOGIT));
+  return tf.logSumExp(filled, axis, keepDims);
+}
+
+/** log(exp(a) + exp(b)), elementwise with broadcasting, stable for large magnitudes. */
+export function logAddExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  // Broadcast first: tf.maximum's gradient does not reduce over broadcast dimensions.
+  const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  const [wideA, wideB] = [tf.broadcastTo(a, shape), tf.broadcastTo(b, shape)];
+  const m = stopGradient(tf.maximum(wideA, wideB));
+  return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(wideA, m)), tf.exp(tf.sub(wideB, m)))));
+}
+
+/**
+ * A constant scalar (NaN for an empty mean, ±Infinity where the official code overflows) that still
+ * depends on `inputs`, with a zero gradient: the other terms of a sum keep finite gradients.
+ */
+export function constantWithZeroGrad(value: number, ...inputs: tf.Tensor[]): tf.Scalar {
+  let result: tf.Tensor = tf.scalar(value);
+  for (const input of inputs) result = tf.add(result, tf.mul(0, tf.sum(input)));
+  return result as tf.Scalar;
+}
