@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 /** Layer boundaries of ARCHITECTURE.md: pure math and engine never see the UI, the UI never sees tfjs. */
-const uiPackages = ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', 'plotly.js*', 'katex'];
+const uiPackages = [
+  'react',
+  'react-dom',
+  'react-dom/*',
+  'zustand',
+  'zustand/*',
+  'plotly.js*',
+  'katex',
+];
 const restrict = (/** @type {string[]} */ groups, /** @type {string} */ message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
 });
@@ -20,21 +28,44 @@ export default tseslint.config(
       globals: { ...globals.browser, ...globals.node },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      eqeqeq: ['error', 'always'],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
   {
     files: ['src/ml/**', 'src/data/**', 'src/models/**', 'src/engine/**'],
     rules: restrict(
-      [...uiPackages, '**/components/**', '**/state/**', '**/plots/**', '**/worker/**', '**/cli/**'],
+      [
+        ...uiPackages,
+        '**/components/**',
+        '**/state/**',
+        '**/plots/**',
+        '**/worker/**',
+        '**/cli/**',
+      ],
       'ml/, data/, models/ and engine/ are UI-free: no React, zustand, Plotly or UI layers here.',
     ),
   },
   {
     files: ['src/ml/**'],
     rules: restrict(
-      [...uiPackages, '**/engine/**', '**/models/**', '**/data/**', '**/components/**', '**/state/**', '**/plots/**', '**/worker/**', '**/cli/**', 'node:*', 'fs', 'path'],
+      [
+        ...uiPackages,
+        '**/engine/**',
+        '**/models/**',
+        '**/data/**',
+        '**/components/**',
+        '**/state/**',
+        '**/plots/**',
+        '**/worker/**',
+        '**/cli/**',
+        'node:*',
+        'fs',
+        'path',
+      ],
       'ml/ is pure, backend-agnostic math: tfjs and local helpers only.',
     ),
   },

@@ -5,7 +5,13 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkFiles, resultLine, summaryLine, type CaseResult, type VectorFile } from '../vectors/check';
+import {
+  checkFiles,
+  resultLine,
+  summaryLine,
+  type CaseResult,
+  type VectorFile,
+} from '../vectors/check';
 
 const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 type Backend = (typeof BACKENDS)[number];
@@ -18,11 +24,18 @@ function parseArgs(argv: string[]): { backend: Backend; paths: string[] } {
     if (arg === '--backend') {
       const value = argv[++i];
       if (!BACKENDS.includes(value as Backend)) {
-        throw new Error(`--backend must be one of ${BACKENDS.join(', ')} (got ${value ?? 'nothing'})`);
+        throw new Error(
+          `--backend must be one of ${BACKENDS.join(', ')} (got ${value ?? 'nothing'})`,
+        );
       }
       backend = value as Backend;
     } else if (arg.startsWith('--backend=')) {
-      return parseArgs([...argv.slice(0, i), '--backend', arg.slice('--backend='.length), ...argv.slice(i + 1)]);
+      return parseArgs([
+        ...argv.slice(0, i),
+        '--backend',
+        arg.slice('--backend='.length),
+        ...argv.slice(i + 1),
+      ]);
     } else if (arg.startsWith('-')) {
       throw new Error(`unknown option ${arg}`);
     } else {
@@ -42,7 +55,11 @@ function collectFiles(paths: string[]): VectorFile[] {
           .sort()
           .map((f) => join(full, f))
       : [full];
-    for (const name of names) files.push({ name: join(p, name.slice(full.length)).replace(/\/$/, '') || p, text: readFileSync(name, 'utf8') });
+    for (const name of names)
+      files.push({
+        name: join(p, name.slice(full.length)).replace(/\/$/, '') || p,
+        text: readFileSync(name, 'utf8'),
+      });
   }
   if (!files.length) throw new Error(`no *.json vector files under ${paths.join(', ')}`);
   return files;

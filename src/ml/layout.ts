@@ -44,6 +44,8 @@ export function repeatForViews<T>(perSample: readonly T[], nViews: number): T[] 
 
 function checkDivisible(rows: number, nViews: number): void {
   if (!Number.isInteger(nViews) || nViews < 1 || rows % nViews !== 0) {
-    throw new Error(`A view-major batch of ${rows} rows cannot hold ${nViews} views of equal size.`);
+    throw new Error(
+      `A view-major batch of ${rows} rows cannot hold ${nViews} views of equal size.`,
+    );
   }
 }

@@ -42,3 +42,49 @@ export function solveSpd(a: Float64Array, n: number, b: Float64Array, m: number)
   }
   return x;
 }
+
+/**
+ * Eigenvalues of a symmetric n×n matrix (row-major), by cyclic Jacobi rotations in float64.
+ * Meant for the small Gram/covariance matrices of embeddings (d ≤ a few hundred).
+ */
+export function symmetricEigenvalues(
+  matrix: Float64Array,
+  n: number,
+  tolerance = 1e-12,
+): Float64Array {
+  const a = Float64Array.from(matrix);
+  const offNorm = () => {
+    let s = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += a[i * n + j]! ** 2;
+    return Math.sqrt(s);
+  };
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(a[i]!));
+  for (let sweep = 0; sweep < 100 && offNorm() > tolerance * Math.max(scale, 1e-300); sweep++) {
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q]!;
+        if (apq === 0) continue;
+        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p]!;
+          const akq = a[k * n + q]!;
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k]!;
+          const aqk = a[q * n + k]!;
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  const eigenvalues = new Float64Array(n);
+  for (let i = 0; i < n; i++) eigenvalues[i] = a[i * n + i]!;
+  return eigenvalues.sort().reverse();
+}

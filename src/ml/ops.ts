@@ -65,7 +65,12 @@ export function safePow(v: tf.Tensor, p: number): tf.Tensor {
 }
 
 /** log Σ_{j : mask_ij = 1} exp(x_ij) along `axis`; a fully masked row gives ≈ MASKED_LOGIT (finite). */
-export function maskedLogSumExp(x: tf.Tensor, mask: tf.Tensor, axis = -1, keepDims = true): tf.Tensor {
+export function maskedLogSumExp(
+  x: tf.Tensor,
+  mask: tf.Tensor,
+  axis = -1,
+  keepDims = true,
+): tf.Tensor {
   const filled = tf.where(tf.cast(mask, 'bool'), x, tf.fill(x.shape, MASKED_LOGIT));
   return tf.logSumExp(filled, axis, keepDims);
 }

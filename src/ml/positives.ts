@@ -29,7 +29,10 @@ export interface SquareMatrix {
 }
 
 /** Weight of every (anchor, candidate) pair under a definition of positives. */
-export function positiveWeights(definition: PositivesDefinition, batch: BatchDescription): SquareMatrix {
+export function positiveWeights(
+  definition: PositivesDefinition,
+  batch: BatchDescription,
+): SquareMatrix {
   const { nSamples: n, nViews } = batch;
   const m = n * nViews;
   const values = new Float64Array(m * m);
@@ -52,17 +55,29 @@ function perSampleWeights(definition: PositivesDefinition, batch: BatchDescripti
       for (let i = 0; i < n; i++) out[i * n + i] = 1;
       return out;
     case 'class': {
-      const labels = requireLength(batch.labels, n, 'class positives need one class label per sample');
+      const labels = requireLength(
+        batch.labels,
+        n,
+        'class positives need one class label per sample',
+      );
       for (let i = 0; i < n; i++)
         for (let j = 0; j < n; j++) out[i * n + j] = sameClass(labels[i]!, labels[j]!) ? 1 : 0;
       return out;
     }
     case 'kernel': {
-      const attributes = requireLength(batch.attributes, n, 'kernel positives need one attribute per sample');
+      const attributes = requireLength(
+        batch.attributes,
+        n,
+        'kernel positives need one attribute per sample',
+      );
       return kernelMatrix(definition.kernel, definition.params, attributes);
     }
     case 'threshold': {
-      const attributes = requireLength(batch.attributes, n, 'threshold positives need one attribute per sample');
+      const attributes = requireLength(
+        batch.attributes,
+        n,
+        'threshold positives need one attribute per sample',
+      );
       const rows = attributes.map((a) => (Array.isArray(a) ? (a as number[]) : [a as number]));
       for (let i = 0; i < n; i++)
         for (let j = 0; j < n; j++) {
@@ -83,7 +98,11 @@ export function sameClass(a: number, b: number): boolean {
  * The 0/1 positive mask of family A: other rows of the same class, or, without labels, the other
  * views of the same sample. Row-major M×M, diagonal 0.
  */
-export function positiveMask(nSamples: number, nViews: number, labels: readonly number[] | null): Float32Array {
+export function positiveMask(
+  nSamples: number,
+  nViews: number,
+  labels: readonly number[] | null,
+): Float32Array {
   const definition: PositivesDefinition = labels ? { name: 'class' } : { name: 'views' };
   return Float32Array.from(positiveWeights(definition, { nSamples, nViews, labels }).values);
 }
@@ -95,7 +114,11 @@ export function offDiagonalMask(size: number): Float32Array {
   return out;
 }
 
-function requireLength<A extends readonly unknown[]>(values: A | null | undefined, n: number, message: string): A {
+function requireLength<A extends readonly unknown[]>(
+  values: A | null | undefined,
+  n: number,
+  message: string,
+): A {
   if (!values || values.length !== n) {
     throw new Error(`${message} (expected ${n}, got ${values ? values.length : 'none'}).`);
   }

@@ -5,7 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getFunction, type ConstantInput } from '../ml/losses/registry';
-import { vectorCaseSchema, vectorFileSchema, decodeScalar, weightScale, type Tolerance, type VectorCase } from './format';
+import {
+  vectorCaseSchema,
+  vectorFileSchema,
+  decodeScalar,
+  weightScale,
+  type Tolerance,
+  type VectorCase,
+} from './format';
 
 export interface CaseResult {
   file: string;
@@ -39,19 +46,39 @@ export async function checkFile(file: VectorFile): Promise<CaseResult[]> {
   try {
     parsed = JSON.parse(file.text);
   } catch (error) {
-    return [{ file: file.name, name: '(file)', passed: false, detail: `malformed JSON: ${message(error)}` }];
+    return [
+      {
+        file: file.name,
+        name: '(file)',
+        passed: false,
+        detail: `malformed JSON: ${message(error)}`,
+      },
+    ];
   }
   const header = vectorFileSchema.safeParse(parsed);
   if (!header.success) {
-    return [{ file: file.name, name: '(file)', passed: false, detail: `malformed file: ${issues(header.error)}` }];
+    return [
+      {
+        file: file.name,
+        name: '(file)',
+        passed: false,
+        detail: `malformed file: ${issues(header.error)}`,
+      },
+    ];
   }
   const tolerance = header.data.tolerance.float32;
   const results: CaseResult[] = [];
   for (const [index, raw] of header.data.cases.entries()) {
     const c = vectorCaseSchema.safeParse(raw);
-    const name = c.success ? c.data.name : `case #${index}`;
+    const rawName = (raw as { name?: unknown } | null)?.name;
+    const name = c.success ? c.data.name : typeof rawName === 'string' ? rawName : `case #${index}`;
     if (!c.success) {
-      results.push({ file: file.name, name, passed: false, detail: `malformed case: ${issues(c.error)}` });
+      results.push({
+        file: file.name,
+        name,
+        passed: false,
+        detail: `malformed case: ${issues(c.error)}`,
+      });
       continue;
     }
     try {
@@ -71,7 +98,8 @@ export async function checkCase(c: VectorCase, tolerance: Tolerance): Promise<st
   const failures: string[] = [];
   if (Array.isArray(c.value)) {
     const want = c.value.flat();
-    if (want.length !== got.value.length) return `value has ${got.value.length} entries, expected ${want.length}`;
+    if (want.length !== got.value.length)
+      return `value has ${got.value.length} entries, expected ${want.length}`;
     want.forEach((w, i) => {
       const reason = compareValue(got.value[i]!, w, tolerance, scale);
       if (reason && failures.length < 3) failures.push(`value[${i}] ${reason}`);
@@ -90,7 +118,9 @@ export async function checkCase(c: VectorCase, tolerance: Tolerance): Promise<st
       }
       const want = flatten(wantNested);
       if (want.length !== gotGrad.values.length) {
-        failures.push(`grad '${inputName}' has ${gotGrad.values.length} entries, expected ${want.length}`);
+        failures.push(
+          `grad '${inputName}' has ${gotGrad.values.length} entries, expected ${want.length}`,
+        );
         continue;
       }
       const gradScale = Math.max(1, ...want.map((w) => Math.abs(w)));
@@ -113,7 +143,9 @@ export async function checkCase(c: VectorCase, tolerance: Tolerance): Promise<st
 
 function compareValue(got: number, want: number, tol: Tolerance, scale: number): string | null {
   if (!Number.isFinite(want)) {
-    return Object.is(got, want) || (Number.isNaN(want) && Number.isNaN(got)) ? null : `got ${got}, want ${want}`;
+    return Object.is(got, want) || (Number.isNaN(want) && Number.isNaN(got))
+      ? null
+      : `got ${got}, want ${want}`;
   }
   const err = Math.abs(got - want);
   if (err <= tol.value_abs * scale || err <= tol.value_rel * Math.abs(want)) return null;
@@ -131,11 +163,13 @@ export async function evaluateCase(c: VectorCase): Promise<Evaluation> {
     else if (!spec.optional) throw new Error(`missing input '${spec.name}'`);
   }
   for (const name of Object.keys(c.inputs)) {
-    if (!fn.inputs.some((i) => i.name === name)) throw new Error(`unexpected input '${name}' for ${c.fn}`);
+    if (!fn.inputs.some((i) => i.name === name))
+      throw new Error(`unexpected input '${name}' for ${c.fn}`);
   }
   const wanted = c.grad ? Object.keys(c.grad) : [];
   for (const name of wanted) {
-    if (!tensorNames.includes(name)) throw new Error(`grad names '${name}', which is not a differentiable input`);
+    if (!tensorNames.includes(name))
+      throw new Error(`grad names '${name}', which is not a differentiable input`);
   }
   const tensors: Record<string, tf.Tensor> = {};
   for (const name of tensorNames) {
@@ -159,7 +193,11 @@ export async function evaluateCase(c: VectorCase): Promise<Evaluation> {
     } else {
       value = run();
     }
-    const evaluation: Evaluation = { value: Array.from(await value.data()), shape: value.shape, grads: {} };
+    const evaluation: Evaluation = {
+      value: Array.from(await value.data()),
+      shape: value.shape,
+      grads: {},
+    };
     for (const [i, name] of order.entries()) {
       const g = grads[i]!;
       evaluation.grads[name] = { values: (await g.data()) as Float32Array, shape: g.shape };
@@ -179,7 +217,8 @@ function toTensor(data: NestedNumbers, name: string): tf.Tensor {
     level = level[0] ?? 0;
   }
   const flat = flatten(data);
-  if (flat.some((v) => v === null || Number.isNaN(v))) throw new Error(`input '${name}' holds null or NaN`);
+  if (flat.some((v) => v === null || Number.isNaN(v)))
+    throw new Error(`input '${name}' holds null or NaN`);
   const expected = shape.reduce((a, b) => a * b, 1);
   if (flat.length !== expected) throw new Error(`input '${name}' is ragged`);
   return tf.tensor(flat, shape, 'float32');
@@ -195,7 +234,9 @@ function message(error: unknown): string {
 }
 
 function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  return error.issues
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }
 
 export function summaryLine(results: readonly CaseResult[]): string {

@@ -41,7 +41,14 @@ export function decodeScalar(value: number | string): number {
 }
 
 /** Parameters that count as loss weights in the pass rule; no others do. */
-const WEIGHT_PARAMS = ['w_align', 'w_unif', 'beta_salient', 'beta_reg', 'lambda_jem', 'unif_weight'];
+const WEIGHT_PARAMS = [
+  'w_align',
+  'w_unif',
+  'beta_salient',
+  'beta_reg',
+  'lambda_jem',
+  'unif_weight',
+];
 
 export function weightScale(params: Record<string, unknown>): number {
   let s = 1;

@@ -80,7 +80,9 @@ function bandwidthOf(name: KernelName, params: KernelParams): number {
 }
 
 /** Attributes as rows: a 1-D attribute becomes [n, 1]. */
-export function attributeRows(attributes: readonly number[] | readonly (readonly number[])[]): number[][] {
+export function attributeRows(
+  attributes: readonly number[] | readonly (readonly number[])[],
+): number[][] {
   return attributes.map((a) => (Array.isArray(a) ? [...(a as number[])] : [a as number]));
 }
 
@@ -112,7 +114,11 @@ export function kernelMatrix(
 }
 
 /** The kernel matrix as a differentiable function of the attributes ([n] or [n, k]). */
-export function kernelMatrixTensor(name: string, params: KernelParams, attributes: tf.Tensor): tf.Tensor2D {
+export function kernelMatrixTensor(
+  name: string,
+  params: KernelParams,
+  attributes: tf.Tensor,
+): tf.Tensor2D {
   const kernel = resolveKernelName(name);
   const h = bandwidthOf(kernel, params);
   const rows = (attributes.rank === 1 ? tf.expandDims(attributes, 1) : attributes) as tf.Tensor2D;

@@ -41,15 +41,24 @@ export interface AlignUniformParams {
 }
 
 /** The reference recipe's objective: w_align·L_align + w_unif·½[L_unif(x) + L_unif(y)]. */
-export function alignUniformLoss(x: tf.Tensor2D, y: tf.Tensor2D, params: AlignUniformParams): tf.Scalar {
+export function alignUniformLoss(
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  params: AlignUniformParams,
+): tf.Scalar {
   return tf.tidy(() => {
     const uniform = tf.mul(0.5, tf.add(uniformityLoss(x, params.t), uniformityLoss(y, params.t)));
-    return tf.add(tf.mul(params.wAlign, alignLoss(x, y, params.alpha)), tf.mul(params.wUnif, uniform)) as tf.Scalar;
+    return tf.add(
+      tf.mul(params.wAlign, alignLoss(x, y, params.alpha)),
+      tf.mul(params.wUnif, uniform),
+    ) as tf.Scalar;
   });
 }
 
 export function checkPairs(x: tf.Tensor, y: tf.Tensor): void {
   if (x.shape.join() !== y.shape.join()) {
-    throw new Error(`x ${JSON.stringify(x.shape)} and y ${JSON.stringify(y.shape)} must have the same shape.`);
+    throw new Error(
+      `x ${JSON.stringify(x.shape)} and y ${JSON.stringify(y.shape)} must have the same shape.`,
+    );
   }
 }

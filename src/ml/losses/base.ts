@@ -36,7 +36,9 @@ export function checkMultiViewBatch(batch: MultiViewBatch): number {
   }
   const n = rows / batch.nViews;
   if (batch.labels && batch.labels.length !== n) {
-    throw new Error(`labels has ${batch.labels.length} entries; expected one per sample (N = ${n}).`);
+    throw new Error(
+      `labels has ${batch.labels.length} entries; expected one per sample (N = ${n}).`,
+    );
   }
   return n;
 }
@@ -83,7 +85,10 @@ export function logSoftmaxOverOthers(g: ContrastiveGeometry): tf.Tensor2D {
  * (1/M) Σ_a [ Σ_b P_ab·x_ab / max(|P(a)|, 1) ]: the mean over positives inside each anchor, then the
  * mean over all M anchors, anchors without positives contributing 0 (HobbitLong HEAD convention).
  */
-export function meanOverPositivesThenAnchors(g: ContrastiveGeometry, perPair: tf.Tensor2D): tf.Scalar {
+export function meanOverPositivesThenAnchors(
+  g: ContrastiveGeometry,
+  perPair: tf.Tensor2D,
+): tf.Scalar {
   const divisor = tf.tensor1d(Array.from(g.positiveCounts, (c) => Math.max(c, 1)));
   const perAnchor = tf.div(tf.sum(tf.mul(g.positives, perPair), 1), divisor);
   return tf.mean(perAnchor) as tf.Scalar;

@@ -39,8 +39,16 @@ const classLabels: InputSpec = {
   description: 'one integer class per sample, or null for "the other views of the same sample"',
   optional: true,
 };
-const pairX: InputSpec = { name: 'x', role: 'tensor', description: '[n, d] first view of each sample' };
-const pairY: InputSpec = { name: 'y', role: 'tensor', description: '[n, d] second view of each sample' };
+const pairX: InputSpec = {
+  name: 'x',
+  role: 'tensor',
+  description: '[n, d] first view of each sample',
+};
+const pairY: InputSpec = {
+  name: 'y',
+  role: 'tensor',
+  description: '[n, d] second view of each sample',
+};
 const z1: InputSpec = { name: 'z1', role: 'tensor', description: '[n, d] first view (unit rows)' };
 const z2: InputSpec = { name: 'z2', role: 'tensor', description: '[n, d] second view (unit rows)' };
 const sampleMajor: InputSpec = {
@@ -74,7 +82,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'nt_xent',
     kind: 'loss',
-    description: 'InfoNCE / NT-Xent (SimCLR): one positive per anchor, the other view of the same image.',
+    description:
+      'InfoNCE / NT-Xent (SimCLR): one positive per anchor, the other view of the same image.',
     citation: 'Chen et al., ICML 2020; google-research/simclr objective.py (spec A §1)',
     inputs: [viewMajor],
     params: z.strictObject({
@@ -95,7 +104,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'eps_supinfonce',
     kind: 'loss',
-    description: 'ε-SupInfoNCE: each positive must beat every negative by a margin ε (in logit units).',
+    description:
+      'ε-SupInfoNCE: each positive must beat every negative by a margin ε (in logit units).',
     citation: 'Barbano et al., ICLR 2023; EIDOSLAB/unbiased-contrastive-learning (spec A §3)',
     inputs: [viewMajor, classLabels],
     params: z.strictObject({ ...epsilonFamily, form: z.enum(['out', 'in']).default('out') }),
@@ -132,7 +142,11 @@ export const CATALOG: readonly CatalogEntry[] = [
     citation: 'Dufumier et al., MICCAI 2021; Duplums/yAwareContrastiveLearning (spec A §5)',
     inputs: [
       viewMajor,
-      { name: 'metadata', role: 'constant', description: 'attribute (scalar or vector) per sample' },
+      {
+        name: 'metadata',
+        role: 'constant',
+        description: 'attribute (scalar or vector) per sample',
+      },
     ],
     params: z.strictObject({
       temperature: temperature(0.1),
@@ -149,7 +163,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     description:
       'Contrastive regression: kernel-weighted positives with a plain, thresholded or exp-weighted denominator.',
     citation: 'Barbano et al., ISBI 2023; EIDOSLAB/contrastive-brain-age-prediction (spec A §6)',
-    inputs: [viewMajor, { name: 'labels', role: 'constant', description: 'continuous label (age) per sample' }],
+    inputs: [
+      viewMajor,
+      { name: 'labels', role: 'constant', description: 'continuous label (age) per sample' },
+    ],
     params: z.strictObject({
       ...supconFamily,
       temperature: temperature(0.1),
@@ -171,7 +188,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'uniform',
     kind: 'metric',
-    description: 'Uniformity: log of the mean Gaussian potential exp(−t‖x_i − x_j‖²) over distinct pairs.',
+    description:
+      'Uniformity: log of the mean Gaussian potential exp(−t‖x_i − x_j‖²) over distinct pairs.',
     citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform (spec B §1)',
     inputs: [{ name: 'x', role: 'tensor', description: '[n, d] embeddings' }],
     params: z.strictObject({ t: positive().default(2) }),
@@ -179,7 +197,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'align_uniform',
     kind: 'loss',
-    description: 'Alignment + uniformity objective: w_align·L_align + w_unif·½[L_unif(x) + L_unif(y)].',
+    description:
+      'Alignment + uniformity objective: w_align·L_align + w_unif·½[L_unif(x) + L_unif(y)].',
     citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform (spec B §1)',
     inputs: [pairX, pairY],
     params: z.strictObject({
@@ -219,7 +238,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dcl',
     kind: 'loss',
-    description: 'Decoupled contrastive learning: InfoNCE without the positive in the denominator, both directions.',
+    description:
+      'Decoupled contrastive learning: InfoNCE without the positive in the denominator, both directions.',
     citation: 'Yeh et al., ECCV 2022; raminnakhli/Decoupled-Contrastive-Learning (spec B §3)',
     inputs: [z1, z2],
     params: z.strictObject({ tau: temperature(0.1) }),
@@ -247,10 +267,15 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'sepclr',
     kind: 'loss',
-    description: 'SepCLR: separate common from salient factors between a background and a target data set.',
+    description:
+      'SepCLR: separate common from salient factors between a background and a target data set.',
     citation: 'Louiset et al., ICLR 2024; neurospin-projects/2024_rlouiset_sep_clr (spec B §4)',
     inputs: [
-      { name: 'c1', role: 'tensor', description: '[n, dc] common head, view 1 (normalised inside)' },
+      {
+        name: 'c1',
+        role: 'tensor',
+        description: '[n, dc] common head, view 1 (normalised inside)',
+      },
       { name: 'c2', role: 'tensor', description: '[n, dc] common head, view 2' },
       { name: 's1', role: 'tensor', description: '[n, ds] salient head, view 1 (Euclidean)' },
       { name: 's2', role: 'tensor', description: '[n, ds] salient head, view 2' },
@@ -294,7 +319,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'kjem',
     kind: 'term',
-    description: 'k-JEM: kernel joint-entropy estimate of (c, s); minimising it pushes I(c; s) to 0.',
+    description:
+      'k-JEM: kernel joint-entropy estimate of (c, s); minimising it pushes I(c; s) to 0.',
     citation: 'Louiset et al., ICLR 2024 (spec B §4.3)',
     inputs: [
       { name: 'c', role: 'tensor', description: '[n, dc] unit common codes' },
@@ -306,20 +332,28 @@ export const CATALOG: readonly CatalogEntry[] = [
     [
       ['kernel_rbf', 'RBF kernel exp(−‖p − p′‖²/(2σ²))', { sigma: positive().default(1) }],
       ['kernel_cosine', 'Cosine kernel ⟨p, p′⟩/(‖p‖‖p′‖)', {}],
-      ['kernel_gaussian_pdf', 'Gaussian density exp(−Δ²/(2σ²))/(√(2π)σ)', { sigma: positive().default(1) }],
+      [
+        'kernel_gaussian_pdf',
+        'Gaussian density exp(−Δ²/(2σ²))/(√(2π)σ)',
+        { sigma: positive().default(1) },
+      ],
       ['kernel_cauchy', 'Cauchy kernel 1/(1 + γΔ²)', { gamma: positive().default(1) }],
-      ['kernel_gaussian_tau', 'SepCLR Gaussian exp(−‖a − b‖²/(2τ)), τ a variance', { tau: positive().default(0.5) }],
+      [
+        'kernel_gaussian_tau',
+        'SepCLR Gaussian exp(−‖a − b‖²/(2τ)), τ a variance',
+        { tau: positive().default(0.5) },
+      ],
     ] as const
-  ).map(
-    ([name, description, params]): CatalogEntry => ({
-      name,
-      kind: 'kernel',
-      description,
-      citation: 'spec B §5',
-      inputs: [{ name: 'metadata', role: 'tensor', description: 'attribute (scalar or vector) per sample' }],
-      params: z.strictObject(params),
-    }),
-  ),
+  ).map(([name, description, params]): CatalogEntry => ({
+    name,
+    kind: 'kernel',
+    description,
+    citation: 'spec B §5',
+    inputs: [
+      { name: 'metadata', role: 'tensor', description: 'attribute (scalar or vector) per sample' },
+    ],
+    params: z.strictObject(params),
+  })),
 ];
 
 const BY_NAME = new Map(CATALOG.map((entry) => [entry.name, entry]));
@@ -327,7 +361,9 @@ const BY_NAME = new Map(CATALOG.map((entry) => [entry.name, entry]));
 export function catalogEntry(name: string): CatalogEntry {
   const entry = BY_NAME.get(name);
   if (!entry) {
-    throw new Error(`Unknown function '${name}'. Valid names: ${CATALOG.map((e) => e.name).join(', ')}.`);
+    throw new Error(
+      `Unknown function '${name}'. Valid names: ${CATALOG.map((e) => e.name).join(', ')}.`,
+    );
   }
   return entry;
 }

@@ -17,7 +17,12 @@ export interface DclParams {
 }
 
 /** ℓ(z¹, z²): anchors are the rows of z¹. `weighted` turns on the DCLW weights. */
-export function dclOneWay(z1: tf.Tensor2D, z2: tf.Tensor2D, params: DclParams, weighted = false): tf.Scalar {
+export function dclOneWay(
+  z1: tf.Tensor2D,
+  z2: tf.Tensor2D,
+  params: DclParams,
+  weighted = false,
+): tf.Scalar {
   checkPairs(z1, z2);
   const n = z1.shape[0];
   if (n < 2) throw new Error('DCL needs at least 2 samples: with one there is no negative.');
@@ -26,7 +31,12 @@ export function dclOneWay(z1: tf.Tensor2D, z2: tf.Tensor2D, params: DclParams, w
     const across = dotSimilarity(z1, z2, params.tau);
     const positive = tf.sum(tf.mul(z1, z2), 1);
     const mask = tf.tensor2d(offDiagonalMask(n), [n, n]);
-    const denominator = maskedLogSumExp(tf.concat([within, across], 1), tf.concat([mask, mask], 1), 1, false);
+    const denominator = maskedLogSumExp(
+      tf.concat([within, across], 1),
+      tf.concat([mask, mask], 1),
+      1,
+      false,
+    );
     let weights: tf.Tensor = tf.onesLike(positive);
     if (weighted) {
       const sigma = params.sigma ?? 0.5;
@@ -39,6 +49,14 @@ export function dclOneWay(z1: tf.Tensor2D, z2: tf.Tensor2D, params: DclParams, w
 }
 
 /** ℓ(z¹, z²) + ℓ(z², z¹). */
-export function dcl(z1: tf.Tensor2D, z2: tf.Tensor2D, params: DclParams, weighted = false): tf.Scalar {
-  return tf.tidy(() => tf.add(dclOneWay(z1, z2, params, weighted), dclOneWay(z2, z1, params, weighted)) as tf.Scalar);
+export function dcl(
+  z1: tf.Tensor2D,
+  z2: tf.Tensor2D,
+  params: DclParams,
+  weighted = false,
+): tf.Scalar {
+  return tf.tidy(
+    () =>
+      tf.add(dclOneWay(z1, z2, params, weighted), dclOneWay(z2, z1, params, weighted)) as tf.Scalar,
+  );
 }

@@ -42,13 +42,22 @@ export function fairKl(batch: FairKlBatch, params: FairKlParams): tf.Scalar {
       stats[group] = { mean, std };
     }
     const { PA, PC, NA, NC } = stats;
-    const meanGaps = tf.add(tf.square(tf.sub(PC.mean, PA.mean)), tf.square(tf.sub(NA.mean, NC.mean)));
+    const meanGaps = tf.add(
+      tf.square(tf.sub(PC.mean, PA.mean)),
+      tf.square(tf.sub(NA.mean, NC.mean)),
+    );
     const stdGaps = tf.add(tf.square(tf.sub(PA.std, PC.std)), tf.square(tf.sub(NA.std, NC.std)));
-    return tf.add(tf.add(meanGaps, tf.mul(params.kld, stdGaps)), tf.sub(NA.mean, PC.mean)) as tf.Scalar;
+    return tf.add(
+      tf.add(meanGaps, tf.mul(params.kld, stdGaps)),
+      tf.sub(NA.mean, PC.mean),
+    ) as tf.Scalar;
   });
 }
 
-function groupMasks(labels: readonly number[], bias: readonly number[]): [Group, Float32Array, number][] {
+function groupMasks(
+  labels: readonly number[],
+  bias: readonly number[],
+): [Group, Float32Array, number][] {
   const b = labels.length;
   const groups: Record<Group, Float32Array> = {
     PA: new Float32Array(b * b),

@@ -30,9 +30,15 @@ export function kernelizedSupCon(
   params: KernelizedSupConParams,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const g = contrastiveGeometry({ features, nViews: params.nViews, labels: null }, params.temperature, params.normalize);
+    const g = contrastiveGeometry(
+      { features, nViews: params.nViews, labels: null },
+      params.temperature,
+      params.normalize,
+    );
     if (labels.length !== g.nSamples) {
-      throw new Error(`labels has ${labels.length} entries; expected one per sample (N = ${g.nSamples}).`);
+      throw new Error(
+        `labels has ${labels.length} entries; expected one per sample (N = ${g.nSamples}).`,
+      );
     }
     const kernel = rowKernel(labels, g, params);
     const m = g.rows;
@@ -65,7 +71,8 @@ export function kernelizedSupCon(
         break;
       }
       case 'expw': {
-        const shift = params.expwShift === 'rowmax' ? stopGradient(tf.max(g.logits, 1, true)) : tf.scalar(0);
+        const shift =
+          params.expwShift === 'rowmax' ? stopGradient(tf.max(g.logits, 1, true)) : tf.scalar(0);
         const shifted = tf.sub(g.logits, shift);
         const oneMinusW = tf.sub(1, tf.tensor2d(Float32Array.from(kernel), [m, m]));
         logProb = tf.sub(shifted, maskedLogSumExp(tf.mul(shifted, oneMinusW), g.others));
@@ -81,7 +88,11 @@ export function kernelizedSupCon(
 }
 
 /** W over all M×M row pairs, diagonal included (float64): kernel on labels, or label equality. */
-function rowKernel(labels: readonly number[], g: ContrastiveGeometry, params: KernelizedSupConParams): Float64Array {
+function rowKernel(
+  labels: readonly number[],
+  g: ContrastiveGeometry,
+  params: KernelizedSupConParams,
+): Float64Array {
   const n = g.nSamples;
   const m = g.rows;
   let perSample: Float64Array;
@@ -90,11 +101,14 @@ function rowKernel(labels: readonly number[], g: ContrastiveGeometry, params: Ke
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) perSample[i * n + j] = sameClass(labels[i]!, labels[j]!) ? 1 : 0;
   } else {
-    if (!params.kernel) throw new Error(`kernelized_supcon method '${params.method}' needs a kernel.`);
-    const bandwidth = params.kernel === 'cauchy' ? { gamma: params.sigma } : { sigma: params.sigma };
+    if (!params.kernel)
+      throw new Error(`kernelized_supcon method '${params.method}' needs a kernel.`);
+    const bandwidth =
+      params.kernel === 'cauchy' ? { gamma: params.sigma } : { sigma: params.sigma };
     perSample = kernelMatrix(params.kernel, bandwidth, labels);
   }
   const out = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) out[a * m + b] = perSample[(a % n) * n + (b % n)]!;
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b < m; b++) out[a * m + b] = perSample[(a % n) * n + (b % n)]!;
   return out;
 }

@@ -10,7 +10,11 @@ import { fairKl } from './fairkl';
 import { yAwareInfoNce } from './yAware';
 import { kernelizedSupCon, type KernelizedSupConParams } from './kernelizedSupCon';
 import { alignLoss, uniformityLoss, alignUniformLoss } from './alignUniform';
-import { decoupledUniformity, decoupledAlignment, type DecoupledUniformityParams } from './decoupledUniformity';
+import {
+  decoupledUniformity,
+  decoupledAlignment,
+  type DecoupledUniformityParams,
+} from './decoupledUniformity';
 import { dcl, dclOneWay } from './dcl';
 import { sepclr, sepclrAlign, sepclrUniform, sepclrSupAlign, kJem } from './sepclr';
 import { kernelMatrixTensor } from '../kernels/kernels';
@@ -34,13 +38,15 @@ class InputReader {
 
   tensor2d(name: string): tf.Tensor2D {
     const t = this.tensor(name);
-    if (t.rank !== 2) throw new Error(`${this.fn}: '${name}' must be 2-D, got shape ${JSON.stringify(t.shape)}.`);
+    if (t.rank !== 2)
+      throw new Error(`${this.fn}: '${name}' must be 2-D, got shape ${JSON.stringify(t.shape)}.`);
     return t as tf.Tensor2D;
   }
 
   tensor3d(name: string): tf.Tensor3D {
     const t = this.tensor(name);
-    if (t.rank !== 3) throw new Error(`${this.fn}: '${name}' must be [n, V, d], got ${JSON.stringify(t.shape)}.`);
+    if (t.rank !== 3)
+      throw new Error(`${this.fn}: '${name}' must be [n, V, d], got ${JSON.stringify(t.shape)}.`);
     return t as tf.Tensor3D;
   }
 
@@ -63,7 +69,9 @@ class InputReader {
   numbers(name: string): number[] {
     const value = this.constant(name);
     if (!value) throw new Error(`${this.fn}: '${name}' must be an array of numbers.`);
-    return value.map((v) => (Array.isArray(v) ? scalarOf(this.fn, name, v as number[]) : (v as number)));
+    return value.map((v) =>
+      Array.isArray(v) ? scalarOf(this.fn, name, v as number[]) : (v as number),
+    );
   }
 }
 
@@ -117,11 +125,16 @@ const IMPLEMENTATIONS: Record<string, Implementation> = {
       variant: p.variant as 'out' | 'in',
       normalize: bool(p, 'normalize'),
     }),
-  eps_supinfonce: (r, p) => epsSupInfoNce(multiView(r, p), { ...epsilonParams(p), form: p.form as 'out' | 'in' }),
+  eps_supinfonce: (r, p) =>
+    epsSupInfoNce(multiView(r, p), { ...epsilonParams(p), form: p.form as 'out' | 'in' }),
   eps_supcon: (r, p) => epsSupCon(multiView(r, p), epsilonParams(p)),
   fairkl: (r, p) =>
     fairKl(
-      { features: r.tensor2d('features'), labels: r.numbers('labels'), biasLabels: r.numbers('bias_labels') },
+      {
+        features: r.tensor2d('features'),
+        labels: r.numbers('labels'),
+        biasLabels: r.numbers('bias_labels'),
+      },
       { temperature: num(p, 'temperature'), kld: num(p, 'kld'), normalize: bool(p, 'normalize') },
     ),
   y_aware_infonce: (r, p) =>
@@ -153,7 +166,8 @@ const IMPLEMENTATIONS: Record<string, Implementation> = {
       wAlign: num(p, 'w_align'),
       wUnif: num(p, 'w_unif'),
     }),
-  decoupled_uniformity: (r, p) => decoupledUniformity(r.tensor3d('z'), duParams(p), r.constant('prior', true)),
+  decoupled_uniformity: (r, p) =>
+    decoupledUniformity(r.tensor3d('z'), duParams(p), r.constant('prior', true)),
   du_align: (r, p) => decoupledAlignment(r.tensor3d('z'), duParams(p), r.constant('prior', true)),
   dcl: (r, p) => dcl(r.tensor2d('z1'), r.tensor2d('z2'), { tau: num(p, 'tau') }),
   dcl_one_way: (r, p) => dclOneWay(r.tensor2d('z1'), r.tensor2d('z2'), { tau: num(p, 'tau') }),
@@ -166,7 +180,13 @@ const IMPLEMENTATIONS: Record<string, Implementation> = {
     ),
   sepclr: (r, p) =>
     sepclr(
-      { c1: r.tensor2d('c1'), c2: r.tensor2d('c2'), s1: r.tensor2d('s1'), s2: r.tensor2d('s2'), isTarget: r.numbers('is_target') },
+      {
+        c1: r.tensor2d('c1'),
+        c2: r.tensor2d('c2'),
+        s1: r.tensor2d('s1'),
+        s2: r.tensor2d('s2'),
+        isTarget: r.numbers('is_target'),
+      },
       {
         betaSalient: num(p, 'beta_salient'),
         betaReg: num(p, 'beta_reg'),
@@ -181,19 +201,26 @@ const IMPLEMENTATIONS: Record<string, Implementation> = {
   kjem: (r, p) => kJem(r.tensor2d('c'), r.tensor2d('s'), num(p, 'tau')),
   kernel_rbf: (r, p) => kernelMatrixTensor('rbf', { sigma: num(p, 'sigma') }, r.tensor('metadata')),
   kernel_cosine: (r) => kernelMatrixTensor('cosine', {}, r.tensor('metadata')),
-  kernel_gaussian_pdf: (r, p) => kernelMatrixTensor('gaussian_pdf', { sigma: num(p, 'sigma') }, r.tensor('metadata')),
-  kernel_cauchy: (r, p) => kernelMatrixTensor('cauchy', { gamma: num(p, 'gamma') }, r.tensor('metadata')),
-  kernel_gaussian_tau: (r, p) => kernelMatrixTensor('gaussian_tau', { tau: num(p, 'tau') }, r.tensor('metadata')),
+  kernel_gaussian_pdf: (r, p) =>
+    kernelMatrixTensor('gaussian_pdf', { sigma: num(p, 'sigma') }, r.tensor('metadata')),
+  kernel_cauchy: (r, p) =>
+    kernelMatrixTensor('cauchy', { gamma: num(p, 'gamma') }, r.tensor('metadata')),
+  kernel_gaussian_tau: (r, p) =>
+    kernelMatrixTensor('gaussian_tau', { tau: num(p, 'tau') }, r.tensor('metadata')),
 };
 
-function requireConstant(r: InputReader, name: string): readonly number[] | readonly (readonly number[])[] {
+function requireConstant(
+  r: InputReader,
+  name: string,
+): readonly number[] | readonly (readonly number[])[] {
   const value = r.constant(name);
   if (!value) throw new Error(`'${name}' must be an array.`);
   return value;
 }
 
 for (const entry of CATALOG) {
-  if (!IMPLEMENTATIONS[entry.name]) throw new Error(`catalog entry '${entry.name}' has no implementation`);
+  if (!IMPLEMENTATIONS[entry.name])
+    throw new Error(`catalog entry '${entry.name}' has no implementation`);
 }
 
 export interface RegisteredFunction extends CatalogEntry {

@@ -14,7 +14,12 @@ import { constantWithZeroGrad } from '../ops';
  * The subset is a constant 0/1 weight rather than a gather: gather's gradient (UnsortedSegmentSum)
  * is missing on the WASM backend.
  */
-export function sepclrAlign(x: tf.Tensor2D, y: tf.Tensor2D, tau: number, rows?: readonly number[]): tf.Scalar {
+export function sepclrAlign(
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  tau: number,
+  rows?: readonly number[],
+): tf.Scalar {
   checkPairs(x, y);
   return tf.tidy(() => {
     if (rows && rows.length === 0) return constantWithZeroGrad(Number.NaN, x, y);
@@ -22,7 +27,10 @@ export function sepclrAlign(x: tf.Tensor2D, y: tf.Tensor2D, tau: number, rows?: 
     if (!rows) return tf.div(tf.mean(perRow), 2 * tau) as tf.Scalar;
     const selected = new Float32Array(x.shape[0]);
     for (const i of rows) selected[i] = 1;
-    return tf.div(tf.sum(tf.mul(perRow, tf.tensor1d(selected))), 2 * tau * rows.length) as tf.Scalar;
+    return tf.div(
+      tf.sum(tf.mul(perRow, tf.tensor1d(selected))),
+      2 * tau * rows.length,
+    ) as tf.Scalar;
   });
 }
 
@@ -34,7 +42,8 @@ export function sepclrUniform(x: tf.Tensor2D, tau: number): tf.Scalar {
 /** J_τ(C, S) = (1/n) Σ_i log((1/n) Σ_j exp(−‖c_i−c_j‖²/(2τ) − ‖s_i−s_j‖²/(2τ))), j = i included. */
 export function kJem(c: tf.Tensor2D, s: tf.Tensor2D, tau: number): tf.Scalar {
   const n = c.shape[0];
-  if (s.shape[0] !== n) throw new Error(`k-JEM needs as many common as salient rows (${n} vs ${s.shape[0]}).`);
+  if (s.shape[0] !== n)
+    throw new Error(`k-JEM needs as many common as salient rows (${n} vs ${s.shape[0]}).`);
   return tf.tidy(() => {
     const logits = tf.div(tf.add(squaredDistances(c), squaredDistances(s)), -2 * tau);
     return tf.mean(tf.sub(tf.logSumExp(logits, 1), Math.log(n))) as tf.Scalar;
@@ -53,7 +62,8 @@ export function sepclrSupAlign(x: tf.Tensor, metadata: readonly number[], tau: n
     if (n < 2) return constantWithZeroGrad(Number.NaN, x);
     const weights = new Float32Array(n * n);
     for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) weights[i * n + j] = Math.exp(-((metadata[i]! - metadata[j]!) ** 2) / (2 * tau));
+      for (let j = i + 1; j < n; j++)
+        weights[i * n + j] = Math.exp(-((metadata[i]! - metadata[j]!) ** 2) / (2 * tau));
     const diff = tf.sub(tf.expandDims(values, 1), tf.expandDims(values, 0));
     const total = tf.sum(tf.mul(tf.tensor2d(weights, [n, n]), tf.square(diff)));
     return tf.div(total, (n * (n - 1)) / 2) as tf.Scalar;
@@ -94,7 +104,8 @@ export interface SepClrTerms {
 export function sepclrTerms(inputs: SepClrInputs, params: SepClrParams): SepClrTerms {
   const { c1, c2, s1, s2, isTarget } = inputs;
   const n = c1.shape[0];
-  for (const t of [c2, s1, s2]) if (t.shape[0] !== n) throw new Error('c1, c2, s1, s2 need the same rows.');
+  for (const t of [c2, s1, s2])
+    if (t.shape[0] !== n) throw new Error('c1, c2, s1, s2 need the same rows.');
   if (isTarget.length !== n) throw new Error(`is_target needs one flag per image (${n}).`);
   const tau = params.tau;
   const targets = isTarget.flatMap((b, i) => (b ? [i] : []));
@@ -103,7 +114,10 @@ export function sepclrTerms(inputs: SepClrInputs, params: SepClrParams): SepClrT
     const cn1 = l2Normalize(c1) as tf.Tensor2D;
     const cn2 = l2Normalize(c2) as tf.Tensor2D;
     // s̃: background salient codes replaced by s' = 0 (a mask product: no gradient through those rows).
-    const flags = tf.tensor2d(isTarget.map((b) => (b ? 1 : 0)), [n, 1]);
+    const flags = tf.tensor2d(
+      isTarget.map((b) => (b ? 1 : 0)),
+      [n, 1],
+    );
     const st1 = tf.mul(s1, flags) as tf.Tensor2D;
     const st2 = tf.mul(s2, flags) as tf.Tensor2D;
     const half = (a: tf.Scalar, b: tf.Scalar) => tf.mul(0.5, tf.add(a, b)) as tf.Scalar;
@@ -115,7 +129,10 @@ export function sepclrTerms(inputs: SepClrInputs, params: SepClrParams): SepClrT
     const spUniform = half(sepclrUniform(st1, tau), sepclrUniform(st2, tau));
     const sp = tf.add(spAlign, tf.mul(params.unifWeight, spUniform)) as tf.Scalar;
     const zeros = tf.zerosLike(s1) as tf.Tensor2D;
-    const spReg = half(sepclrAlign(zeros, s1, tau, background), sepclrAlign(zeros, s2, tau, background));
+    const spReg = half(
+      sepclrAlign(zeros, s1, tau, background),
+      sepclrAlign(zeros, s2, tau, background),
+    );
     const jem = half(kJem(cn1, st1, tau), kJem(cn2, st2, tau));
     const total = tf.addN([
       cm,
@@ -123,7 +140,17 @@ export function sepclrTerms(inputs: SepClrInputs, params: SepClrParams): SepClrT
       tf.mul(params.betaReg, spReg),
       tf.mul(params.lambdaJem, jem),
     ]) as tf.Scalar;
-    return { cm_align: cmAlign, cm_uniform: cmUniform, cm, sp_align: spAlign, sp_uniform: spUniform, sp, sp_reg: spReg, jem, total };
+    return {
+      cm_align: cmAlign,
+      cm_uniform: cmUniform,
+      cm,
+      sp_align: spAlign,
+      sp_uniform: spUniform,
+      sp,
+      sp_reg: spReg,
+      jem,
+      total,
+    };
   });
 }
 

@@ -21,7 +21,11 @@ export interface NtXentParams {
 
 export function ntXent(features: tf.Tensor2D, params: NtXentParams): tf.Scalar {
   return tf.tidy(() => {
-    const g = contrastiveGeometry({ features, nViews: 2, labels: null }, params.temperature, params.normalize);
+    const g = contrastiveGeometry(
+      { features, nViews: 2, labels: null },
+      params.temperature,
+      params.normalize,
+    );
     const loss = tf.neg(meanOverPositivesThenAnchors(g, logSoftmaxOverOthers(g)));
     return (params.reduction === 'sum_of_view_means' ? tf.mul(loss, 2) : loss) as tf.Scalar;
   });
@@ -42,8 +46,14 @@ export function supCon(batch: MultiViewBatch, params: SupConParams): tf.Scalar {
       return tf.mul(-scale, meanOverPositivesThenAnchors(g, logSoftmaxOverOthers(g))) as tf.Scalar;
     }
     // L_in: −c[LSE_P s − log|P| − LSE_A s]; anchors without positives contribute 0 and are counted.
-    const hasPositive = tf.tensor2d(Array.from(g.positiveCounts, (c) => (c > 0 ? 1 : 0)), [g.rows, 1]);
-    const logCount = tf.tensor2d(Array.from(g.positiveCounts, (c) => Math.log(Math.max(c, 1))), [g.rows, 1]);
+    const hasPositive = tf.tensor2d(
+      Array.from(g.positiveCounts, (c) => (c > 0 ? 1 : 0)),
+      [g.rows, 1],
+    );
+    const logCount = tf.tensor2d(
+      Array.from(g.positiveCounts, (c) => Math.log(Math.max(c, 1))),
+      [g.rows, 1],
+    );
     const inner = tf.sub(
       tf.sub(maskedLogSumExp(g.logits, g.positives), logCount),
       maskedLogSumExp(g.logits, g.others),
@@ -88,7 +98,10 @@ export function epsSupInfoNce(
       return constantWithZeroGrad(Number.POSITIVE_INFINITY, batch.features);
     }
     const positives = maskedLogSumExp(g.logits, g.positives);
-    const logCount = tf.tensor2d(Array.from(g.positiveCounts, (c) => Math.log(c)), [g.rows, 1]);
+    const logCount = tf.tensor2d(
+      Array.from(g.positiveCounts, (c) => Math.log(c)),
+      [g.rows, 1],
+    );
     const denominator = logAddExp(tf.add(tf.sub(positives, logCount), logOmega), negatives);
     return tf.mul(-scale, tf.mean(tf.sub(positives, denominator))) as tf.Scalar;
   });
@@ -112,7 +125,11 @@ export function epsSupCon(batch: MultiViewBatch, params: EpsilonParams): tf.Scal
  * log(Σ_n e^{s_an} + η_a) with η_a = logEps·e^{m_a}, m_a the row max of the logits (diagonal
  * included, no gradient), as the official code's `log(Σ exp(s − m) + 1e-6)` on shifted logits.
  */
-function withOfficialStabiliser(logits: tf.Tensor2D, logNegatives: tf.Tensor, logEps: number): tf.Tensor {
+function withOfficialStabiliser(
+  logits: tf.Tensor2D,
+  logNegatives: tf.Tensor,
+  logEps: number,
+): tf.Tensor {
   if (logEps <= 0) return logNegatives;
   const rowMax = stopGradient(tf.max(logits, 1, true));
   return logAddExp(logNegatives, tf.add(rowMax, Math.log(logEps)));

@@ -24,9 +24,15 @@ export function yAwareInfoNce(
   params: YAwareParams,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const g = contrastiveGeometry({ features, nViews: 2, labels: null }, params.temperature, params.normalize);
+    const g = contrastiveGeometry(
+      { features, nViews: 2, labels: null },
+      params.temperature,
+      params.normalize,
+    );
     if (metadata.length !== g.nSamples) {
-      throw new Error(`metadata has ${metadata.length} entries; expected one per sample (N = ${g.nSamples}).`);
+      throw new Error(
+        `metadata has ${metadata.length} entries; expected one per sample (N = ${g.nSamples}).`,
+      );
     }
     const weights = tf.tensor2d(yAwareWeights(metadata, params), [g.rows, g.rows]);
     const total = tf.sum(tf.mul(weights, logSoftmaxOverOthers(g)));

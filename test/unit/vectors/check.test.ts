@@ -1,0 +1,82 @@
+/** The vector checker itself must be able to fail: mutated, unknown and malformed cases are failures. */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { checkFile, summaryLine } from '../../../src/vectors/check';
+
+const ntXent = JSON.parse(readFileSync('test/vectors/nt_xent.json', 'utf8')) as {
+  cases: Record<string, unknown>[];
+  [key: string]: unknown;
+};
+
+function fileWith(cases: Record<string, unknown>[]): string {
+  return JSON.stringify({ ...ntXent, cases });
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('checkFile', () => {
+  test('passes the untouched public cases', async () => {
+    const results = await checkFile({ name: 'nt_xent.json', text: JSON.stringify(ntXent) });
+    expect(summaryLine(results)).toBe(`${ntXent.cases.length} passed, 0 failed`);
+  });
+
+  test('fails a value moved beyond tolerance', async () => {
+    const c = structuredClone(ntXent.cases[0]!);
+    c.value = (c.value as number) * 1.01;
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(false);
+    expect(result!.detail).toMatch(/value/);
+  });
+
+  test('fails a gradient entry moved beyond tolerance', async () => {
+    const c = structuredClone(ntXent.cases[0]!);
+    const grad = c.grad as { features: number[][] };
+    grad.features[0]![0]! += 0.05;
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(false);
+    expect(result!.detail).toMatch(/grad 'features'/);
+  });
+
+  test('fails a finite result where the reference is NaN', async () => {
+    const c = structuredClone(ntXent.cases[0]!);
+    c.value = 'NaN';
+    c.grad = null;
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(false);
+  });
+
+  test('fails an unknown fn, naming the valid ones', async () => {
+    const c = { ...structuredClone(ntXent.cases[0]!), fn: 'no_such_loss' };
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(false);
+    expect(result!.detail).toMatch(/Unknown function 'no_such_loss'.*nt_xent/);
+  });
+
+  test('fails a case with a missing input', async () => {
+    const c = structuredClone(ntXent.cases[0]!);
+    c.inputs = {};
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(false);
+    expect(result!.detail).toMatch(/missing input 'features'/);
+  });
+
+  test('fails malformed JSON and malformed cases, naming file and case', async () => {
+    const [bad] = await checkFile({ name: 'broken.json', text: '{"format": ' });
+    expect(bad).toMatchObject({ file: 'broken.json', passed: false });
+    expect(bad!.detail).toMatch(/malformed JSON/);
+    const [noValue] = await checkFile({
+      name: 'f.json',
+      text: fileWith([{ name: 'x', fn: 'nt_xent' }]),
+    });
+    expect(noValue).toMatchObject({ name: 'x', passed: false });
+    expect(noValue!.detail).toMatch(/malformed case/);
+    const [wrongFormat] = await checkFile({
+      name: 'g.json',
+      text: JSON.stringify({ format: 'other', cases: [] }),
+    });
+    expect(wrongFormat!.passed).toBe(false);
+  });
+});
