@@ -1,0 +1,247 @@
+/**
+ * One training run's state: encoders, optimiser, sampler, and the step. A step whose loss or
+ * gradients are not finite is not applied: the weights stay the last good ones and the step reports
+ * why, so the loop can pause with an explanation.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset, DataSplit } from '../data/types';
+import { createEncoder, type Encoder } from '../models/encoder';
+import { SeededRandom } from '../models/random';
+import { getFunction } from '../ml/losses/registry';
+import { parseParams } from '../ml/losses/catalog';
+import type { TrainingConfig } from './config';
+import { effectiveLossParams, lossInputs, lossStyle, type BatchMeta } from './lossInputs';
+import { classBalancedSampler, randomSampler, stratifiedSampler, type Sampler } from './sampler';
+
+/** Builds V augmented views of a batch, view-major [V·N, h, w, c]; must be deterministic for a seed. */
+export type AugmentFn = (images: tf.Tensor4D, views: number, seed: number) => tf.Tensor4D;
+
+/** Repeats the images V times: positives are then identical views (useful for tests and features). */
+export const repeatViews: AugmentFn = (images, views) =>
+  tf.tidy(() => tf.tile(images, [views, 1, 1, 1]));
+
+export interface StepResult {
+  step: number;
+  loss: number;
+  /** False when the loss or a gradient was NaN/Inf: the update was skipped. */
+  applied: boolean;
+  error?: string;
+}
+
+export class Trainer {
+  readonly encoder: Encoder;
+  readonly salientEncoder?: Encoder;
+  readonly lossParams: Record<string, unknown>;
+  private readonly optimizer: tf.Optimizer;
+  private readonly sampler: Sampler;
+  private readonly rng: SeededRandom;
+  private readonly lossFn;
+  stepCount = 0;
+
+  constructor(
+    readonly config: TrainingConfig,
+    readonly dataset: Dataset,
+    private readonly augment: AugmentFn = repeatViews,
+  ) {
+    const style = lossStyle(config.loss.name);
+    this.lossParams = effectiveLossParams(config);
+    this.lossFn = getFunction(config.loss.name);
+    parseParams(config.loss.name, this.lossParams); // an early, clear error instead of one at the first step
+    const rng = new SeededRandom(config.seed);
+    this.rng = rng;
+    const shape = dataset.info.imageShape;
+    this.encoder = createEncoder(config.encoder, shape, config.embeddingDim, rng.fork());
+    if (style === 'sepclr') {
+      this.salientEncoder = createEncoder(
+        config.salientEncoder ?? config.encoder,
+        shape,
+        config.salientDim ?? config.embeddingDim,
+        rng.fork(),
+      );
+    }
+    this.optimizer = createOptimizer(config);
+    this.sampler = chooseSampler(config, dataset, rng.fork());
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.encoder.variables, ...(this.salientEncoder?.variables ?? [])];
+  }
+
+  /** The loss of one batch (and the regulariser), as a function of the variables. */
+  private batchLoss(
+    images: tf.Tensor4D,
+    meta: BatchMeta,
+    biasLabels: Int32Array | undefined,
+    seed: number,
+  ): tf.Scalar {
+    const views = this.augment(images, this.config.views, seed);
+    const main = this.encoder.apply(views);
+    const salient = this.salientEncoder?.apply(views).projection;
+    const inputs = lossInputs(this.config, meta, { projection: main.projection, salient });
+    let loss = this.lossFn.call(inputs, this.lossParams) as tf.Scalar;
+    const reg = this.config.regularizer;
+    if (reg && reg.weight > 0) {
+      if (!meta.classLabels || !biasLabels)
+        throw new Error('FairKL needs class labels and a bias label');
+      // As in the official pipeline: normalised encoder features of view 0.
+      const firstView = tf.slice(main.representation, [0, 0], [meta.n, -1]) as tf.Tensor2D;
+      const fair = getFunction('fairkl').call(
+        {
+          tensors: { features: firstView },
+          constants: { labels: Array.from(meta.classLabels), bias_labels: Array.from(biasLabels) },
+        },
+        { temperature: reg.temperature ?? 1, kld: reg.kld ?? 1, normalize: true },
+      );
+      loss = tf.add(loss, tf.mul(reg.weight, fair)) as tf.Scalar;
+    }
+    return loss;
+  }
+
+  async step(): Promise<StepResult> {
+    const indices = this.sampler.next(this.config.batchSize);
+    const batch = gatherBatch(this.dataset, this.dataset.train, indices);
+    const seed = this.rng.fork();
+    const step = this.stepCount + 1;
+    const { value, grads } = tf.variableGrads(
+      () => tf.tidy(() => this.batchLoss(batch.images, batch.meta, batch.biasLabels, seed)),
+      this.variables,
+    );
+    batch.images.dispose();
+    const finite = tf.tidy(() =>
+      tf.all(
+        tf.isFinite(
+          tf.concat([
+            tf.reshape(value, [1]),
+            ...Object.values(grads).map((g) => tf.reshape(g, [-1])),
+          ]),
+        ),
+      ),
+    );
+    const [lossValue] = await value.data();
+    const [ok] = await finite.data();
+    tf.dispose([value, finite]);
+    if (!ok) {
+      tf.dispose(Object.values(grads));
+      const what = Number.isFinite(lossValue) ? 'a gradient' : `the loss (${lossValue})`;
+      return {
+        step,
+        loss: lossValue!,
+        applied: false,
+        error:
+          `At step ${step} ${what} was not finite, so the update was skipped and the last good weights are kept. ` +
+          'Try a lower learning rate, a higher temperature, a larger batch, or another kernel bandwidth.',
+      };
+    }
+    this.optimizer.applyGradients(grads as tf.NamedTensorMap);
+    tf.dispose(Object.values(grads));
+    this.stepCount = step;
+    return { step, loss: lossValue!, applied: true };
+  }
+
+  /** Representations and projections of a split (first `limit` samples), in batches. */
+  async embed(
+    split: DataSplit,
+    limit = split.n,
+  ): Promise<{
+    n: number;
+    representation: Float32Array;
+    projection: Float32Array;
+    salient?: Float32Array;
+  }> {
+    const n = Math.min(limit, split.n);
+    const { height, width, channels } = this.dataset.info.imageShape;
+    const pixels = height * width * channels;
+    const rDim = this.encoder.representationDim;
+    const pDim = this.encoder.embeddingDim;
+    const representation = new Float32Array(n * rDim);
+    const projection = new Float32Array(n * pDim);
+    const salient = this.salientEncoder
+      ? new Float32Array(n * this.salientEncoder.embeddingDim)
+      : undefined;
+    const chunk = 256;
+    for (let start = 0; start < n; start += chunk) {
+      const size = Math.min(chunk, n - start);
+      const [rep, proj, sal] = tf.tidy(() => {
+        const images = tf.tensor4d(split.images.subarray(start * pixels, (start + size) * pixels), [
+          size,
+          height,
+          width,
+          channels,
+        ]);
+        const out = this.encoder.apply(images);
+        return [
+          out.representation,
+          out.projection,
+          this.salientEncoder?.apply(images).projection,
+        ] as const;
+      });
+      representation.set(await rep.data(), start * rDim);
+      projection.set(await proj.data(), start * pDim);
+      if (sal && salient) salient.set(await sal.data(), start * this.salientEncoder!.embeddingDim);
+      tf.dispose([rep, proj, ...(sal ? [sal] : [])]);
+    }
+    return { n, representation, projection, salient };
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.salientEncoder?.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+function createOptimizer(config: TrainingConfig): tf.Optimizer {
+  const { name, lr, momentum } = config.optimizer;
+  if (name === 'adam') return tf.train.adam(lr);
+  return momentum ? tf.train.momentum(lr, momentum) : tf.train.sgd(lr);
+}
+
+function chooseSampler(config: TrainingConfig, dataset: Dataset, seed: number): Sampler {
+  const split = dataset.train;
+  if (config.loss.name === 'sepclr') {
+    const flags = split.flags.isTarget;
+    if (!flags) throw new Error('sepclr needs a data set with an isTarget flag');
+    return stratifiedSampler(flags, seed);
+  }
+  if (config.positives.name === 'class' || config.regularizer) {
+    const labels = dataset.info.classLabel ? split.labels[dataset.info.classLabel] : undefined;
+    if (labels) return classBalancedSampler(labels, seed);
+  }
+  return randomSampler(split.n, seed);
+}
+
+interface GatheredBatch {
+  images: tf.Tensor4D;
+  meta: BatchMeta;
+  biasLabels?: Int32Array;
+}
+
+function gatherBatch(dataset: Dataset, split: DataSplit, indices: Int32Array): GatheredBatch {
+  const { height, width, channels } = dataset.info.imageShape;
+  const pixels = height * width * channels;
+  const n = indices.length;
+  const images = new Float32Array(n * pixels);
+  indices.forEach((index, row) =>
+    images.set(split.images.subarray(index * pixels, (index + 1) * pixels), row * pixels),
+  );
+  const pick = <T extends Int32Array | Float32Array | Uint8Array>(
+    values: T | undefined,
+  ): T | undefined =>
+    values
+      ? new (values.constructor as new (xs: number[]) => T)(Array.from(indices, (i) => values[i]!))
+      : undefined;
+  const classLabel = dataset.info.classLabel;
+  const biasLabel = dataset.info.biasLabel;
+  const attributes: Record<string, Float32Array> = {};
+  for (const [name, values] of Object.entries(split.attributes)) attributes[name] = pick(values)!;
+  return {
+    images: tf.tensor4d(images, [n, height, width, channels]),
+    meta: {
+      n,
+      classLabels: classLabel ? pick(split.labels[classLabel]) : undefined,
+      attributes,
+      isTarget: pick(split.flags.isTarget),
+    },
+    biasLabels: biasLabel ? pick(split.labels[biasLabel]) : undefined,
+  };
+}

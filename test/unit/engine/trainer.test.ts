@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { parseTrainingConfig, type TrainingConfig } from '../../../src/engine/config';
+import { Trainer, type AugmentFn } from '../../../src/engine/trainer';
+import { syntheticDataset } from './synthetic';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Two noisy views: enough augmentation for the unsupervised losses to have work to do. */
+const noisyViews: AugmentFn = (images, views, seed) =>
+  tf.tidy(() => {
+    const tiled = tf.tile(images, [views, 1, 1, 1]);
+    return tf.add(tiled, tf.randomNormal(tiled.shape, 0, 0.1, 'float32', seed)) as tf.Tensor4D;
+  });
+
+function config(overrides: Record<string, unknown> = {}): TrainingConfig {
+  return parseTrainingConfig({
+    dataset: { name: 'synthetic' },
+    positives: { name: 'class' },
+    loss: { name: 'supcon', temperature: 0.1 },
+    encoder: { name: 'mlp', hidden: [32, 16], projectionHidden: 16 },
+    embeddingDim: 8,
+    batchSize: 32,
+    views: 2,
+    optimizer: { name: 'adam', lr: 0.01 },
+    steps: 30,
+    evalEvery: 10,
+    seed: 7,
+    ...overrides,
+  });
+}
+
+async function meanLoss(trainer: Trainer, steps: number): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < steps; i++) total += (await trainer.step()).loss;
+  return total / steps;
+}
+
+describe('Trainer', () => {
+  test('the loss falls for SupCon, NT-Xent, decoupled uniformity and kernelised regression', async () => {
+    const dataset = syntheticDataset();
+    const cases: Record<string, unknown>[] = [
+      {},
+      { loss: { name: 'nt_xent', temperature: 0.2 }, positives: { name: 'views' } },
+      { loss: { name: 'decoupled_uniformity' }, positives: { name: 'views' } },
+      {
+        loss: { name: 'kernelized_supcon', method: 'expw' },
+        positives: { name: 'kernel', attribute: 'age' },
+        kernel: { name: 'rbf', sigma: 5 },
+      },
+    ];
+    for (const overrides of cases) {
+      const trainer = new Trainer(config(overrides), dataset, noisyViews);
+      const first = await meanLoss(trainer, 5);
+      for (let i = 0; i < 40; i++) await trainer.step();
+      const last = await meanLoss(trainer, 5);
+      expect(last, JSON.stringify(overrides)).toBeLessThan(first);
+      trainer.dispose();
+    }
+  });
+
+  test('is deterministic for a seed and differs for another seed', async () => {
+    const dataset = syntheticDataset();
+    const run = async (seed: number) => {
+      const trainer = new Trainer(config({ seed }), dataset, noisyViews);
+      const losses = [];
+      for (let i = 0; i < 5; i++) losses.push((await trainer.step()).loss);
+      trainer.dispose();
+      return losses;
+    };
+    const a = await run(3);
+    expect(await run(3)).toEqual(a);
+    expect(await run(4)).not.toEqual(a);
+  });
+
+  test('keeps the tensor count flat over hundreds of steps', async () => {
+    const trainer = new Trainer(
+      config({ regularizer: { name: 'fairkl', weight: 0.5 }, batchSize: 16 }),
+      syntheticDataset(),
+      noisyViews,
+    );
+    for (let i = 0; i < 5; i++) await trainer.step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) await trainer.step();
+    expect(tf.memory().numTensors).toBe(before);
+    await trainer.embed(trainer.dataset.test);
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  test('a non-finite loss skips the update, says why, and keeps the weights', async () => {
+    // All samples the same age: the threshold denominator is empty and the official loss is NaN.
+    const dataset = syntheticDataset();
+    dataset.train.attributes.age!.fill(40);
+    const trainer = new Trainer(
+      config({
+        loss: { name: 'kernelized_supcon', method: 'threshold' },
+        positives: { name: 'kernel', attribute: 'age' },
+      }),
+      dataset,
+      noisyViews,
+    );
+    const before = await Promise.all(
+      trainer.variables.map(async (v) => Array.from(await v.data())),
+    );
+    const result = await trainer.step();
+    expect(result.applied).toBe(false);
+    expect(result.error).toMatch(/not finite.*last good weights are kept/);
+    const after = await Promise.all(trainer.variables.map(async (v) => Array.from(await v.data())));
+    expect(after).toEqual(before);
+    trainer.dispose();
+  });
+
+  test('SepCLR trains two encoders on stratified batches', async () => {
+    const trainer = new Trainer(
+      config({
+        loss: { name: 'sepclr', beta_salient: 1, beta_reg: 10, lambda_jem: 10 },
+        positives: { name: 'views' },
+        salientDim: 4,
+      }),
+      syntheticDataset(),
+      noisyViews,
+    );
+    expect(trainer.salientEncoder).toBeDefined();
+    const result = await trainer.step();
+    expect(result.applied).toBe(true);
+    expect(Number.isFinite(result.loss)).toBe(true);
+    const embedded = await trainer.embed(trainer.dataset.test, 8);
+    expect(embedded.salient?.length).toBe(8 * 4);
+    trainer.dispose();
+  });
+});
+
+describe('parseTrainingConfig', () => {
+  test('names the bad field', () => {
+    expect(() => config({ batchSize: 2 })).toThrow(/batchSize/);
+    expect(() => config({ loss: { name: 'nope' } })).toThrow(
+      /loss\.name: unknown loss 'nope' \(valid: nt_xent/,
+    );
+    expect(() => config({ loss: { name: 'supcon', temperature: -1 } })).toThrow(/temperature/);
+    expect(() => config({ encoder: { name: 'rnn' } })).toThrow(/encoder/);
+  });
+});
