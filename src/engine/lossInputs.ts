@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FunctionInputs } from '../ml/losses/registry';
 import { l2Normalize } from '../ml/similarity';
 import { viewMajorToSampleMajor } from '../ml/layout';
-import type { TrainingConfig } from './config';
+import type { TrainingConfig } from '../contracts/trainingConfig';
 
 export type LossStyle = 'view-major' | 'pairs' | 'sample-major' | 'sepclr';
 

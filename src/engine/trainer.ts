@@ -9,7 +9,7 @@ import { createEncoder, type Encoder } from '../models/encoder';
 import { SeededRandom } from '../models/random';
 import { getFunction } from '../ml/losses/registry';
 import { parseParams } from '../ml/losses/catalog';
-import type { TrainingConfig } from './config';
+import type { TrainingConfig } from '../contracts/trainingConfig';
 import { effectiveLossParams, lossInputs, lossStyle, type BatchMeta } from './lossInputs';
 import { classBalancedSampler, randomSampler, stratifiedSampler, type Sampler } from './sampler';
 
@@ -181,6 +181,30 @@ export class Trainer {
       tf.dispose([rep, proj, ...(sal ? [sal] : [])]);
     }
     return { n, representation, projection, salient };
+  }
+
+  /** Projections of two augmented views of the first `limit` samples (for the alignment metric). */
+  async embedViews(
+    split: DataSplit,
+    limit: number,
+    seed: number,
+  ): Promise<{ first: Float32Array; second: Float32Array }> {
+    const n = Math.min(limit, split.n);
+    const { height, width, channels } = this.dataset.info.imageShape;
+    const pixels = height * width * channels;
+    const projection = tf.tidy(() => {
+      const images = tf.tensor4d(split.images.subarray(0, n * pixels), [
+        n,
+        height,
+        width,
+        channels,
+      ]);
+      return this.encoder.apply(this.augment(images, 2, seed)).projection;
+    });
+    const values = (await projection.data()) as Float32Array;
+    projection.dispose();
+    const half = n * this.encoder.embeddingDim;
+    return { first: values.slice(0, half), second: values.slice(half) };
   }
 
   dispose(): void {

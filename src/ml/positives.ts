@@ -3,7 +3,7 @@
  * (row a is view ⌊a/N⌋ of sample a mod N). Every matrix is a constant built on the CPU from labels
  * or attributes; the diagonal (the anchor itself) is always 0.
  */
-import { kernelMatrix, type KernelParams } from './kernels/kernels';
+import { kernelMatrix, type KernelParams } from './kernels/scalar';
 
 export type PositivesDefinition =
   | { name: 'views' }

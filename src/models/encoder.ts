@@ -3,7 +3,6 @@
  * projection z (what the loss sees; 2 or 3 dimensions give native circle and sphere views).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import {
   conv,
   createConv,
@@ -14,24 +13,9 @@ import {
   type LinearParams,
 } from './layers';
 import { SeededRandom } from './random';
+import type { EncoderConfig } from '../contracts/encoderConfig';
 
-export const encoderConfigSchema = z.discriminatedUnion('name', [
-  z.strictObject({
-    name: z.literal('mlp'),
-    /** Widths of the hidden layers; the last is the representation size. */
-    hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([256, 128]),
-    projectionHidden: z.number().int().min(1).max(4096).default(128),
-  }),
-  z.strictObject({
-    name: z.literal('cnn'),
-    /** Channels of the stride-2 3×3 convolutions. */
-    channels: z.array(z.number().int().min(1).max(512)).min(1).max(6).default([16, 32]),
-    /** Width of the dense representation layer after flattening. */
-    representation: z.number().int().min(1).max(4096).default(128),
-    projectionHidden: z.number().int().min(1).max(4096).default(128),
-  }),
-]);
-export type EncoderConfig = z.infer<typeof encoderConfigSchema>;
+export type { EncoderConfig };
 
 export interface ImageShape {
   height: number;

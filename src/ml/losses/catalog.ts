@@ -391,3 +391,46 @@ export function parseParams(name: string, params: unknown): Record<string, unkno
 export function defaultParams(name: string): Record<string, unknown> {
   return catalogEntry(name).params.parse({});
 }
+
+/** How the UI renders one parameter of a function. */
+export type ParamField =
+  | { key: string; kind: 'number'; default: number | null; nullable: boolean; integer: boolean; min?: number }
+  | { key: string; kind: 'boolean'; default: boolean }
+  | { key: string; kind: 'choice'; default: string | number | null; options: (string | number)[]; nullable: boolean };
+
+interface ZodDefLike {
+  type: string;
+  innerType?: { def: ZodDefLike };
+  values?: (string | number)[];
+  entries?: Record<string, string>;
+  checks?: { _zod?: { def?: { check?: string; value?: number; format?: string } } }[];
+}
+
+/** The parameters of a function as form fields, read from its schema (fixed literals are left out). */
+export function paramFields(name: string): ParamField[] {
+  const schema = catalogEntry(name).params as unknown as { shape?: Record<string, { def: ZodDefLike }> };
+  const defaults = defaultParams(name);
+  const fields: ParamField[] = [];
+  for (const [key, node] of Object.entries(schema.shape ?? {})) {
+    if (key === 'lambda_effective') continue; // reported by the vectors, never set
+    let def = node.def;
+    let nullable = false;
+    while (['default', 'nullable', 'optional'].includes(def.type) && def.innerType) {
+      if (def.type === 'nullable') nullable = true;
+      def = def.innerType.def;
+    }
+    const value = defaults[key];
+    if (def.type === 'number') {
+      const checks = (def.checks ?? []).map((c) => c._zod?.def ?? {});
+      const min = checks.find((c) => c.check === 'greater_than')?.value;
+      const integer = checks.some((c) => c.format === 'safeint' || c.check === 'number_format');
+      fields.push({ key, kind: 'number', default: (value as number | null) ?? null, nullable, integer, ...(min !== undefined ? { min } : {}) });
+    } else if (def.type === 'boolean') {
+      fields.push({ key, kind: 'boolean', default: value as boolean });
+    } else if (def.type === 'enum') {
+      const options = Object.values(def.entries ?? {});
+      fields.push({ key, kind: 'choice', default: (value as string | null) ?? null, options, nullable });
+    }
+  }
+  return fields;
+}

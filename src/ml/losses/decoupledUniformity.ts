@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../similarity';
 import { uniformityLoss } from './alignUniform';
-import { kernelMatrix } from '../kernels/kernels';
+import { kernelMatrix } from '../kernels/scalar';
 import { solveSpd } from '../linalg';
 
 export interface DecoupledUniformityParams {

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { contrastiveGeometry, logSoftmaxOverOthers, type ContrastiveGeometry } from './base';
-import { kernelMatrix } from '../kernels/kernels';
+import { kernelMatrix } from '../kernels/scalar';
 import { thresholdCounts } from '../kernels/threshold';
 import { sameClass } from '../positives';
 import { constantWithZeroGrad, maskedLogSumExp, stopGradient } from '../ops';

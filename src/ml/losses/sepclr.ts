@@ -55,11 +55,11 @@ export function kJem(c: tf.Tensor2D, s: tf.Tensor2D, tau: number): tf.Scalar {
  * (1/|P|) Σ_{i<j} exp(−(y_i − y_j)²/(2τ))·(x_i − x_j)², |P| = n(n−1)/2.
  */
 export function sepclrSupAlign(x: tf.Tensor, metadata: readonly number[], tau: number): tf.Scalar {
-  const values = tf.reshape(x, [-1]);
-  const n = values.shape[0]!;
+  const n = x.size;
   if (metadata.length !== n) throw new Error(`metadata needs one value per row (${n}).`);
   return tf.tidy(() => {
     if (n < 2) return constantWithZeroGrad(Number.NaN, x);
+    const values = tf.reshape(x, [-1]);
     const weights = new Float32Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = i + 1; j < n; j++)

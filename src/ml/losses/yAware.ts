@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { contrastiveGeometry, logSoftmaxOverOthers } from './base';
-import { kernelMatrix } from '../kernels/kernels';
+import { kernelMatrix } from '../kernels/scalar';
 
 export interface YAwareParams {
   temperature: number;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { parseTrainingConfig, type TrainingConfig } from '../../../src/engine/config';
+import { parseTrainingConfig, type TrainingConfig } from '../../../src/contracts/trainingConfig';
 import { Trainer, type AugmentFn } from '../../../src/engine/trainer';
 import { syntheticDataset } from './synthetic';
 

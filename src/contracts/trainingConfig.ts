@@ -3,7 +3,7 @@
  * runner. Validated with zod; an invalid config gets an error naming the field.
  */
 import { z } from 'zod';
-import { encoderConfigSchema } from '../models/encoder';
+import { encoderConfigSchema } from './encoderConfig';
 import { catalogEntry, parseParams, CATALOG } from '../ml/losses/catalog';
 
 const trainableLosses = CATALOG.filter((e) => e.kind === 'loss' && e.name !== 'fairkl').map(

@@ -1,0 +1,413 @@
+/**
+ * The configuration editor: data set, positives, loss and its parameters, kernel, encoder and
+ * training hyperparameters. Every edit is validated; an invalid one is shown, never applied.
+ */
+import { useId, useState, type ReactNode } from 'react';
+import { useStore } from './storeContext';
+import { selectConfig } from '../state/store';
+import { parseTrainingConfig, type TrainingConfig } from '../contracts/trainingConfig';
+import { listLosses, paramFields, type ParamField } from '../ml/losses/catalog';
+import { DATASETS } from '../data';
+
+/** Loss parameters that the config sets elsewhere (views, kernel section). */
+const OVERRIDDEN = new Set(['n_views', 'contrast_mode']);
+
+function Field({
+  label,
+  children,
+  hint,
+}: {
+  label: string;
+  children: (id: string) => ReactNode;
+  hint?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field" title={hint}>
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
+  );
+}
+
+function NumberInput({
+  id,
+  value,
+  onChange,
+  step = 'any',
+  min,
+}: {
+  id: string;
+  value: number;
+  onChange(v: number): void;
+  step?: string;
+  min?: number;
+}) {
+  const [text, setText] = useState(String(value));
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(String(value));
+  }
+  return (
+    <input
+      id={id}
+      type="number"
+      step={step}
+      min={min}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        const v = Number(e.target.value);
+        if (e.target.value !== '' && Number.isFinite(v)) onChange(v);
+      }}
+    />
+  );
+}
+
+export function ControlsPanel() {
+  const config = useStore(selectConfig);
+  const setConfig = useStore((s) => s.setConfig);
+  const setMessage = useStore((s) => s.setConfigMessage);
+  const message = useStore((s) => s.configMessage);
+
+  const apply = (next: Record<string, unknown>) => {
+    try {
+      setConfig(parseTrainingConfig(next));
+      setMessage(null);
+    } catch (error) {
+      setMessage((error as Error).message);
+    }
+  };
+  const update = (patch: Partial<Record<keyof TrainingConfig, unknown>>) =>
+    apply({ ...config, ...patch });
+  const lossParams = paramFields(config.loss.name).filter((f) => !OVERRIDDEN.has(f.key));
+  const setLossParam = (key: string, value: unknown) =>
+    update({ loss: { ...config.loss, [key]: value } });
+  const dataset = DATASETS.get(config.dataset.name);
+
+  return (
+    <aside className="controls" aria-label="Configuration">
+      {message && (
+        <p role="alert" className="notice error">
+          {message}
+        </p>
+      )}
+      <fieldset>
+        <legend>Data</legend>
+        <Field label="Data set" hint={dataset?.summary}>
+          {(id) => (
+            <select
+              id={id}
+              value={config.dataset.name}
+              onChange={(e) => update({ dataset: { name: e.target.value } })}
+            >
+              {[...DATASETS.values()]
+                .filter((d) => d.kind === 'builtin')
+                .map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.title}
+                  </option>
+                ))}
+            </select>
+          )}
+        </Field>
+        {Object.entries(dataset?.defaults ?? {})
+          .filter(([, v]) => typeof v === 'number')
+          .map(([key, v]) => (
+            <Field key={key} label={key}>
+              {(id) => (
+                <NumberInput
+                  id={id}
+                  value={(config.dataset[key] as number | undefined) ?? (v as number)}
+                  onChange={(value) => update({ dataset: { ...config.dataset, [key]: value } })}
+                />
+              )}
+            </Field>
+          ))}
+        <Field label="Views">
+          {(id) => (
+            <NumberInput
+              id={id}
+              step="1"
+              min={1}
+              value={config.views}
+              onChange={(v) => update({ views: v })}
+            />
+          )}
+        </Field>
+      </fieldset>
+
+      <fieldset>
+        <legend>Positives</legend>
+        <Field label="Definition" hint="which pairs count as positives">
+          {(id) => (
+            <select
+              id={id}
+              value={config.positives.name}
+              onChange={(e) => update({ positives: { ...config.positives, name: e.target.value } })}
+            >
+              <option value="views">augmentations of one image</option>
+              <option value="class">same class</option>
+              <option value="kernel">kernel on an attribute</option>
+              <option value="threshold">attribute within δ</option>
+            </select>
+          )}
+        </Field>
+        {(config.positives.name === 'kernel' ||
+          config.positives.name === 'threshold' ||
+          config.kernel) && (
+          <Field label="Attribute(s)" hint="comma-separated attribute names, e.g. age">
+            {(id) => (
+              <input
+                id={id}
+                value={
+                  Array.isArray(config.positives.attribute)
+                    ? config.positives.attribute.join(', ')
+                    : (config.positives.attribute ?? '')
+                }
+                onChange={(e) => {
+                  const names = e.target.value
+                    .split(',')
+                    .map((s) => s.trim())
+                    .filter(Boolean);
+                  update({
+                    positives: {
+                      ...config.positives,
+                      attribute: names.length > 1 ? names : names[0],
+                    },
+                  });
+                }}
+              />
+            )}
+          </Field>
+        )}
+        {config.positives.name === 'threshold' && (
+          <Field label="δ">
+            {(id) => (
+              <NumberInput
+                id={id}
+                value={config.positives.delta ?? 5}
+                onChange={(v) => update({ positives: { ...config.positives, delta: v } })}
+              />
+            )}
+          </Field>
+        )}
+        <Field label="Kernel">
+          {(id) => (
+            <select
+              id={id}
+              value={config.kernel?.name ?? ''}
+              onChange={(e) =>
+                update({
+                  kernel: e.target.value
+                    ? { name: e.target.value, sigma: config.kernel?.sigma ?? 1 }
+                    : undefined,
+                })
+              }
+            >
+              <option value="">none</option>
+              <option value="rbf">RBF</option>
+              <option value="gaussian">Gaussian density</option>
+              <option value="cauchy">Cauchy</option>
+              <option value="cosine">cosine</option>
+            </select>
+          )}
+        </Field>
+        {config.kernel && config.kernel.name !== 'cosine' && (
+          <Field label="σ">
+            {(id) => (
+              <NumberInput
+                id={id}
+                value={config.kernel?.sigma ?? 1}
+                onChange={(v) => update({ kernel: { ...config.kernel!, sigma: v } })}
+              />
+            )}
+          </Field>
+        )}
+      </fieldset>
+
+      <fieldset>
+        <legend>Loss</legend>
+        <Field label="Loss">
+          {(id) => (
+            <select
+              id={id}
+              value={config.loss.name}
+              onChange={(e) => update({ loss: { name: e.target.value } })}
+            >
+              {listLosses()
+                .filter((l) => l.name !== 'fairkl')
+                .map((l) => (
+                  <option key={l.name} value={l.name} title={l.description}>
+                    {l.name}
+                  </option>
+                ))}
+            </select>
+          )}
+        </Field>
+        {lossParams.map((field) => (
+          <ParamInput
+            key={field.key}
+            field={field}
+            value={config.loss[field.key]}
+            onChange={(v) => setLossParam(field.key, v)}
+          />
+        ))}
+        <Field
+          label="FairKL weight"
+          hint="adds the FairKL debiasing regulariser (needs a bias label)"
+        >
+          {(id) => (
+            <NumberInput
+              id={id}
+              min={0}
+              value={config.regularizer?.weight ?? 0}
+              onChange={(v) =>
+                update({ regularizer: v > 0 ? { name: 'fairkl', weight: v } : undefined })
+              }
+            />
+          )}
+        </Field>
+      </fieldset>
+
+      <fieldset>
+        <legend>Encoder and training</legend>
+        <Field label="Encoder">
+          {(id) => (
+            <select
+              id={id}
+              value={config.encoder.name}
+              onChange={(e) => update({ encoder: { name: e.target.value } })}
+            >
+              <option value="mlp">MLP</option>
+              <option value="cnn">small CNN</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Embedding dim" hint="2 or 3 show the circle or the sphere itself">
+          {(id) => (
+            <NumberInput
+              id={id}
+              step="1"
+              min={2}
+              value={config.embeddingDim}
+              onChange={(v) => update({ embeddingDim: v })}
+            />
+          )}
+        </Field>
+        <Field label="Batch size">
+          {(id) => (
+            <NumberInput
+              id={id}
+              step="1"
+              min={4}
+              value={config.batchSize}
+              onChange={(v) => update({ batchSize: v })}
+            />
+          )}
+        </Field>
+        <Field label="Optimiser">
+          {(id) => (
+            <select
+              id={id}
+              value={config.optimizer.name}
+              onChange={(e) => update({ optimizer: { ...config.optimizer, name: e.target.value } })}
+            >
+              <option value="adam">Adam</option>
+              <option value="sgd">SGD (momentum)</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Learning rate">
+          {(id) => (
+            <NumberInput
+              id={id}
+              value={config.optimizer.lr}
+              onChange={(v) => update({ optimizer: { ...config.optimizer, lr: v } })}
+            />
+          )}
+        </Field>
+        <Field label="Steps">
+          {(id) => (
+            <NumberInput
+              id={id}
+              step="1"
+              min={0}
+              value={config.steps}
+              onChange={(v) => update({ steps: v })}
+            />
+          )}
+        </Field>
+        <Field label="Evaluate every">
+          {(id) => (
+            <NumberInput
+              id={id}
+              step="1"
+              min={1}
+              value={config.evalEvery}
+              onChange={(v) => update({ evalEvery: v })}
+            />
+          )}
+        </Field>
+        <Field label="Seed">
+          {(id) => (
+            <NumberInput
+              id={id}
+              step="1"
+              min={0}
+              value={config.seed}
+              onChange={(v) => update({ seed: v })}
+            />
+          )}
+        </Field>
+      </fieldset>
+    </aside>
+  );
+}
+
+function ParamInput({
+  field,
+  value,
+  onChange,
+}: {
+  field: ParamField;
+  value: unknown;
+  onChange(v: unknown): void;
+}) {
+  const current = value ?? field.default;
+  return (
+    <Field label={field.key}>
+      {(id) =>
+        field.kind === 'boolean' ? (
+          <input
+            id={id}
+            type="checkbox"
+            checked={Boolean(current)}
+            onChange={(e) => onChange(e.target.checked)}
+          />
+        ) : field.kind === 'choice' ? (
+          <select
+            id={id}
+            value={current === null ? '' : String(current)}
+            onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}
+          >
+            {field.nullable && <option value="">none</option>}
+            {field.options.map((o) => (
+              <option key={String(o)} value={String(o)}>
+                {String(o)}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <NumberInput
+            id={id}
+            step={field.integer ? '1' : 'any'}
+            value={(current as number | null) ?? 0}
+            onChange={onChange}
+          />
+        )
+      }
+    </Field>
+  );
+}

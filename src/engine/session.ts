@@ -1,0 +1,139 @@
+/**
+ * A training session: a Trainer plus the play/pause/step loop, evaluation every `evalEvery` steps,
+ * the metrics history, and the last good weights. The worker and the headless runner both drive
+ * this; it emits plain-data events and never touches the DOM.
+ */
+import type { Dataset } from '../data/types';
+import type { TrainingConfig } from '../contracts/trainingConfig';
+import { evaluate, type EvaluationResult } from './evaluate';
+import type { MetricsRecord } from '../contracts/metrics';
+import { Trainer, type AugmentFn } from './trainer';
+import { readWeights, writeWeights } from '../models/encoder';
+
+export interface SessionEvents {
+  progress?(step: number, loss: number, stepsPerSecond: number): void;
+  evaluation?(result: EvaluationResult): void;
+  paused?(step: number, reason?: string): void;
+  finished?(step: number, final: MetricsRecord): void;
+}
+
+export class TrainingSession {
+  readonly history: MetricsRecord[] = [];
+  trainer: Trainer;
+  private running = false;
+  private stopRequested = false;
+  private recentLosses: number[] = [];
+  private goodWeights: Float32Array[][] | null = null;
+
+  constructor(
+    readonly config: TrainingConfig,
+    readonly dataset: Dataset,
+    readonly augment: AugmentFn | undefined,
+    private readonly events: SessionEvents = {},
+  ) {
+    this.trainer = new Trainer(config, dataset, augment);
+  }
+
+  get step(): number {
+    return this.trainer.stepCount;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Trains until `untilStep` (default config.steps), a pause request, or a non-finite step. */
+  async play(untilStep = this.config.steps): Promise<'finished' | 'paused'> {
+    return this.loop(untilStep);
+  }
+
+  async stepBy(count: number): Promise<'finished' | 'paused'> {
+    return this.loop(this.step + count, true);
+  }
+
+  pause(): void {
+    if (this.running) this.stopRequested = true;
+  }
+
+  async evaluateNow(): Promise<EvaluationResult> {
+    const result = await evaluate(this.trainer);
+    if (this.recentLosses.length) {
+      result.metrics.loss = this.recentLosses.reduce((a, b) => a + b, 0) / this.recentLosses.length;
+    }
+    this.recentLosses = [];
+    const last = this.history.at(-1);
+    if (last && last.step === result.metrics.step)
+      this.history[this.history.length - 1] = result.metrics;
+    else this.history.push(result.metrics);
+    this.goodWeights = await this.readAllWeights();
+    this.events.evaluation?.(result);
+    return result;
+  }
+
+  /** Rebuilds the trainer (after a backend change) and restores the last good weights. */
+  async rebuild(): Promise<void> {
+    const weights = this.goodWeights ?? (await this.readAllWeights().catch(() => null));
+    const steps = this.trainer.stepCount;
+    this.trainer.dispose();
+    this.trainer = new Trainer(this.config, this.dataset, this.augment);
+    this.trainer.stepCount = steps;
+    if (weights) this.writeAllWeights(weights);
+  }
+
+  dispose(): void {
+    this.stopRequested = true;
+    this.trainer.dispose();
+  }
+
+  private async readAllWeights(): Promise<Float32Array[][]> {
+    const parts = [this.trainer.encoder, this.trainer.salientEncoder].filter(
+      (e) => e !== undefined,
+    );
+    return Promise.all(parts.map((e) => readWeights(e)));
+  }
+
+  private writeAllWeights(weights: Float32Array[][]): void {
+    const parts = [this.trainer.encoder, this.trainer.salientEncoder].filter(
+      (e) => e !== undefined,
+    );
+    parts.forEach((e, i) => writeWeights(e, weights[i]!));
+  }
+
+  private async loop(untilStep: number, pauseAtEnd = false): Promise<'finished' | 'paused'> {
+    if (this.running) throw new Error('the session is already running');
+    this.running = true;
+    this.stopRequested = false;
+    const started = performance.now();
+    const startStep = this.step;
+    try {
+      while (this.step < untilStep) {
+        if (this.stopRequested) {
+          this.events.paused?.(this.step);
+          return 'paused';
+        }
+        const result = await this.trainer.step();
+        if (!result.applied) {
+          this.events.paused?.(this.step, result.error);
+          return 'paused';
+        }
+        this.recentLosses.push(result.loss);
+        const seconds = (performance.now() - started) / 1000;
+        this.events.progress?.(
+          result.step,
+          result.loss,
+          seconds > 0 ? (this.step - startStep) / seconds : 0,
+        );
+        if (this.step % this.config.evalEvery === 0 || this.step === untilStep)
+          await this.evaluateNow();
+      }
+      if (pauseAtEnd && this.step < this.config.steps) {
+        this.events.paused?.(this.step);
+        return 'paused';
+      }
+      this.events.finished?.(this.step, this.history.at(-1) ?? { step: this.step });
+      return 'finished';
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * window.playground: a scripting API for speakers and automation, over the same controller
+ * actions the UI uses. Config and metric names are those of the engine's contracts.
+ */
+import type { PlaygroundController } from './state/controller';
+import type { TrainingConfig } from './contracts/trainingConfig';
+import type { MetricsRecord } from './contracts/metrics';
+import type { BackendChoice } from './contracts/backend';
+
+export interface PlaygroundApi {
+  /** Merges a partial config into the current one (validated; throws naming the bad field). */
+  configure(partial: Record<string, unknown>): TrainingConfig;
+  /** Trains `steps` more steps (starting a run if none) and resolves with the latest metrics. */
+  train(options?: { steps?: number }): Promise<MetricsRecord | undefined>;
+  evaluate(): Promise<MetricsRecord | undefined>;
+  pause(): void;
+  /** Starts the active run again from step 0 with the current config. */
+  reset(): void;
+  getConfig(): TrainingConfig;
+  /** The active run's metrics history. */
+  metrics(): MetricsRecord[];
+  backend(): BackendChoice | undefined;
+}
+
+export function createPlaygroundApi(controller: PlaygroundController): PlaygroundApi {
+  const state = () => controller.store.getState();
+  const active = () => {
+    const s = state();
+    return s.activeRunId ? s.runs[s.activeRunId] : undefined;
+  };
+  return {
+    configure: (partial) => controller.configure(partial),
+    train: async (options = {}) => {
+      const config = state().config;
+      const run = active();
+      // A changed configuration starts a new run; the old one stays for comparison.
+      if (!run || JSON.stringify(run.config) !== JSON.stringify(config))
+        controller.startRun(config);
+      return controller.train(options.steps ?? config.evalEvery);
+    },
+    evaluate: () => controller.evaluate(),
+    pause: () => controller.pause(),
+    reset: () => void controller.reset(),
+    getConfig: () => structuredClone(state().config),
+    metrics: () => structuredClone(active()?.history ?? []),
+    backend: () => active()?.backend,
+  };
+}
+
+declare global {
+  interface Window {
+    playground?: PlaygroundApi;
+  }
+}

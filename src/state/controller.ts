@@ -1,0 +1,150 @@
+/**
+ * The actions the UI, the keyboard and window.playground share: they update the store and send
+ * commands to the training worker; the worker's events come back through the same object (the
+ * bridge). Lives outside React.
+ */
+import type { TrainingClient } from '../worker/client';
+import type { TrainingConfig } from '../contracts/trainingConfig';
+import { parseTrainingConfig } from '../contracts/trainingConfig';
+import type { MetricsRecord } from '../contracts/metrics';
+import type { BackendRequest } from '../contracts/backend';
+import type { StoreApi } from './store';
+
+let runCounter = 0;
+
+export class PlaygroundController {
+  private waiters: {
+    runId: string;
+    resolve: (m: MetricsRecord | undefined) => void;
+    reject: (e: Error) => void;
+    evaluation: boolean;
+  }[] = [];
+
+  constructor(
+    readonly store: StoreApi,
+    private readonly client: TrainingClient,
+    private readonly backend: BackendRequest = 'auto',
+  ) {
+    this.bridge();
+  }
+
+  private get activeId(): string | null {
+    return this.store.getState().activeRunId;
+  }
+
+  /** Starts a new run from the current configuration (the previous one stays for comparison). */
+  startRun(config: TrainingConfig = this.store.getState().config, label?: string): string {
+    const id = `run-${Date.now().toString(36)}-${runCounter++}`;
+    const state = this.store.getState();
+    state.addRun({ id, label: label ?? describeConfig(config), config });
+    this.client.send({ type: 'start', runId: id, config, backend: this.backend });
+    return id;
+  }
+
+  /** Validates and applies a partial configuration; an invalid one throws with the field named. */
+  configure(partial: Partial<TrainingConfig> | Record<string, unknown>): TrainingConfig {
+    const merged = parseTrainingConfig({ ...this.store.getState().config, ...partial });
+    this.store.getState().setConfig(merged);
+    return merged;
+  }
+
+  play(): void {
+    const id = this.activeId ?? this.startRun();
+    this.store.getState().updateRun(id, { status: 'running', message: undefined });
+    this.client.send({ type: 'play', runId: id });
+  }
+
+  pause(): void {
+    const id = this.activeId;
+    if (id) this.client.send({ type: 'pause', runId: id });
+  }
+
+  step(count = 1): void {
+    const id = this.activeId ?? this.startRun();
+    this.store.getState().updateRun(id, { status: 'running' });
+    this.client.send({ type: 'step', runId: id, count });
+  }
+
+  /** Drops the active run and starts it again from step 0 with the current configuration. */
+  reset(): string {
+    const id = this.activeId;
+    if (id) {
+      this.client.send({ type: 'dispose', runId: id });
+      this.store.getState().removeRun(id);
+    }
+    return this.startRun();
+  }
+
+  /** Trains `steps` more steps on the active run; resolves with the latest metrics. */
+  train(steps: number): Promise<MetricsRecord | undefined> {
+    const id = this.activeId ?? this.startRun();
+    const run = this.store.getState().runs[id]!;
+    const promise = this.waitFor(id, false);
+    this.store.getState().updateRun(id, { status: 'running' });
+    this.client.send({ type: 'play', runId: id, untilStep: run.step + steps });
+    return promise;
+  }
+
+  evaluate(): Promise<MetricsRecord | undefined> {
+    const id = this.activeId ?? this.startRun();
+    const promise = this.waitFor(id, true);
+    this.client.send({ type: 'evaluate', runId: id });
+    return promise;
+  }
+
+  private waitFor(runId: string, evaluation: boolean): Promise<MetricsRecord | undefined> {
+    return new Promise((resolve, reject) =>
+      this.waiters.push({ runId, resolve, reject, evaluation }),
+    );
+  }
+
+  private settle(runId: string, which: 'evaluation' | 'stop', error?: string): void {
+    const metrics = this.store.getState().runs[runId]?.history.at(-1);
+    this.waiters = this.waiters.filter((w) => {
+      if (w.runId !== runId) return true;
+      if (error) w.reject(new Error(error));
+      else if (which === 'stop' || w.evaluation) w.resolve(metrics);
+      else return true;
+      return false;
+    });
+  }
+
+  private bridge(): void {
+    const s = () => this.store.getState();
+    this.client.on('ready', (e) =>
+      s().updateRun(e.runId, {
+        status: 'ready',
+        backend: e.backend,
+        dataset: e.dataset,
+        snapshotLabels: e.snapshotLabels,
+      }),
+    );
+    this.client.on('progress', (e) => s().appendLoss(e.runId, e.step, e.loss, e.stepsPerSecond));
+    this.client.on('evaluation', (e) => {
+      s().recordEvaluation(e.runId, e.metrics, e.snapshot);
+      this.settle(e.runId, 'evaluation');
+    });
+    this.client.on('paused', (e) => {
+      s().updateRun(e.runId, { status: 'paused', step: e.step, message: e.reason });
+      this.settle(e.runId, 'stop', undefined);
+    });
+    this.client.on('finished', (e) => {
+      s().updateRun(e.runId, { status: 'finished', step: e.step });
+      this.settle(e.runId, 'stop');
+    });
+    this.client.on('backend-changed', (e) => {
+      s().updateRun(e.runId, { backend: e.backend, message: e.reason });
+      s().setNotice(e.reason);
+    });
+    this.client.on('error', (e) => {
+      if (e.runId) s().updateRun(e.runId, { status: 'error', message: e.message });
+      s().setNotice(e.message);
+      if (e.runId) this.settle(e.runId, 'stop', e.message);
+    });
+  }
+}
+
+export function describeConfig(config: TrainingConfig): string {
+  const extra = config.regularizer ? ` + ${config.regularizer.name}` : '';
+  return `${config.loss.name}${extra} · ${config.dataset.name} · ${config.positives.name} · seed ${config.seed}`;
+}

@@ -1,0 +1,173 @@
+/**
+ * One store made of typed slices (values and actions apart): `config` (the only slice in the URL),
+ * `runs` (every run kept for comparison, with its history and latest snapshot) and `ui`.
+ * Panels read it through the named selectors at the bottom; the worker bridge writes it.
+ */
+import { create } from 'zustand';
+import type { TrainingConfig } from '../contracts/trainingConfig';
+import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
+import type { BackendChoice } from '../contracts/backend';
+import type { DatasetInfo } from '../data/types';
+
+export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
+
+export interface SnapshotLabelsState {
+  n: number;
+  labels: Record<string, Int32Array>;
+  attributes: Record<string, Float32Array>;
+  flags: Record<string, Uint8Array>;
+}
+
+export interface RunState {
+  id: string;
+  label: string;
+  config: TrainingConfig;
+  status: RunStatus;
+  step: number;
+  stepsPerSecond: number;
+  /** Every step's loss, for the loss curve (thinned when long). */
+  lossCurve: { step: number; loss: number }[];
+  history: MetricsRecord[];
+  snapshot?: EmbeddingSnapshot;
+  snapshotLabels?: SnapshotLabelsState;
+  dataset?: DatasetInfo;
+  backend?: BackendChoice;
+  /** Why the run paused or failed, in words. */
+  message?: string;
+  startedAt: number;
+}
+
+export interface ConfigSlice {
+  config: TrainingConfig;
+  presetId: string | null;
+  /** A problem with the configuration or the URL, shown to the user. */
+  configMessage: string | null;
+}
+
+export interface ConfigActions {
+  setConfig(config: TrainingConfig, presetId?: string | null): void;
+  setConfigMessage(message: string | null): void;
+}
+
+export interface RunsSlice {
+  runs: Record<string, RunState>;
+  runOrder: string[];
+  activeRunId: string | null;
+}
+
+export interface RunsActions {
+  addRun(run: Pick<RunState, 'id' | 'label' | 'config'>): void;
+  updateRun(id: string, patch: Partial<RunState>): void;
+  appendLoss(id: string, step: number, loss: number, stepsPerSecond: number): void;
+  recordEvaluation(id: string, metrics: MetricsRecord, snapshot: EmbeddingSnapshot): void;
+  removeRun(id: string): void;
+  setActiveRun(id: string | null): void;
+}
+
+export type ProjectionMethod = 'native' | 'pca' | 'umap' | 'tsne';
+
+export interface UiSlice {
+  talkMode: boolean;
+  projection: ProjectionMethod;
+  colorBy: string | null;
+  /** Steps per `play` chunk: the speed control. */
+  speed: number;
+  notice: string | null;
+}
+
+export interface UiActions {
+  setTalkMode(on: boolean): void;
+  setProjection(method: ProjectionMethod): void;
+  setColorBy(key: string | null): void;
+  setSpeed(speed: number): void;
+  setNotice(notice: string | null): void;
+}
+
+export type Store = ConfigSlice & ConfigActions & RunsSlice & RunsActions & UiSlice & UiActions;
+
+const MAX_CURVE_POINTS = 4000;
+
+export function createStore(initialConfig: TrainingConfig) {
+  return create<Store>()((set) => ({
+    config: initialConfig,
+    presetId: null,
+    configMessage: null,
+    setConfig: (config, presetId = null) => set({ config, presetId }),
+    setConfigMessage: (configMessage) => set({ configMessage }),
+
+    runs: {},
+    runOrder: [],
+    activeRunId: null,
+    addRun: ({ id, label, config }) =>
+      set((s) => ({
+        runs: {
+          ...s.runs,
+          [id]: {
+            id,
+            label,
+            config,
+            status: 'loading',
+            step: 0,
+            stepsPerSecond: 0,
+            lossCurve: [],
+            history: [],
+            startedAt: Date.now(),
+          },
+        },
+        runOrder: [...s.runOrder, id],
+        activeRunId: id,
+      })),
+    updateRun: (id, patch) =>
+      set((s) => (s.runs[id] ? { runs: { ...s.runs, [id]: { ...s.runs[id]!, ...patch } } } : {})),
+    appendLoss: (id, step, loss, stepsPerSecond) =>
+      set((s) => {
+        const run = s.runs[id];
+        if (!run) return {};
+        let curve = [...run.lossCurve, { step, loss }];
+        // Thin old points rather than drop them, so a long run's curve keeps its shape.
+        if (curve.length > MAX_CURVE_POINTS)
+          curve = curve.filter((_, i) => i % 2 === 0 || i === curve.length - 1);
+        return { runs: { ...s.runs, [id]: { ...run, step, stepsPerSecond, lossCurve: curve } } };
+      }),
+    recordEvaluation: (id, metrics, snapshot) =>
+      set((s) => {
+        const run = s.runs[id];
+        if (!run) return {};
+        const history = run.history.filter((m) => m.step !== metrics.step);
+        return { runs: { ...s.runs, [id]: { ...run, history: [...history, metrics], snapshot } } };
+      }),
+    removeRun: (id) =>
+      set((s) => {
+        const { [id]: _removed, ...runs } = s.runs;
+        const runOrder = s.runOrder.filter((r) => r !== id);
+        return {
+          runs,
+          runOrder,
+          activeRunId: s.activeRunId === id ? (runOrder.at(-1) ?? null) : s.activeRunId,
+        };
+      }),
+    setActiveRun: (activeRunId) => set({ activeRunId }),
+
+    talkMode: false,
+    projection: 'pca',
+    colorBy: null,
+    speed: 10,
+    notice: null,
+    setTalkMode: (talkMode) => set({ talkMode }),
+    setProjection: (projection) => set({ projection }),
+    setColorBy: (colorBy) => set({ colorBy }),
+    setSpeed: (speed) => set({ speed }),
+    setNotice: (notice) => set({ notice }),
+  }));
+}
+
+export type StoreApi = ReturnType<typeof createStore>;
+
+// Named selectors: panels subscribe to exactly what they draw.
+export const selectActiveRun = (s: Store): RunState | undefined =>
+  s.activeRunId ? s.runs[s.activeRunId] : undefined;
+export const selectRuns = (s: Store): RunState[] =>
+  s.runOrder.map((id) => s.runs[id]!).filter(Boolean);
+export const selectConfig = (s: Store) => s.config;
+export const selectLatestMetrics = (s: Store): MetricsRecord | undefined =>
+  selectActiveRun(s)?.history.at(-1);
