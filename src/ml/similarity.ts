@@ -26,11 +26,13 @@ export function cosineSimilarity(a: tf.Tensor2D, b: tf.Tensor2D = a, temperature
 /**
  * Squared Euclidean distances ‖a_i − b_j‖², Gram form ‖a‖² + ‖b‖² − 2a·b clamped at 0.
  * Memory is O(nm), not O(nmd) like broadcasting, so it scales to training batches; the analytic
- * gradient is the same as the difference form's.
+ * gradient is the same as the difference form's. With b = a the diagonal is exactly 0: the Gram
+ * form leaves a rounding residue of order ε‖a_i‖² there (k-JEM needs its j = i term to be exactly 1).
  */
 export function squaredDistances(a: tf.Tensor2D, b: tf.Tensor2D = a): tf.Tensor2D {
   const aSq = tf.sum(tf.square(a), 1, true);
   const bSq = a === b ? aSq : tf.sum(tf.square(b), 1, true);
   const cross = tf.matMul(a, b, false, true);
-  return tf.relu(tf.sub(tf.add(aSq, tf.transpose(bSq)), tf.mul(2, cross))) as tf.Tensor2D;
+  const d2 = tf.relu(tf.sub(tf.add(aSq, tf.transpose(bSq)), tf.mul(2, cross))) as tf.Tensor2D;
+  return a === b ? (tf.mul(d2, tf.sub(1, tf.eye(a.shape[0]))) as tf.Tensor2D) : d2;
 }

@@ -10,7 +10,10 @@ export * from './scalar';
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 
-const TENSOR_PROFILES: Record<Exclude<KernelName, 'cosine'>, (sqDist: tf.Tensor, h: number) => tf.Tensor> = {
+const TENSOR_PROFILES: Record<
+  Exclude<KernelName, 'cosine'>,
+  (sqDist: tf.Tensor, h: number) => tf.Tensor
+> = {
   rbf: (d2, s) => tf.exp(tf.div(d2, -2 * s * s)),
   gaussian_pdf: (d2, s) => tf.div(tf.exp(tf.div(d2, -2 * s * s)), SQRT_2PI * s),
   cauchy: (d2, g) => tf.reciprocal(tf.add(1, tf.mul(g, d2))),
@@ -37,4 +40,3 @@ export function kernelMatrixTensor(
     return TENSOR_PROFILES[kernel](sqDist, h) as tf.Tensor2D;
   });
 }
-

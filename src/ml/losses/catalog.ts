@@ -394,9 +394,22 @@ export function defaultParams(name: string): Record<string, unknown> {
 
 /** How the UI renders one parameter of a function. */
 export type ParamField =
-  | { key: string; kind: 'number'; default: number | null; nullable: boolean; integer: boolean; min?: number }
+  | {
+      key: string;
+      kind: 'number';
+      default: number | null;
+      nullable: boolean;
+      integer: boolean;
+      min?: number;
+    }
   | { key: string; kind: 'boolean'; default: boolean }
-  | { key: string; kind: 'choice'; default: string | number | null; options: (string | number)[]; nullable: boolean };
+  | {
+      key: string;
+      kind: 'choice';
+      default: string | number | null;
+      options: (string | number)[];
+      nullable: boolean;
+    };
 
 interface ZodDefLike {
   type: string;
@@ -408,7 +421,9 @@ interface ZodDefLike {
 
 /** The parameters of a function as form fields, read from its schema (fixed literals are left out). */
 export function paramFields(name: string): ParamField[] {
-  const schema = catalogEntry(name).params as unknown as { shape?: Record<string, { def: ZodDefLike }> };
+  const schema = catalogEntry(name).params as unknown as {
+    shape?: Record<string, { def: ZodDefLike }>;
+  };
   const defaults = defaultParams(name);
   const fields: ParamField[] = [];
   for (const [key, node] of Object.entries(schema.shape ?? {})) {
@@ -424,12 +439,25 @@ export function paramFields(name: string): ParamField[] {
       const checks = (def.checks ?? []).map((c) => c._zod?.def ?? {});
       const min = checks.find((c) => c.check === 'greater_than')?.value;
       const integer = checks.some((c) => c.format === 'safeint' || c.check === 'number_format');
-      fields.push({ key, kind: 'number', default: (value as number | null) ?? null, nullable, integer, ...(min !== undefined ? { min } : {}) });
+      fields.push({
+        key,
+        kind: 'number',
+        default: (value as number | null) ?? null,
+        nullable,
+        integer,
+        ...(min !== undefined ? { min } : {}),
+      });
     } else if (def.type === 'boolean') {
       fields.push({ key, kind: 'boolean', default: value as boolean });
     } else if (def.type === 'enum') {
       const options = Object.values(def.entries ?? {});
-      fields.push({ key, kind: 'choice', default: (value as string | null) ?? null, options, nullable });
+      fields.push({
+        key,
+        kind: 'choice',
+        default: (value as string | null) ?? null,
+        options,
+        nullable,
+      });
     }
   }
   return fields;

@@ -1,0 +1,156 @@
+/** Positive sets as weight matrices (src/ml/positives.ts) and the batch layouts (src/ml/layout.ts). */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  offDiagonalMask,
+  positiveMask,
+  positiveWeights,
+  sameClass,
+} from '../../../src/ml/positives';
+import {
+  pairsToViewMajor,
+  repeatForViews,
+  sampleMajorToViewMajor,
+  sampleOfRow,
+  splitViews,
+  viewMajorToSampleMajor,
+} from '../../../src/ml/layout';
+import {
+  makeRng,
+  randomInts,
+  randomMatrix,
+  randomTensor3,
+  randomUniform,
+  sqDist,
+  useCpuBackend,
+} from './helpers';
+
+beforeAll(useCpuBackend);
+
+/** Row a of a view-major batch is view ⌊a/N⌋ of sample a mod N; the diagonal is never a positive. */
+function naiveWeights(n: number, v: number, pair: (i: number, j: number) => number): number[] {
+  const m = n * v;
+  const out: number[] = [];
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b < m; b++) out.push(a === b ? 0 : pair(a % n, b % n));
+  return out;
+}
+
+describe('positiveWeights', () => {
+  for (const [n, v] of [
+    [4, 1],
+    [5, 2],
+    [3, 3],
+  ] as const) {
+    it(`views: the other views of the same sample (N=${n}, V=${v})`, () => {
+      const got = Array.from(positiveWeights({ name: 'views' }, { nSamples: n, nViews: v }).values);
+      expect(got).toEqual(naiveWeights(n, v, (i, j) => (i === j ? 1 : 0)));
+    });
+
+    it(`class: every other row of the same class (N=${n}, V=${v})`, () => {
+      const labels = randomInts(makeRng(1500 + n), n, 2).map((l) => 3 * l - 5);
+      const got = Array.from(
+        positiveWeights({ name: 'class' }, { nSamples: n, nViews: v, labels }).values,
+      );
+      expect(got).toEqual(naiveWeights(n, v, (i, j) => (labels[i] === labels[j] ? 1 : 0)));
+    });
+
+    it(`kernel: kernel weights off the diagonal (N=${n}, V=${v})`, () => {
+      const attributes = randomUniform(makeRng(1510 + n), n, 0, 5);
+      const got = Array.from(
+        positiveWeights(
+          { name: 'kernel', kernel: 'rbf', params: { sigma: 1.5 } },
+          { nSamples: n, nViews: v, attributes },
+        ).values,
+      );
+      const want = naiveWeights(n, v, (i, j) =>
+        Math.exp(-((attributes[i]! - attributes[j]!) ** 2) / (2 * 1.5 ** 2)),
+      );
+      want.forEach((w, k) => expect(Math.abs(got[k]! - w)).toBeLessThan(1e-14));
+    });
+
+    it(`threshold: attributes within δ (N=${n}, V=${v})`, () => {
+      const attributes = randomMatrix(makeRng(1520 + n), n, 2);
+      const delta = 1.2;
+      const got = Array.from(
+        positiveWeights({ name: 'threshold', delta }, { nSamples: n, nViews: v, attributes })
+          .values,
+      );
+      expect(got).toEqual(
+        naiveWeights(n, v, (i, j) =>
+          Math.sqrt(sqDist(attributes[i]!, attributes[j]!)) <= delta ? 1 : 0,
+        ),
+      );
+    });
+  }
+
+  it('compares class labels as integers (negative and non-contiguous ids)', () => {
+    expect(sameClass(-3, -3)).toBe(true);
+    expect(sameClass(7, 100)).toBe(false);
+    const labels = [-3, 100, -3, 7];
+    const got = Array.from(
+      positiveWeights({ name: 'class' }, { nSamples: 4, nViews: 1, labels }).values,
+    );
+    expect(got).toEqual(naiveWeights(4, 1, (i, j) => (labels[i] === labels[j] ? 1 : 0)));
+  });
+
+  it('rejects labels or attributes of the wrong length', () => {
+    expect(() =>
+      positiveWeights({ name: 'class' }, { nSamples: 3, nViews: 2, labels: [0, 1] }),
+    ).toThrow(/expected 3/);
+    expect(() =>
+      positiveWeights(
+        { name: 'kernel', kernel: 'rbf', params: { sigma: 1 } },
+        { nSamples: 3, nViews: 1 },
+      ),
+    ).toThrow(/attribute/);
+  });
+});
+
+describe('positiveMask and offDiagonalMask', () => {
+  it('positiveMask: labels → same class, null → same sample; diagonal 0', () => {
+    const labels = [0, 1, 0];
+    expect(Array.from(positiveMask(3, 2, labels))).toEqual(
+      naiveWeights(3, 2, (i, j) => (labels[i] === labels[j] ? 1 : 0)),
+    );
+    expect(Array.from(positiveMask(3, 2, null))).toEqual(
+      naiveWeights(3, 2, (i, j) => (i === j ? 1 : 0)),
+    );
+  });
+
+  it('offDiagonalMask: 1 everywhere but the diagonal', () => {
+    expect(Array.from(offDiagonalMask(3))).toEqual([0, 1, 1, 1, 0, 1, 1, 1, 0]);
+  });
+});
+
+describe('layouts', () => {
+  it('sampleOfRow is a mod N (view-major, never interleaved)', () => {
+    expect([0, 1, 2, 3, 4, 5].map((r) => sampleOfRow(r, 3))).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
+  it('view-major ↔ sample-major round trip puts view v of sample i at row v·N + i', () => {
+    const z = randomTensor3(makeRng(1530), 4, 3, 2);
+    const t = tf.tensor3d(z);
+    const flat = sampleMajorToViewMajor(t);
+    const rows = flat.arraySync();
+    for (let v = 0; v < 3; v++)
+      for (let i = 0; i < 4; i++) expect(rows[v * 4 + i]).toEqual(z[i]![v]);
+    const back = viewMajorToSampleMajor(flat, 3);
+    expect(back.arraySync()).toEqual(z);
+    tf.dispose([t, flat, back]);
+  });
+
+  it('pairsToViewMajor, splitViews and repeatForViews', () => {
+    const rng = makeRng(1531);
+    const x = randomMatrix(rng, 3, 2);
+    const y = randomMatrix(rng, 3, 2);
+    const [tx, ty] = [tf.tensor2d(x), tf.tensor2d(y)];
+    const both = pairsToViewMajor(tx, ty);
+    expect(both.arraySync()).toEqual([...x, ...y]);
+    const parts = splitViews(both, 2);
+    expect(parts.map((p) => p.arraySync())).toEqual([x, y]);
+    expect(repeatForViews([5, 6, 7], 2)).toEqual([5, 6, 7, 5, 6, 7]);
+    expect(() => splitViews(both, 4)).toThrow(/views/);
+    tf.dispose([tx, ty, both, ...parts]);
+  });
+});
