@@ -12,5 +12,7 @@ if (isRoot && existsSync('/usr/bin/apt-get')) {
   execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit', env });
   if (existsSync(path)) process.exit(0);
 }
-console.error(`Chromium not found at ${path}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+console.error(
+  `Chromium not found at ${path}. Install it (Debian: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`,
+);
 process.exit(1);

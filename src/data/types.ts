@@ -45,6 +45,12 @@ export interface DatasetInfo {
   biasLabel?: string;
   /** Whether samples carry an `isTarget` flag (SepCLR: 1 target, 0 background). */
   hasTargetFlag: boolean;
+  /** Names of the image channels where they mean something (e.g. brain-mri slices). */
+  channelNames?: string[];
+  /** The resolved parameters (defaults filled in) and the seed, for the data card. */
+  params?: Record<string, unknown>;
+  /** How to read the image (orientation, features-as-image convention, ...). */
+  notes?: string;
 }
 
 export interface DataSplit {
@@ -66,3 +72,26 @@ export interface Dataset {
 
 /** Reads a local asset (a path under public/data): fetch() in the browser, fs in Node. */
 export type AssetReader = (path: string) => Promise<ArrayBuffer>;
+
+// ---- Extensions (data-set issue): loader configuration, results and upload errors.
+
+/** `{name, seed, ...params}`: which data set, its seed and its parameters (see docs/DATASETS.md). */
+export interface DatasetConfig {
+  name: string;
+  seed?: number;
+  [param: string]: unknown;
+}
+
+/** A problem with one uploaded file; the other files are kept. */
+export interface DataError {
+  file: string;
+  /** 1-based line of the CSV, where the problem is tied to one. */
+  line?: number;
+  message: string;
+}
+
+export interface LoadResult {
+  dataset: Dataset;
+  /** Empty for the built-in data sets; one entry per rejected file or line for user data. */
+  errors: DataError[];
+}

@@ -123,7 +123,7 @@ export async function checkCase(c: VectorCase, tolerance: Tolerance): Promise<st
         );
         continue;
       }
-      const gradScale = Math.max(1, ...want.map((w) => Math.abs(w)));
+      const gradScale = want.reduce((m, w) => Math.max(m, Math.abs(w)), 1);
       let worst = '';
       let bad = 0;
       want.forEach((w, i) => {

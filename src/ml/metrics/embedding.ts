@@ -23,14 +23,17 @@ export function uniformity(x: Float32Array, dim: number, t = 2): number {
   const n = x.length / dim;
   if (!Number.isInteger(n)) throw new Error('uniformity: x must be [n, dim].');
   if (n < 2) return Number.NaN;
-  const logits: number[] = [];
+  const logits = new Float64Array((n * (n - 1)) / 2);
+  let p = 0;
+  let max = -Infinity;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       let sq = 0;
       for (let k = 0; k < dim; k++) sq += (x[i * dim + k]! - x[j * dim + k]!) ** 2;
-      logits.push(-t * sq);
+      const l = -t * sq;
+      logits[p++] = l;
+      if (l > max) max = l;
     }
-  const max = Math.max(...logits);
   let sum = 0;
   for (const l of logits) sum += Math.exp(l - max);
   return max + Math.log(sum / logits.length);

@@ -91,3 +91,10 @@ describe('symmetricEigenvalues', () => {
     for (let i = 1; i < n; i++) expect(eig[i - 1]!).toBeGreaterThanOrEqual(eig[i]!);
   });
 });
+
+describe('large inputs', () => {
+  test('uniformity handles thousands of rows (no argument-spreading limits)', () => {
+    const x = randomRows(1500, 4, 11);
+    expect(Number.isFinite(uniformity(x, 4))).toBe(true);
+  });
+});

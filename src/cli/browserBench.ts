@@ -1,0 +1,20 @@
+/** The benchmark inside headless Chromium (WebGPU is SwiftShader here: CPU emulation, not a GPU figure). */
+import type { BenchCase, BenchResult } from '../engine/benchmark';
+import { openTestPage } from './browserPage';
+
+export async function benchInBrowser(backend: string, cases: BenchCase[]): Promise<BenchResult[]> {
+  const { page, close } = await openTestPage('test/browser/bench.html', [
+    '@tensorflow/tfjs',
+    '@tensorflow/tfjs-backend-webgpu',
+    '@tensorflow/tfjs-backend-wasm',
+    'zod',
+  ]);
+  try {
+    return await page.evaluate(([b, c]) => window.runBench(b as string, c as BenchCase[]), [
+      backend,
+      cases,
+    ] as const);
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,394 @@
+/**
+ * Seeded image augmentations as TF.js tensor ops (tfjs-core only), for contrastive views:
+ * random resized crop or translation, rotation, flips, brightness / contrast / saturation / hue
+ * jitter, blur, Gaussian noise and cutout. All random numbers come from the seeded PRNG of
+ * random.ts (never from tf.random*), so a seed gives the same views on every backend. Spatial ops
+ * use one affine map per view, sampled bilinearly with edge clamping through gather (tfjs-backend-cpu
+ * 4.22's `Transform` kernel fills every image after the first with the fill value).
+ *
+ * Output layout: view-major [V·N, h, w, c] — row v·N + i is view v of sample i (src/ml/layout.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from './random';
+import type { DataSplit, DatasetInfo } from './types';
+
+export interface AugmentConfig {
+  /** Random resized crop: area fraction and aspect-ratio ranges (takes precedence over translate). */
+  crop?: { scale: [number, number]; ratio: [number, number] } | null;
+  /** Random translation, maximum shift as a fraction of the side. */
+  translate?: number;
+  /** Maximum rotation in degrees (uniform in ±rotate). */
+  rotate?: number;
+  hflip?: boolean;
+  vflip?: boolean;
+  /** Brightness factor in [1 − b, 1 + b]. */
+  brightness?: number;
+  /** Contrast factor in [1 − c, 1 + c] around the image mean. */
+  contrast?: number;
+  /** Saturation factor in [1 − s, 1 + s] (3-channel images). */
+  saturation?: number;
+  /** Hue rotation, maximum fraction of a turn (3-channel images). */
+  hue?: number;
+  /** With probability p, blend with a Gaussian-blurred copy (σ in pixels), weight U(0.5, 1). */
+  blur?: { p: number; sigma: number } | null;
+  /** Gaussian noise with SD uniform in [0, noise]. */
+  noise?: number;
+  /** With probability p, zero a square of side `size` × the image side at a random place. */
+  cutout?: { p: number; size: number } | null;
+}
+
+export interface AugmentOptions {
+  seed: number;
+  /** Views per image (default 2). */
+  views?: number;
+}
+
+/** Per-data-set defaults: no flips for digits or brains, no colour jitter for colored MNIST (the bias). */
+export const AUGMENT_DEFAULTS: Record<string, AugmentConfig> = {
+  mnist: {
+    crop: { scale: [0.7, 1], ratio: [0.85, 1.18] },
+    rotate: 10,
+    brightness: 0.2,
+    contrast: 0.2,
+    noise: 0.05,
+  },
+  'fashion-mnist': {
+    crop: { scale: [0.6, 1], ratio: [0.8, 1.25] },
+    hflip: true,
+    rotate: 5,
+    brightness: 0.3,
+    contrast: 0.3,
+    noise: 0.03,
+  },
+  'colored-mnist': {
+    crop: { scale: [0.7, 1], ratio: [0.85, 1.18] },
+    rotate: 10,
+    brightness: 0.1,
+    contrast: 0.1,
+    noise: 0.03,
+  },
+  'digits-on-fashion': {
+    crop: { scale: [0.8, 1], ratio: [0.9, 1.1] },
+    rotate: 5,
+    brightness: 0.2,
+    contrast: 0.2,
+    noise: 0.03,
+  },
+  'brain-mri': {
+    translate: 0.05,
+    rotate: 5,
+    brightness: 0.1,
+    contrast: 0.1,
+    blur: { p: 0.3, sigma: 1 },
+    noise: 0.03,
+    cutout: { p: 0.25, size: 0.25 },
+  },
+  'brain-mri-sepclr': {
+    translate: 0.05,
+    rotate: 5,
+    brightness: 0.1,
+    contrast: 0.1,
+    blur: { p: 0.3, sigma: 1 },
+    noise: 0.03,
+    cutout: { p: 0.25, size: 0.25 },
+  },
+  /** Shapes: position and rotation are attributes, so only a small shift and noise. */
+  shapes: { translate: 0.03, noise: 0.05, blur: { p: 0.2, sigma: 0.8 } },
+  gaussians: { noise: 0.02 },
+  'user-features': { noise: 0.02 },
+  'user-images': {
+    crop: { scale: [0.7, 1], ratio: [0.85, 1.18] },
+    rotate: 10,
+    brightness: 0.2,
+    contrast: 0.2,
+    noise: 0.03,
+  },
+};
+
+export function defaultAugmentation(info: Pick<DatasetInfo, 'id'>): AugmentConfig {
+  return AUGMENT_DEFAULTS[info.id] ?? { noise: 0.03 };
+}
+
+interface ViewParams {
+  affine: Float32Array; // per row: a, b, c, d, e, f with x_in = a·x + b·y + c, y_in = d·x + e·y + f (pixels)
+  affineUsed: boolean;
+  bright: Float32Array;
+  contrast: Float32Array;
+  sat: Float32Array;
+  hue: Float32Array;
+  blurW: Float32Array;
+  noiseSd: Float32Array;
+  cutout: Float32Array; // per row: x0, y0, x1, y1 in pixels (empty when x1 <= x0)
+}
+
+function drawParams(cfg: AugmentConfig, rows: number, h: number, w: number, rng: Rng): ViewParams {
+  const p: ViewParams = {
+    affine: new Float32Array(rows * 6),
+    affineUsed: false,
+    bright: new Float32Array(rows).fill(1),
+    contrast: new Float32Array(rows).fill(1),
+    sat: new Float32Array(rows).fill(1),
+    hue: new Float32Array(rows),
+    blurW: new Float32Array(rows),
+    noiseSd: new Float32Array(rows),
+    cutout: new Float32Array(rows * 4),
+  };
+  const spatial = h > 1 || w > 1;
+  for (let r = 0; r < rows; r++) {
+    // Geometry in normalised coordinates u ∈ [−½, ½]: u_in = t + R(θ)·diag(sx·fx, sy·fy)·u_out.
+    let sx = 1;
+    let sy = 1;
+    let tx = 0;
+    let ty = 0;
+    if (spatial && cfg.crop) {
+      const area = rng.uniform(cfg.crop.scale[0], cfg.crop.scale[1]);
+      const logR = rng.uniform(Math.log(cfg.crop.ratio[0]), Math.log(cfg.crop.ratio[1]));
+      const ratio = Math.exp(logR);
+      sx = Math.min(1, Math.sqrt(area * ratio));
+      sy = Math.min(1, Math.sqrt(area / ratio));
+      tx = rng.uniform(-(1 - sx) / 2, (1 - sx) / 2);
+      ty = rng.uniform(-(1 - sy) / 2, (1 - sy) / 2);
+    } else if (spatial && cfg.translate) {
+      tx = rng.uniform(-cfg.translate, cfg.translate);
+      ty = rng.uniform(-cfg.translate, cfg.translate);
+    }
+    const th = spatial && cfg.rotate ? (rng.uniform(-cfg.rotate, cfg.rotate) * Math.PI) / 180 : 0;
+    const fx = spatial && cfg.hflip && rng.bernoulli(0.5) ? -1 : 1;
+    const fy = spatial && cfg.vflip && rng.bernoulli(0.5) ? -1 : 1;
+    const c = Math.cos(th);
+    const s = Math.sin(th);
+    // normalised → pixels: u = (x + ½)/w − ½ ; x_in = (u_in + ½)·w − ½
+    const m00 = c * sx * fx;
+    const m01 = -s * sy * fy;
+    const m10 = s * sx * fx;
+    const m11 = c * sy * fy;
+    const a = m00;
+    const b = (m01 * w) / h;
+    const d = (m10 * h) / w;
+    const e = m11;
+    const cx = (w - 1) / 2;
+    const cy = (h - 1) / 2;
+    const o = r * 6;
+    p.affine[o] = a;
+    p.affine[o + 1] = b;
+    p.affine[o + 2] = cx + tx * w - a * cx - b * cy;
+    p.affine[o + 3] = d;
+    p.affine[o + 4] = e;
+    p.affine[o + 5] = cy + ty * h - d * cx - e * cy;
+    if (sx !== 1 || sy !== 1 || tx !== 0 || ty !== 0 || th !== 0 || fx !== 1 || fy !== 1)
+      p.affineUsed = true;
+
+    if (spatial && cfg.brightness)
+      p.bright[r] = rng.uniform(1 - cfg.brightness, 1 + cfg.brightness);
+    if (spatial && cfg.contrast) p.contrast[r] = rng.uniform(1 - cfg.contrast, 1 + cfg.contrast);
+    if (cfg.saturation) p.sat[r] = rng.uniform(1 - cfg.saturation, 1 + cfg.saturation);
+    if (cfg.hue) p.hue[r] = rng.uniform(-cfg.hue, cfg.hue) * 2 * Math.PI;
+    if (spatial && cfg.blur && rng.bernoulli(cfg.blur.p)) p.blurW[r] = rng.uniform(0.5, 1);
+    if (cfg.noise) p.noiseSd[r] = rng.uniform(0, cfg.noise);
+    if (spatial && cfg.cutout && rng.bernoulli(cfg.cutout.p)) {
+      const cw = Math.max(1, Math.round(cfg.cutout.size * w));
+      const ch = Math.max(1, Math.round(cfg.cutout.size * h));
+      const x0 = Math.floor(rng.uniform(-cw / 2, w - cw / 2));
+      const y0 = Math.floor(rng.uniform(-ch / 2, h - ch / 2));
+      p.cutout.set([x0, y0, x0 + cw, y0 + ch], r * 4);
+    }
+  }
+  return p;
+}
+
+/** Bilinear affine warp with edge clamping: x [R, h, w, c], affine [R, 6] (output → input pixels). */
+export function affineWarp(x: tf.Tensor4D, affine: Float32Array): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [R, h, w, c] = x.shape;
+    const P = h * w;
+    const grid = new Float32Array(3 * P);
+    for (let y = 0; y < h; y++) {
+      for (let xx = 0; xx < w; xx++) {
+        const k = y * w + xx;
+        grid[k] = xx;
+        grid[P + k] = y;
+        grid[2 * P + k] = 1;
+      }
+    }
+    const g = tf.tensor2d(grid, [3, P]);
+    const A = tf.tensor2d(affine, [R, 6]);
+    const [ax, ay] = tf.split(A, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+    const xin = tf.clipByValue(tf.matMul(ax, g), 0, w - 1); // [R, P]
+    const yin = tf.clipByValue(tf.matMul(ay, g), 0, h - 1);
+    const x0 = tf.floor(xin);
+    const y0 = tf.floor(yin);
+    const fx = tf.sub(xin, x0);
+    const fy = tf.sub(yin, y0);
+    const x1 = tf.minimum(tf.add(x0, 1), w - 1);
+    const y1 = tf.minimum(tf.add(y0, 1), h - 1);
+    const base = tf.mul(tf.range(0, R, 1, 'float32').reshape([R, 1]), P);
+    const flat = tf.reshape(x, [R * P, c]);
+    const pick = (yy: tf.Tensor, xx: tf.Tensor) =>
+      tf.gather(
+        flat,
+        tf.cast(tf.reshape(tf.add(base, tf.add(tf.mul(yy, w), xx)), [R * P]), 'int32'),
+      );
+    const wx = tf.reshape(fx, [R * P, 1]);
+    const wy = tf.reshape(fy, [R * P, 1]);
+    const top = tf.add(tf.mul(pick(y0, x0), tf.sub(1, wx)), tf.mul(pick(y0, x1), wx));
+    const bottom = tf.add(tf.mul(pick(y1, x0), tf.sub(1, wx)), tf.mul(pick(y1, x1), wx));
+    return tf.reshape(tf.add(tf.mul(top, tf.sub(1, wy)), tf.mul(bottom, wy)), [R, h, w, c]);
+  });
+}
+
+function gaussianKernel(sigma: number, c: number): tf.Tensor4D {
+  const r = Math.max(1, Math.ceil(2 * sigma));
+  const k1: number[] = [];
+  for (let i = -r; i <= r; i++) k1.push(Math.exp(-(i * i) / (2 * sigma * sigma)));
+  const s = k1.reduce((a, b) => a + b, 0);
+  const n = 2 * r + 1;
+  const k = new Float32Array(n * n * c);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      for (let ch = 0; ch < c; ch++)
+        k[(i * n + j) * c + ch] = ((k1[i] as number) * (k1[j] as number)) / (s * s);
+    }
+  }
+  return tf.tensor4d(k, [n, n, c, 1]);
+}
+
+/**
+ * V augmented views of every image: [N, h, w, c] → view-major [V·N, h, w, c], values clipped to
+ * [0, 1]. Deterministic for `opts.seed`. The input is not disposed.
+ */
+export function augment(
+  images: tf.Tensor4D,
+  config: AugmentConfig,
+  opts: AugmentOptions,
+): tf.Tensor4D {
+  const V = opts.views ?? 2;
+  if (!Number.isInteger(V) || V < 1)
+    throw new Error(`augment: views must be a positive integer, got ${V}`);
+  const [N, h, w, c] = images.shape;
+  const R = V * N;
+  const rng = Rng.stream(opts.seed, 'augment');
+  const p = drawParams(config, R, h, w, rng);
+  const noise = new Float32Array(R * h * w * c);
+  if (config.noise) {
+    for (let r = 0; r < R; r++) {
+      const sd = p.noiseSd[r] as number;
+      if (sd === 0) continue;
+      for (let k = r * h * w * c; k < (r + 1) * h * w * c; k++) noise[k] = sd * rng.normal();
+    }
+  }
+  return tf.tidy(() => {
+    let x: tf.Tensor4D =
+      V === 1 ? tf.clone(images) : (tf.concat(new Array(V).fill(images), 0) as tf.Tensor4D);
+    if (p.affineUsed) x = affineWarp(x, p.affine);
+    const col = (a: Float32Array) => tf.tensor4d(a, [R, 1, 1, 1]);
+    if (config.brightness) x = tf.mul(x, col(p.bright));
+    if (config.contrast && (h > 1 || w > 1)) {
+      const m = tf.mean(x, [1, 2, 3], true);
+      x = tf.add(tf.mul(tf.sub(x, m), col(p.contrast)), m);
+    }
+    if (c === 3 && (config.saturation || config.hue)) {
+      const grey = tf.sum(tf.mul(x, tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 1, 3])), 3, true);
+      if (config.saturation) x = tf.add(grey, tf.mul(tf.sub(x, grey), col(p.sat)));
+      if (config.hue) {
+        // Rotate the chroma plane of YIQ by the per-view angle.
+        const toYiq = [0.299, 0.596, 0.211, 0.587, -0.274, -0.523, 0.114, -0.322, 0.312];
+        const toRgb = [1, 1, 1, 0.956, -0.272, -1.106, 0.621, -0.647, 1.703];
+        const mats = new Float32Array(R * 9);
+        for (let r = 0; r < R; r++) {
+          const a = p.hue[r] as number;
+          const rot = [1, 0, 0, 0, Math.cos(a), Math.sin(a), 0, -Math.sin(a), Math.cos(a)];
+          // M = toYiq · rot · toRgb (row-vector convention: pixel · M)
+          const mul = (A: number[], B: number[]) =>
+            [0, 1, 2].flatMap((i) =>
+              [0, 1, 2].map((j) =>
+                [0, 1, 2].reduce(
+                  (s, k) => s + (A[i * 3 + k] as number) * (B[k * 3 + j] as number),
+                  0,
+                ),
+              ),
+            );
+          mats.set(mul(mul(toYiq, rot), toRgb), r * 9);
+        }
+        x = tf.reshape(tf.matMul(tf.reshape(x, [R, h * w, 3]), tf.tensor3d(mats, [R, 3, 3])), [
+          R,
+          h,
+          w,
+          3,
+        ]);
+      }
+    }
+    if (config.blur && p.blurW.some((v) => v > 0)) {
+      const blurred = tf.depthwiseConv2d(x, gaussianKernel(config.blur.sigma, c), 1, 'same');
+      const bw = col(p.blurW);
+      x = tf.add(tf.mul(x, tf.sub(1, bw)), tf.mul(blurred, bw));
+    }
+    if (config.noise) x = tf.add(x, tf.tensor4d(noise, [R, h, w, c]));
+    if (config.cutout) {
+      const mask = new Float32Array(R * h * w).fill(1);
+      for (let r = 0; r < R; r++) {
+        const [x0, y0, x1, y1] = p.cutout.subarray(r * 4, r * 4 + 4) as unknown as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        for (let yy = Math.max(0, y0); yy < Math.min(h, y1); yy++) {
+          for (let xx = Math.max(0, x0); xx < Math.min(w, x1); xx++)
+            mask[r * h * w + yy * w + xx] = 0;
+        }
+      }
+      x = tf.mul(x, tf.tensor4d(mask, [R, h, w, 1]));
+    }
+    return tf.clipByValue(x, 0, 1);
+  });
+}
+
+export interface AugmentedBatch {
+  /** View-major [V·N, h, w, c]. */
+  images: tf.Tensor4D;
+  /** Labels, attributes and flags of each row (sample i repeated for each view, view-major). */
+  labels: Record<string, Int32Array>;
+  attributes: Record<string, Float32Array>;
+  flags: Record<string, Uint8Array>;
+  /** The sample (index into `indices`) behind each row. */
+  sampleOfRow: Int32Array;
+}
+
+/** Views of the samples `indices` of a split, with their labels repeated view-major. */
+export function augmentBatch(
+  split: DataSplit,
+  indices: ArrayLike<number>,
+  shape: { height: number; width: number; channels: number },
+  config: AugmentConfig,
+  opts: AugmentOptions,
+): AugmentedBatch {
+  const V = opts.views ?? 2;
+  const N = indices.length;
+  const per = shape.height * shape.width * shape.channels;
+  const buf = new Float32Array(N * per);
+  for (let i = 0; i < N; i++) {
+    const j = indices[i] as number;
+    buf.set(split.images.subarray(j * per, (j + 1) * per), i * per);
+  }
+  const input = tf.tensor4d(buf, [N, shape.height, shape.width, shape.channels]);
+  const images = augment(input, config, opts);
+  input.dispose();
+  const sampleOfRow = new Int32Array(V * N);
+  for (let r = 0; r < V * N; r++) sampleOfRow[r] = r % N;
+  const rep = <T extends Int32Array | Float32Array | Uint8Array>(
+    src: T,
+    make: (n: number) => T,
+  ): T => {
+    const out = make(V * N);
+    for (let r = 0; r < V * N; r++) out[r] = src[indices[r % N] as number] as number;
+    return out;
+  };
+  const labels: Record<string, Int32Array> = {};
+  for (const [k, v] of Object.entries(split.labels)) labels[k] = rep(v, (n) => new Int32Array(n));
+  const attributes: Record<string, Float32Array> = {};
+  for (const [k, v] of Object.entries(split.attributes))
+    attributes[k] = rep(v, (n) => new Float32Array(n));
+  const flags: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(split.flags)) flags[k] = rep(v, (n) => new Uint8Array(n));
+  return { images, labels, attributes, flags, sampleOfRow };
+}

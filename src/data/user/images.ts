@@ -1,0 +1,189 @@
+/**
+ * `user-images`: a folder of PNG / JPEG images or NIfTI volumes described by a CSV
+ * (`file,label,<numeric attribute>...`). Malformed lines and unreadable files are reported with the
+ * file, the CSV line and the problem; every valid file is kept.
+ */
+import { z } from 'zod';
+import { allocSplit, parseParams } from '../common';
+import { splitConfig, type DatasetDefinition } from '../registry';
+import type { AssetReader, DataError, DataSplit, DatasetInfo } from '../types';
+import { classIndex, parseCsv, parseNumber } from './csv';
+import { decodeImageFile, resizeImage, type DecodedImage } from './decode';
+import { stratifiedHoldout } from './split';
+
+const schema = z
+  .object({
+    csv: z.string().min(1).default('labels.csv'),
+    fileColumn: z.string().default('file'),
+    labelColumn: z.string().default('label'),
+    /** Output side in pixels; 'auto' = the first valid image's size (larger than 128 → 64). */
+    size: z.union([z.literal('auto'), z.number().int().min(4).max(256)]).default('auto'),
+    channels: z.union([z.literal('auto'), z.literal(1), z.literal(3)]).default('auto'),
+    testFraction: z.number().min(0).max(0.9).default(0.2),
+    /** Axial slice of NIfTI volumes (default: the middle one). */
+    niftiSlice: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+interface Entry {
+  line: number;
+  file: string;
+  label: string;
+  attrs: number[];
+  image: DecodedImage;
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 ? path.slice(0, i + 1) : '';
+}
+
+export async function readText(reader: AssetReader, path: string): Promise<string> {
+  return new TextDecoder().decode(await reader(path));
+}
+
+export const userImagesDataset: DatasetDefinition = {
+  id: 'user-images',
+  title: 'Your images (PNG / JPEG / NIfTI + CSV)',
+  summary: 'A folder of images or NIfTI volumes with a CSV: file, label, numeric attributes',
+  kind: 'user',
+  assets: [],
+  defaults: schema.parse({}),
+  async load(config, reader) {
+    const { seed, params } = splitConfig(config);
+    const p = parseParams('user-images', schema, params);
+    const errors: DataError[] = [];
+    let text: string;
+    try {
+      text = await readText(reader, p.csv);
+    } catch (e) {
+      throw new Error(`${p.csv}: cannot read the CSV (${(e as Error).message})`, { cause: e });
+    }
+    const table = parseCsv(text);
+    for (const b of table.bad) errors.push({ file: p.csv, line: b.line, message: b.message });
+    const fi = table.header.indexOf(p.fileColumn);
+    if (fi < 0)
+      throw new Error(
+        `${p.csv}: line 1: no '${p.fileColumn}' column in the header (${table.header.join(', ')})`,
+      );
+    const li = table.header.indexOf(p.labelColumn);
+    const attrCols = table.header.map((h, i) => ({ h, i })).filter(({ i }) => i !== fi && i !== li);
+
+    const base = dirOf(p.csv);
+    const candidates: Omit<Entry, 'image'>[] = [];
+    for (const row of table.rows) {
+      if (row.fields.length !== table.header.length) {
+        errors.push({
+          file: p.csv,
+          line: row.line,
+          message: `expected ${table.header.length} fields (${table.header.join(', ')}), got ${row.fields.length}`,
+        });
+        continue;
+      }
+      const file = row.fields[fi] as string;
+      if (!file) {
+        errors.push({ file: p.csv, line: row.line, message: `empty '${p.fileColumn}'` });
+        continue;
+      }
+      const label = li >= 0 ? (row.fields[li] as string) : '';
+      if (li >= 0 && label === '') {
+        errors.push({ file: p.csv, line: row.line, message: `empty '${p.labelColumn}'` });
+        continue;
+      }
+      const attrs: number[] = [];
+      let bad = '';
+      for (const { h, i } of attrCols) {
+        const v = parseNumber(row.fields[i] as string);
+        if (v === null) {
+          bad = `column '${h}': '${row.fields[i]}' is not a number`;
+          break;
+        }
+        attrs.push(v);
+      }
+      if (bad) {
+        errors.push({ file: p.csv, line: row.line, message: bad });
+        continue;
+      }
+      candidates.push({ line: row.line, file, label, attrs });
+    }
+
+    const entries: Entry[] = [];
+    for (const c of candidates) {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await reader(base + c.file));
+      } catch {
+        errors.push({ file: c.file, line: c.line, message: `file not found (listed in ${p.csv})` });
+        continue;
+      }
+      try {
+        entries.push({ ...c, image: await decodeImageFile(bytes, c.file, p.niftiSlice) });
+      } catch (e) {
+        errors.push({ file: c.file, line: c.line, message: (e as Error).message });
+      }
+    }
+    if (entries.length === 0) {
+      const why = errors
+        .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
+        .join('\n');
+      throw new Error(`user-images: no valid image in ${p.csv}${why ? `\n${why}` : ''}`);
+    }
+
+    const firstImg = (entries[0] as Entry).image;
+    let h = firstImg.height;
+    let w = firstImg.width;
+    if (p.size !== 'auto') h = w = p.size;
+    else if (Math.max(h, w) > 128) {
+      const s = 64 / Math.max(h, w);
+      h = Math.max(4, Math.round(h * s));
+      w = Math.max(4, Math.round(w * s));
+    }
+    const c: 1 | 3 =
+      p.channels !== 'auto' ? p.channels : entries.some((e) => e.image.channels === 3) ? 3 : 1;
+    const { names, index } = classIndex(entries.map((e) => e.label));
+    const labels = entries.map((e) => index.get(e.label) ?? 0);
+    const held = stratifiedHoldout(labels, p.testFraction, seed);
+    const attrNames = attrCols.map((a) => a.h);
+
+    const build = (which: boolean): DataSplit => {
+      const rows = entries.map((_, i) => i).filter((i) => held[i] === which);
+      const split = allocSplit(
+        rows.length,
+        { height: h, width: w, channels: c },
+        ['label'],
+        attrNames,
+      );
+      rows.forEach((r, i) => {
+        const e = entries[r] as Entry;
+        split.images.set(resizeImage(e.image, h, w, c), i * h * w * c);
+        (split.labels.label as Int32Array)[i] = labels[r] as number;
+        attrNames.forEach(
+          (a, k) => ((split.attributes[a] as Float32Array)[i] = e.attrs[k] as number),
+        );
+      });
+      return split;
+    };
+    const info: DatasetInfo = {
+      id: 'user-images',
+      title: `Your images (${p.csv})`,
+      description: `${entries.length} images read from ${p.csv}${errors.length ? `; ${errors.length} line(s) or file(s) rejected` : ''}. Resized to ${h}×${w}, ${c === 1 ? 'grey' : 'RGB'}; NIfTI volumes give one axial slice each, scaled by its 0.5–99.5th percentiles.`,
+      source: 'Uploaded by the user',
+      licence: 'As provided by the user',
+      imageShape: { height: h, width: w, channels: c },
+      labels: [{ name: 'label', classNames: li >= 0 ? names : ['(unlabelled)'] }],
+      attributes: attrNames.map((a) => {
+        const vals = entries.map((e) => e.attrs[attrNames.indexOf(a)] as number);
+        return {
+          name: a,
+          min: vals.reduce((m, v) => Math.min(m, v), Infinity),
+          max: vals.reduce((m, v) => Math.max(m, v), -Infinity),
+        };
+      }),
+      classLabel: 'label',
+      hasTargetFlag: false,
+      params: { ...p, seed },
+    };
+    errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return { dataset: { info, train: build(false), test: build(true) }, errors };
+  },
+};

@@ -1,0 +1,2 @@
+export { userFeaturesDataset } from './features';
+export { userImagesDataset } from './images';

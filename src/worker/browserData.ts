@@ -1,0 +1,15 @@
+/** Data sets and augmentations inside the worker: assets fetched from the page's own origin. */
+import { loadDataset, type Dataset } from '../data';
+import { browserReader } from '../data/browserReader';
+import type { TrainingConfig } from '../contracts/trainingConfig';
+import { datasetAugment } from '../engine/augmentation';
+import type { AugmentFn } from '../engine/trainer';
+
+export async function loadBrowserDataset(config: TrainingConfig): Promise<Dataset> {
+  const { dataset } = await loadDataset({ seed: config.seed, ...config.dataset }, browserReader());
+  return dataset;
+}
+
+export function browserAugment(dataset: Dataset, config?: TrainingConfig): AugmentFn {
+  return datasetAugment(dataset, config?.augment);
+}
