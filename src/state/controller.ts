@@ -24,6 +24,9 @@ export class PlaygroundController {
     readonly store: StoreApi,
     private readonly client: TrainingClient,
     private readonly backend: BackendRequest = 'auto',
+    /** Where the data assets are served (the worker has no document to resolve them against). */
+    private readonly dataUrl = new URL('data/', globalThis.document?.baseURI ?? 'http://localhost/')
+      .href,
   ) {
     this.bridge();
   }
@@ -37,7 +40,13 @@ export class PlaygroundController {
     const id = `run-${Date.now().toString(36)}-${runCounter++}`;
     const state = this.store.getState();
     state.addRun({ id, label: label ?? describeConfig(config), config });
-    this.client.send({ type: 'start', runId: id, config, backend: this.backend });
+    this.client.send({
+      type: 'start',
+      runId: id,
+      config,
+      backend: this.backend,
+      dataUrl: this.dataUrl,
+    });
     return id;
   }
 

@@ -5,8 +5,14 @@ import type { TrainingConfig } from '../contracts/trainingConfig';
 import { datasetAugment } from '../engine/augmentation';
 import type { AugmentFn } from '../engine/trainer';
 
-export async function loadBrowserDataset(config: TrainingConfig): Promise<Dataset> {
-  const { dataset } = await loadDataset({ seed: config.seed, ...config.dataset }, browserReader());
+export async function loadBrowserDataset(
+  config: TrainingConfig,
+  dataUrl: string,
+): Promise<Dataset> {
+  const { dataset } = await loadDataset(
+    { seed: config.seed, ...config.dataset },
+    browserReader(dataUrl),
+  );
   return dataset;
 }
 

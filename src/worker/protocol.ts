@@ -9,8 +9,14 @@ import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
 import type { DatasetInfo } from '../data/types';
 
 export type WorkerCommand =
-  /** Builds a run (data set, encoders) and pauses at step 0. */
-  | { type: 'start'; runId: string; config: TrainingConfig; backend: BackendRequest }
+  /** Builds a run (data set, encoders) and pauses at step 0; `dataUrl` is where public/data is served. */
+  | {
+      type: 'start';
+      runId: string;
+      config: TrainingConfig;
+      backend: BackendRequest;
+      dataUrl: string;
+    }
   /** Trains until `untilStep` (default: config.steps) or a pause. */
   | { type: 'play'; runId: string; untilStep?: number }
   | { type: 'pause'; runId: string }

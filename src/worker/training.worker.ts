@@ -25,7 +25,9 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
-void tf;
+// The threaded WASM build starts its pthreads from an inline blob script that the production
+// bundle breaks ("e is not defined"); SIMD alone is kept. See README, "Pitfalls seen here".
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 interface WorkerScope {
   postMessage(message: unknown, transfer: Transferable[]): void;
@@ -58,7 +60,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   session = null;
   currentRun = command.runId;
   const backend = await chooseBackend(command.backend, failedBackends);
-  const dataset = await loadBrowserDataset(command.config);
+  const dataset = await loadBrowserDataset(command.config, command.dataUrl);
   if (currentRun !== command.runId) return;
   const runId = command.runId;
   session = new TrainingSession(command.config, dataset, browserAugment(dataset, command.config), {

@@ -20,6 +20,8 @@ declare global {
   }
 }
 
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
 window.runBench = async (backend, cases) => {
   const ok = await tf.setBackend(backend);
   await tf.ready();

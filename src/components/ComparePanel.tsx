@@ -1,0 +1,75 @@
+/** Every run kept: a table of final metrics, switch the active run, re-run with one change, remove. */
+import { useController, useStore } from './storeContext';
+import { selectRuns } from '../state/store';
+import { SCALAR_METRICS } from '../contracts/metrics';
+import { useShallow } from 'zustand/shallow';
+
+export function ComparePanel() {
+  const runs = useStore(useShallow(selectRuns));
+  const activeId = useStore((s) => s.activeRunId);
+  const setActive = useStore((s) => s.setActiveRun);
+  const removeRun = useStore((s) => s.removeRun);
+  const setConfig = useStore((s) => s.setConfig);
+  const controller = useController();
+  const columns = SCALAR_METRICS.filter((m) =>
+    runs.some((r) => r.history.at(-1)?.[m] !== undefined),
+  );
+  if (!runs.length)
+    return (
+      <p className="caption">
+        Runs appear here; finished and running runs are kept for comparison.
+      </p>
+    );
+  return (
+    <div style={{ overflowX: 'auto' }}>
+      <table className="compare" data-testid="compare-table">
+        <caption className="sr-only">Final metrics of every run</caption>
+        <thead>
+          <tr>
+            <th scope="col">run</th>
+            <th scope="col">step</th>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+            <th scope="col">actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => {
+            const last = run.history.at(-1);
+            return (
+              <tr key={run.id} aria-current={run.id === activeId ? 'true' : undefined}>
+                <td>
+                  <button onClick={() => setActive(run.id)} title="show this run">
+                    {run.id === activeId ? '● ' : ''}
+                    {run.label}
+                  </button>
+                </td>
+                <td>{run.step}</td>
+                {columns.map((c) => (
+                  <td key={c}>{last?.[c] !== undefined ? last[c]!.toFixed(3) : '—'}</td>
+                ))}
+                <td className="row">
+                  <button
+                    onClick={() => setConfig(run.config)}
+                    title="load this run's settings to change one and run again"
+                  >
+                    edit &amp; re-run
+                  </button>
+                  <button onClick={() => controller.startRun(run.config, `${run.label} (again)`)}>
+                    re-run
+                  </button>
+                  <button onClick={() => removeRun(run.id)} aria-label={`remove ${run.label}`}>
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
