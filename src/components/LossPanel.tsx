@@ -10,6 +10,7 @@ import { useStore } from './storeContext';
 import { selectActiveRun, selectConfig } from '../state/store';
 import { positiveWeights, type PositivesDefinition } from '../ml/positives';
 import type { TrainingConfig } from '../contracts/trainingConfig';
+import { effectiveLossParams } from '../contracts/lossParams';
 
 const HEATMAP_SAMPLES = 8;
 
@@ -33,7 +34,15 @@ export function LossPanel() {
   const talk = useStore((s) => s.talkMode);
   const labels = useStore((s) => selectActiveRun(s)?.snapshotLabels);
   const dataset = useStore((s) => selectActiveRun(s)?.dataset);
-  const { name, ...params } = config.loss;
+  const name = config.loss.name;
+  const params = useMemo(() => {
+    try {
+      return effectiveLossParams(config);
+    } catch {
+      const { name: _n, ...own } = config.loss;
+      return own;
+    }
+  }, [config]);
 
   const heatmap = useMemo(() => {
     if (!labels) return null;

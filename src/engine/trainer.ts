@@ -10,7 +10,8 @@ import { SeededRandom } from '../models/random';
 import { getFunction } from '../ml/losses/registry';
 import { parseParams } from '../ml/losses/catalog';
 import type { TrainingConfig } from '../contracts/trainingConfig';
-import { effectiveLossParams, lossInputs, lossStyle, type BatchMeta } from './lossInputs';
+import { lossInputs, lossStyle, type BatchMeta } from './lossInputs';
+import { effectiveLossParams } from '../contracts/lossParams';
 import { classBalancedSampler, randomSampler, stratifiedSampler, type Sampler } from './sampler';
 
 /** Builds V augmented views of a batch, view-major [V·N, h, w, c]; must be deterministic for a seed. */
