@@ -37,6 +37,7 @@ const scope = self as unknown as WorkerScope;
 
 let session: TrainingSession | null = null;
 let currentRun = '';
+let latestStart = '';
 const failedBackends: BackendName[] = [];
 
 function emit(event: WorkerEvent): void {
@@ -56,12 +57,22 @@ function snapshotLabels(s: TrainingSession): SnapshotLabels {
 }
 
 async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
+  // A newer start already queued makes this one obsolete: skip its work entirely.
+  const superseded = () => {
+    emit({
+      type: 'paused',
+      runId: command.runId,
+      step: 0,
+      reason: 'Replaced by a newer run before it loaded.',
+    });
+  };
+  if (latestStart !== command.runId) return superseded();
   session?.dispose();
   session = null;
   currentRun = command.runId;
   const backend = await chooseBackend(command.backend, failedBackends);
   const dataset = await loadBrowserDataset(command.config, command.dataUrl);
-  if (currentRun !== command.runId) return;
+  if (latestStart !== command.runId) return superseded();
   const runId = command.runId;
   session = new TrainingSession(command.config, dataset, browserAugment(dataset, command.config), {
     progress: (step, loss, stepsPerSecond) =>
@@ -79,7 +90,8 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     dataset: dataset.info,
     snapshotLabels: snapshotLabels(session),
   });
-  await session.evaluateNow();
+  // The first frame only: the full evaluation comes with the first `evalEvery` steps.
+  await session.previewNow();
 }
 
 function watchDevice(runId: string): void {
@@ -105,13 +117,13 @@ async function handle(command: WorkerCommand): Promise<void> {
   if (!session || command.runId !== currentRun) return;
   switch (command.type) {
     case 'play':
-      if (!session.isRunning) await session.play(command.untilStep);
+      await session.play(command.untilStep);
       return;
     case 'pause':
       session.pause();
       return;
     case 'step':
-      if (!session.isRunning) await session.stepBy(command.count);
+      await session.stepBy(command.count);
       return;
     case 'evaluate':
       await session.evaluateNow();
@@ -123,13 +135,24 @@ async function handle(command: WorkerCommand): Promise<void> {
   }
 }
 
+/**
+ * Commands run one after another (a `play` sent while `start` still loads its data must wait for
+ * it), except `pause` and a new `start`, which act at once so a running loop stops promptly.
+ */
+let queue: Promise<void> = Promise.resolve();
+
 scope.addEventListener('message', (event) => {
   const command = event.data;
-  handle(command).catch((error: unknown) =>
-    emit({
-      type: 'error',
-      runId: command.runId,
-      message: error instanceof Error ? error.message : String(error),
-    }),
-  );
+  if (command.type === 'start') latestStart = command.runId;
+  if (command.type === 'pause' || command.type === 'start') session?.pause();
+  if (command.type === 'pause') return;
+  queue = queue
+    .then(() => handle(command))
+    .catch((error: unknown) =>
+      emit({
+        type: 'error',
+        runId: command.runId,
+        message: error instanceof Error ? error.message : String(error),
+      }),
+    );
 });

@@ -1,0 +1,205 @@
+/**
+ * Symmetric eigen-decomposition for the small matrices of the projections (covariances of a few
+ * hundred dimensions at most, Rayleigh–Ritz blocks of a dozen).
+ */
+
+export interface SymmetricEigen {
+  /** Eigenvalues, largest first. */
+  values: Float64Array;
+  /** Eigenvectors as rows: vector j is vectors[j·n .. j·n + n), unit length, matching values[j]. */
+  vectors: Float64Array;
+}
+
+/**
+ * All eigenpairs of a symmetric n×n matrix (row-major), by cyclic Jacobi rotations in float64.
+ * O(n³) per sweep, a handful of sweeps: meant for n up to ~100.
+ */
+export function jacobiEigen(matrix: Float64Array, n: number, tolerance = 1e-14): SymmetricEigen {
+  const a = Float64Array.from(matrix.subarray(0, n * n));
+  // v holds eigenvectors as columns while rotating.
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(a[i]!));
+  const threshold = tolerance * Math.max(scale, 1e-300);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i * n + j]! ** 2;
+    if (Math.sqrt(off) <= threshold) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q]!;
+        if (apq === 0) continue;
+        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p]!;
+          const akq = a[k * n + q]!;
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k]!;
+          const aqk = a[q * n + k]!;
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!;
+          const vkq = v[k * n + q]!;
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (i, j) => a[j * n + j]! - a[i * n + i]! || i - j,
+  );
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((col, j) => {
+    values[j] = a[col * n + col]!;
+    for (let k = 0; k < n; k++) vectors[j * n + k] = v[k * n + col]!;
+  });
+  return { values, vectors };
+}
+
+/** y = A·x for a symmetric linear operator of size d. */
+export type SymmetricOperator = (x: Float64Array, y: Float64Array) => void;
+
+/**
+ * The top `k` eigenpairs of a symmetric positive semi-definite operator of size d, by Lanczos with
+ * full re-orthogonalisation from a fixed start vector (so the result is deterministic). The Krylov
+ * space grows until the top `k` Ritz pairs have residual ‖A x − λ x‖ < tolerance·λ₁, or until
+ * `maxSteps` (default min(d, 160)) — on a spectrum with no gap (isotropic noise) the axes are
+ * arbitrary anyway, and the best Ritz pairs so far are returned.
+ */
+export function lanczosTopEigen(
+  apply: SymmetricOperator,
+  d: number,
+  k: number,
+  options: { maxSteps?: number; tolerance?: number } = {},
+): SymmetricEigen {
+  const maxSteps = Math.min(d, options.maxSteps ?? 160);
+  const tolerance = options.tolerance ?? 1e-9;
+  const basis = new Float64Array(maxSteps * d);
+  const alpha = new Float64Array(maxSteps);
+  const beta = new Float64Array(maxSteps);
+  const w = new Float64Array(d);
+  // Fixed start vector: a simple LCG, normalised.
+  let state = 12345;
+  let norm = 0;
+  for (let j = 0; j < d; j++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    basis[j] = state / 4294967296 - 0.5;
+    norm += basis[j]! ** 2;
+  }
+  norm = Math.sqrt(norm);
+  for (let j = 0; j < d; j++) basis[j] = basis[j]! / norm;
+
+  let best: SymmetricEigen = { values: new Float64Array(k), vectors: new Float64Array(k * d) };
+  for (let step = 0; step < maxSteps; step++) {
+    const v = basis.subarray(step * d, (step + 1) * d);
+    apply(v, w);
+    let a = 0;
+    for (let j = 0; j < d; j++) a += w[j]! * v[j]!;
+    alpha[step] = a;
+    const m = step + 1;
+    // Full re-orthogonalisation (twice) against the whole basis.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let s = 0; s <= step; s++) {
+        const u = basis.subarray(s * d, (s + 1) * d);
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += w[j]! * u[j]!;
+        for (let j = 0; j < d; j++) w[j] = w[j]! - dot * u[j]!;
+      }
+    }
+    let b = 0;
+    for (let j = 0; j < d; j++) b += w[j]! ** 2;
+    b = Math.sqrt(b);
+    beta[step] = b;
+
+    const enough = m >= k;
+    const last = step === maxSteps - 1;
+    const invariant = b <= 1e-12 * Math.max(Math.abs(alpha[0]!), 1e-300);
+    if ((enough && m % 4 === 0) || last || invariant) {
+      const t = new Float64Array(m * m);
+      for (let i = 0; i < m; i++) {
+        t[i * m + i] = alpha[i]!;
+        if (i + 1 < m) {
+          t[i * m + i + 1] = beta[i]!;
+          t[(i + 1) * m + i] = beta[i]!;
+        }
+      }
+      const ritz = jacobiEigen(t, m);
+      const scale = Math.max(Math.abs(ritz.values[0]!), 1e-300);
+      let converged = true;
+      const kk = Math.min(k, m);
+      for (let r = 0; r < kk; r++) {
+        if (Math.abs(b * ritz.vectors[r * m + m - 1]!) > tolerance * scale) converged = false;
+      }
+      if (converged || last || invariant) {
+        const vectors = new Float64Array(k * d);
+        for (let r = 0; r < kk; r++) {
+          for (let s = 0; s < m; s++) {
+            const y = ritz.vectors[r * m + s]!;
+            if (y === 0) continue;
+            for (let j = 0; j < d; j++)
+              vectors[r * d + j] = vectors[r * d + j]! + y * basis[s * d + j]!;
+          }
+        }
+        best = { values: ritz.values.slice(0, k), vectors };
+        // An invariant subspace smaller than k: complete with orthonormal directions (eigenvalue 0).
+        if (kk < k) {
+          const q = new Float64Array(k * d);
+          q.set(vectors);
+          orthonormaliseRows(q, k, d);
+          best.vectors = q;
+        }
+        return best;
+      }
+    }
+    if (invariant) break;
+    const next = basis.subarray((step + 1) * d, (step + 2) * d);
+    for (let j = 0; j < d; j++) next[j] = w[j]! / b;
+  }
+  return best;
+}
+
+/**
+ * Modified Gram–Schmidt on the rows of an m×d matrix (m ≤ d), with re-orthogonalisation. A row
+ * that is (numerically) in the span of the previous ones is replaced by a fixed pseudo-random
+ * direction, so the result is always an orthonormal basis and always deterministic.
+ */
+export function orthonormaliseRows(q: Float64Array, m: number, d: number): void {
+  for (let r = 0; r < m; r++) {
+    const ro = r * d;
+    for (let attempt = 0; ; attempt++) {
+      let before = 0;
+      for (let j = 0; j < d; j++) before += q[ro + j]! ** 2;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let s = 0; s < r; s++) {
+          const so = s * d;
+          let dot = 0;
+          for (let j = 0; j < d; j++) dot += q[ro + j]! * q[so + j]!;
+          for (let j = 0; j < d; j++) q[ro + j] = q[ro + j]! - dot * q[so + j]!;
+        }
+      }
+      let norm = 0;
+      for (let j = 0; j < d; j++) norm += q[ro + j]! ** 2;
+      if (norm > 1e-20 * before && norm > 1e-300) {
+        const inv = 1 / Math.sqrt(norm);
+        for (let j = 0; j < d; j++) q[ro + j] = q[ro + j]! * inv;
+        break;
+      }
+      if (attempt > 8) throw new Error('orthonormaliseRows: cannot complete the basis');
+      for (let j = 0; j < d; j++) {
+        const x = Math.sin((r + 1) * 12.9898 + (j + 1) * 78.233 + attempt * 37.719) * 43758.5453;
+        q[ro + j] = x - Math.floor(x) - 0.5;
+      }
+    }
+  }
+}
