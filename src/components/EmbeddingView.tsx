@@ -9,6 +9,7 @@ import { EmbeddingPlot } from '../plots';
 import { selectActiveRun, type ProjectionMethod } from '../state/store';
 import { useStore } from './storeContext';
 import { ProjectionClient, isStaleProjection } from '../worker/projectionClient';
+import { PLAYGROUND_SETTINGS } from '../projection';
 
 let sharedClient: ProjectionClient | null = null;
 function projectionClient(): ProjectionClient {
@@ -71,6 +72,9 @@ export function EmbeddingView() {
         snapshot.n,
         snapshot.dim,
         {
+          ...(effective === 'tsne' || effective === 'umap'
+            ? { options: PLAYGROUND_SETTINGS[effective] }
+            : {}),
           warmStart: warm,
           transfer: true,
           onProgress: (frame) =>
