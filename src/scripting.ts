@@ -30,14 +30,8 @@ export function createPlaygroundApi(controller: PlaygroundController): Playgroun
   };
   return {
     configure: (partial) => controller.configure(partial),
-    train: async (options = {}) => {
-      const config = state().config;
-      const run = active();
-      // A changed configuration starts a new run; the old one stays for comparison.
-      if (!run || JSON.stringify(run.config) !== JSON.stringify(config))
-        controller.startRun(config);
-      return controller.train(options.steps ?? config.evalEvery);
-    },
+    // A changed configuration starts a new run; the old one stays for comparison.
+    train: async (options = {}) => controller.train(options.steps ?? state().config.evalEvery),
     evaluate: () => controller.evaluate(),
     pause: () => controller.pause(),
     reset: () => void controller.reset(),

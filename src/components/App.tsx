@@ -1,5 +1,5 @@
 /** The playground's layout: controls on the left, run controls on top, plots in the centre. */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { ControlsPanel } from './ControlsPanel';
 import { RunControls } from './RunControls';
@@ -10,10 +10,12 @@ import { LossPanel } from './LossPanel';
 import { EmbeddingView } from './EmbeddingView';
 import { ExportPanel } from './ExportPanel';
 import { useController, useStore } from './storeContext';
-import { selectActiveRun, selectRuns } from '../state/store';
+import { selectActiveRun, type RunState } from '../state/store';
+import { LiveLoss } from './LiveLoss';
+import type { MetricsRecord } from '../contracts/metrics';
 import { AlignUniformPlane, LossCurve, MetricsOverTime, SimilarityHistograms } from '../plots';
 
-const PROBE_METRICS = [
+const PROBE_METRICS: readonly (keyof MetricsRecord)[] = [
   'knnAccuracy',
   'linearProbeAccuracy',
   'regressionMAE',
@@ -22,7 +24,7 @@ const PROBE_METRICS = [
   'biasConflictingAccuracy',
   'biasPredictability',
   'effectiveRank',
-] as const;
+];
 
 function useKeyboardShortcuts() {
   const controller = useController();
@@ -77,56 +79,119 @@ function Notice() {
   );
 }
 
-function Plots() {
+const frozenCurves = new WeakMap<RunState['history'], RunState['lossCurve']>();
+
+/** The loss curve as of the run's latest evaluation while it runs; the whole curve otherwise. */
+function frozenCurve(run: RunState): RunState['lossCurve'] {
+  if (run.status !== 'running') return run.lossCurve;
+  let curve = frozenCurves.get(run.history);
+  if (!curve) {
+    curve = run.lossCurve;
+    frozenCurves.set(run.history, curve);
+  }
+  return curve;
+}
+
+/** Each plot subscribes to exactly the arrays it draws, so a loss update does not redraw the others. */
+function useRunLabels() {
+  const ids = useStore(useShallow((s) => s.runOrder));
+  const labels = useStore(useShallow((s) => s.runOrder.map((id) => s.runs[id]?.label ?? id)));
+  return { ids, labels };
+}
+
+/**
+ * Every run's loss curve. While a run trains it redraws at evaluations only (the live line above is
+ * a cheap canvas): a Plotly redraw costs 50–200 ms on a machine without a GPU.
+ */
+function LossPlot() {
   const talk = useStore((s) => s.talkMode);
-  const runs = useStore(useShallow(selectRuns));
-  const active = useStore(selectActiveRun);
-  const lossSeries = runs.map((r) => ({ id: r.id, label: r.label, points: r.lossCurve }));
-  const historySeries = runs.map((r) => ({ id: r.id, label: r.label, history: r.history }));
-  const histograms = active?.snapshot?.histograms;
-  const loss = active?.config.loss;
+  const { ids, labels } = useRunLabels();
+  const curves = useStore(
+    useShallow((s) =>
+      s.runOrder.map((id) => {
+        const run = s.runs[id];
+        return run ? frozenCurve(run) : [];
+      }),
+    ),
+  );
+  const series = useMemo(
+    () => ids.map((id, i) => ({ id, label: labels[i] ?? id, points: curves[i] ?? [] })),
+    [ids, labels, curves],
+  );
+  return <LossCurve series={series} talk={talk} title="Training loss" minIntervalMs={1000} />;
+}
+
+function useHistorySeries() {
+  const { ids, labels } = useRunLabels();
+  const histories = useStore(useShallow((s) => s.runOrder.map((id) => s.runs[id]?.history ?? [])));
+  return useMemo(
+    () => ids.map((id, i) => ({ id, label: labels[i] ?? id, history: histories[i] ?? [] })),
+    [ids, labels, histories],
+  );
+}
+
+function AlignUniformPlot() {
+  const talk = useStore((s) => s.talkMode);
+  const series = useHistorySeries();
+  return (
+    <AlignUniformPlane
+      series={series}
+      talk={talk}
+      title="Alignment vs uniformity (lower-left is better)"
+    />
+  );
+}
+
+function ProbePlot() {
+  const talk = useStore((s) => s.talkMode);
+  const series = useHistorySeries();
+  return (
+    <MetricsOverTime
+      series={series}
+      metrics={PROBE_METRICS}
+      talk={talk}
+      title="Probes and bias metrics"
+    />
+  );
+}
+
+function HistogramPlot() {
+  const talk = useStore((s) => s.talkMode);
+  const histograms = useStore((s) => selectActiveRun(s)?.snapshot?.histograms);
+  const loss = useStore((s) => selectActiveRun(s)?.config.loss);
+  if (!histograms)
+    return (
+      <p className="caption">
+        Histograms of positive and negative similarities appear with class labels.
+      </p>
+    );
+  const margin =
+    loss?.name === 'eps_supinfonce' || loss?.name === 'eps_supcon'
+      ? { epsilon: Number(loss.epsilon ?? 0.25), temperature: Number(loss.temperature ?? 0.1) }
+      : {};
+  return <SimilarityHistograms histograms={histograms} {...margin} talk={talk} />;
+}
+
+function Plots() {
   return (
     <div className="grid">
       <EmbeddingView />
       <section className="card" aria-label="Loss curve" data-testid="plot-loss">
-        <LossCurve series={lossSeries} talk={talk} title="Training loss" />
+        <LiveLoss />
+        <LossPlot />
       </section>
       <section
         className="card"
         aria-label="Alignment and uniformity"
         data-testid="plot-align-uniform"
       >
-        <AlignUniformPlane
-          series={historySeries}
-          talk={talk}
-          title="Alignment vs uniformity (lower-left is better)"
-        />
+        <AlignUniformPlot />
       </section>
       <section className="card" aria-label="Probes and bias metrics" data-testid="plot-metrics">
-        <MetricsOverTime
-          series={historySeries}
-          metrics={[...PROBE_METRICS]}
-          talk={talk}
-          title="Probes and bias metrics"
-        />
+        <ProbePlot />
       </section>
       <section className="card" aria-label="Similarity histograms" data-testid="plot-histograms">
-        {histograms ? (
-          <SimilarityHistograms
-            histograms={histograms}
-            {...(loss?.name === 'eps_supinfonce' || loss?.name === 'eps_supcon'
-              ? {
-                  epsilon: Number(loss.epsilon ?? 0.25),
-                  temperature: Number(loss.temperature ?? 0.1),
-                }
-              : {})}
-            talk={talk}
-          />
-        ) : (
-          <p className="caption">
-            Histograms of positive and negative similarities appear with class labels.
-          </p>
-        )}
+        <HistogramPlot />
       </section>
     </div>
   );

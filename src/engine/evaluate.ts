@@ -56,16 +56,30 @@ export interface EvaluationResult {
   snapshot: EmbeddingSnapshot;
 }
 
-export async function evaluate(trainer: Trainer): Promise<EvaluationResult> {
+/**
+ * `quick`: only the held-out embedding with its uniformity, no probes (the first frame of a run,
+ * drawn within a moment of opening the page; the full evaluation follows).
+ */
+export async function evaluate(
+  trainer: Trainer,
+  options: { quick?: boolean } = {},
+): Promise<EvaluationResult> {
   const { config, dataset } = trainer;
   const info = dataset.info;
   const limits = config.evaluation;
-  const train = await trainer.embed(dataset.train, limits.maxTrain);
   const test = await trainer.embed(dataset.test, limits.maxTest);
   const rDim = trainer.encoder.representationDim;
   const pDim = trainer.encoder.embeddingDim;
   const unit = normalizeRows(test.projection, pDim);
   const metrics: MetricsRecord = { step: trainer.stepCount };
+  if (options.quick) {
+    metrics.uniformity = uniformity(unit, pDim);
+    return {
+      metrics,
+      snapshot: { step: trainer.stepCount, n: test.n, dim: pDim, projection: unit },
+    };
+  }
+  const train = await trainer.embed(dataset.train, limits.maxTrain);
 
   const views = await trainer.embedViews(
     dataset.test,

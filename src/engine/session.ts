@@ -10,6 +10,21 @@ import type { MetricsRecord } from '../contracts/metrics';
 import { Trainer, type AugmentFn } from './trainer';
 import { readWeights, writeWeights } from '../models/encoder';
 
+/** Lets pending messages and timers run (a macrotask turn, not a 4 ms-clamped timeout). */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined')
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      channel.port2.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 export interface SessionEvents {
   progress?(step: number, loss: number, stepsPerSecond: number): void;
   evaluation?(result: EvaluationResult): void;
@@ -53,6 +68,13 @@ export class TrainingSession {
 
   pause(): void {
     if (this.running) this.stopRequested = true;
+  }
+
+  /** The held-out embedding only (no probes), for a first frame; not kept in the history. */
+  async previewNow(): Promise<EvaluationResult> {
+    const result = await evaluate(this.trainer, { quick: true });
+    this.events.evaluation?.(result);
+    return result;
   }
 
   async evaluateNow(): Promise<EvaluationResult> {
@@ -107,6 +129,9 @@ export class TrainingSession {
     const startStep = this.step;
     try {
       while (this.step < untilStep) {
+        // On CPU-side backends `await data()` resolves as a microtask, so without this a worker
+        // would never see the `pause` message queued behind the loop.
+        await yieldToEventLoop();
         if (this.stopRequested) {
           this.events.paused?.(this.step);
           return 'paused';
@@ -126,7 +151,7 @@ export class TrainingSession {
         if (this.step % this.config.evalEvery === 0 || this.step === untilStep)
           await this.evaluateNow();
       }
-      if (pauseAtEnd && this.step < this.config.steps) {
+      if ((pauseAtEnd || untilStep < this.config.steps) && this.step < this.config.steps) {
         this.events.paused?.(this.step);
         return 'paused';
       }

@@ -11,8 +11,10 @@ import type { BackendRequest } from '../contracts/backend';
 import type { StoreApi } from './store';
 
 let runCounter = 0;
+const PROGRESS_INTERVAL_MS = 250;
 
 export class PlaygroundController {
+  private flushProgress: () => void = () => undefined;
   private waiters: {
     runId: string;
     resolve: (m: MetricsRecord | undefined) => void;
@@ -57,8 +59,16 @@ export class PlaygroundController {
     return merged;
   }
 
+  /** The active run, or a new one when there is none or the configuration changed since it started. */
+  private runForCurrentConfig(): string {
+    const state = this.store.getState();
+    const active = state.activeRunId ? state.runs[state.activeRunId] : undefined;
+    if (active && JSON.stringify(active.config) === JSON.stringify(state.config)) return active.id;
+    return this.startRun(state.config);
+  }
+
   play(): void {
-    const id = this.activeId ?? this.startRun();
+    const id = this.runForCurrentConfig();
     this.store.getState().updateRun(id, { status: 'running', message: undefined });
     this.client.send({ type: 'play', runId: id });
   }
@@ -69,7 +79,7 @@ export class PlaygroundController {
   }
 
   step(count = 1): void {
-    const id = this.activeId ?? this.startRun();
+    const id = this.runForCurrentConfig();
     this.store.getState().updateRun(id, { status: 'running' });
     this.client.send({ type: 'step', runId: id, count });
   }
@@ -86,7 +96,7 @@ export class PlaygroundController {
 
   /** Trains `steps` more steps on the active run; resolves with the latest metrics. */
   train(steps: number): Promise<MetricsRecord | undefined> {
-    const id = this.activeId ?? this.startRun();
+    const id = this.runForCurrentConfig();
     const run = this.store.getState().runs[id]!;
     const promise = this.waitFor(id, false);
     this.store.getState().updateRun(id, { status: 'running' });
@@ -128,16 +138,33 @@ export class PlaygroundController {
         snapshotLabels: e.snapshotLabels,
       }),
     );
-    this.client.on('progress', (e) => s().appendLoss(e.runId, e.step, e.loss, e.stepsPerSecond));
+    // Steps can come faster than a screen needs them: buffer the losses and apply them in one
+    // store update at most every PROGRESS_INTERVAL_MS, so the page re-renders rarely.
+    let buffered: { runId: string; step: number; loss: number; stepsPerSecond: number }[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      const batch = buffered;
+      buffered = [];
+      for (const e of batch) s().appendLoss(e.runId, e.step, e.loss, e.stepsPerSecond);
+    };
+    this.flushProgress = flush;
+    this.client.on('progress', (e) => {
+      buffered.push(e);
+      timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+    });
     this.client.on('evaluation', (e) => {
+      this.flushProgress();
       s().recordEvaluation(e.runId, e.metrics, e.snapshot);
       this.settle(e.runId, 'evaluation');
     });
     this.client.on('paused', (e) => {
+      this.flushProgress();
       s().updateRun(e.runId, { status: 'paused', step: e.step, message: e.reason });
       this.settle(e.runId, 'stop', undefined);
     });
     this.client.on('finished', (e) => {
+      this.flushProgress();
       s().updateRun(e.runId, { status: 'finished', step: e.step });
       this.settle(e.runId, 'stop');
     });

@@ -141,13 +141,28 @@ async function handle(command: WorkerCommand): Promise<void> {
  */
 let queue: Promise<void> = Promise.resolve();
 
+let sequence = 0;
+let lastPause = -1;
+
 scope.addEventListener('message', (event) => {
   const command = event.data;
+  const seq = sequence++;
   if (command.type === 'start') latestStart = command.runId;
   if (command.type === 'pause' || command.type === 'start') session?.pause();
-  if (command.type === 'pause') return;
+  if (command.type === 'pause') {
+    // Also cancels a play or step that is queued but not started yet.
+    lastPause = seq;
+    return;
+  }
   queue = queue
-    .then(() => handle(command))
+    .then(() => {
+      if ((command.type === 'play' || command.type === 'step') && lastPause > seq) {
+        if (session && command.runId === currentRun)
+          emit({ type: 'paused', runId: command.runId, step: session.step });
+        return;
+      }
+      return handle(command);
+    })
     .catch((error: unknown) =>
       emit({
         type: 'error',

@@ -1,0 +1,265 @@
+/**
+ * The built playground in headless Chromium, training on WebGPU (SwiftShader here): loads offline
+ * with no console error and no foreign request, draws every plot, runs every preset a few steps
+ * through window.playground and through the controls, round-trips the URL, handles an invalid
+ * link, answers the keyboard, and keeps the main thread free while training. Screenshots go to
+ * test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type BrowserSession } from '../../src/cli/chromium';
+import { serveBuiltApp, type ServedApp } from './builtApp';
+import { PRESETS } from '../../src/presets';
+
+let app: ServedApp;
+let browser: BrowserSession;
+const SHOTS = 'test-results';
+
+interface PageWatch {
+  errors: string[];
+  foreign: string[];
+}
+
+async function openApp(
+  query = '?backend=webgpu',
+  hash = '',
+): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1500, height: 1000 });
+  const watch: PageWatch = { errors: [], foreign: [] };
+  const origin = new URL(app.url).origin;
+  page.on('console', (m) => {
+    if (m.type() === 'error') watch.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => watch.errors.push(e.message));
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol.startsWith('http') && url.origin !== origin) watch.foreign.push(r.url());
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => w.longTasks.push(e.duration)),
+    ).observe({
+      type: 'longtask',
+      buffered: true,
+    });
+  });
+  await page.goto(`${app.url}${query}${hash}`);
+  return { page, watch };
+}
+
+/** A small budget for a preset: few samples, small batches, quick evaluations. */
+function smallConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const dataset = config.dataset as Record<string, unknown>;
+  return {
+    ...config,
+    dataset: { ...dataset, nTrain: 200, nTest: 100 },
+    batchSize: 16,
+    evalEvery: 2,
+    evaluation: { maxTrain: 200, maxTest: 100, knnK: 5 },
+  };
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  app = await serveBuiltApp();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the playground', () => {
+  test('loads, draws the first plot, and picks a backend with a reason', async () => {
+    const t0 = Date.now();
+    const { page, watch } = await openApp('');
+    await page
+      .locator('[aria-label="Embedding"] .js-plotly-plot')
+      .first()
+      .waitFor({ timeout: 120_000 });
+    console.log(`first embedding plot after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const badge = page.getByTestId('backend-badge');
+    await expect(badge.textContent()).resolves.toMatch(/WASM|WEBGPU|WEBGL|CPU/);
+    // SwiftShader is a software adapter: the automatic choice prefers WASM and says why.
+    await expect(badge.getAttribute('title')).resolves.toMatch(/swiftshader|WebGPU/i);
+    await page.screenshot({ path: `${SHOTS}/playground-initial.png` });
+    expect(watch.errors).toEqual([]);
+    expect(watch.foreign).toEqual([]);
+    await page.close();
+  });
+
+  test('window.playground trains every preset a few steps, and every plot draws', async () => {
+    const { page, watch } = await openApp('');
+    await page.waitForFunction(() => Boolean(window.playground));
+    for (const preset of PRESETS) {
+      const metrics = await page.evaluate(async (config) => {
+        window.playground!.configure(config);
+        return window.playground!.train({ steps: 2 });
+      }, smallConfig(preset.config));
+      expect(metrics?.step, preset.id).toBe(2);
+      expect(Number.isFinite(metrics?.loss), `${preset.id} loss`).toBe(true);
+      expect(Number.isFinite(metrics?.uniformity), `${preset.id} uniformity`).toBe(true);
+    }
+    for (const id of ['plot-loss', 'plot-align-uniform', 'plot-metrics', 'plot-histograms']) {
+      await page
+        .getByTestId(id)
+        .locator('.js-plotly-plot .main-svg')
+        .first()
+        .waitFor({ timeout: 30_000 });
+    }
+    await page.locator('[aria-label="Embedding"] .js-plotly-plot').first().waitFor();
+    // The first run (loaded with the page) plus one per preset, all kept for comparison.
+    await expect(page.getByTestId('compare-table').locator('tbody tr').count()).resolves.toBe(
+      PRESETS.length + 1,
+    );
+    await page.screenshot({ path: `${SHOTS}/playground-presets.png`, fullPage: true });
+    expect(watch.errors).toEqual([]);
+    expect(watch.foreign).toEqual([]);
+    await page.close();
+  });
+
+  test('on the WebGPU backend (SwiftShader here) a run trains and evaluates', async () => {
+    const { page, watch } = await openApp('?backend=webgpu');
+    await page.waitForFunction(() => Boolean(window.playground));
+    const metrics = await page.evaluate(async (config) => {
+      window.playground!.configure(config);
+      return window.playground!.train({ steps: 2 });
+    }, smallConfig(PRESETS[1]!.config));
+    expect(await page.evaluate(() => window.playground!.backend()?.backend)).toBe('webgpu');
+    expect(metrics?.step).toBe(2);
+    expect(Number.isFinite(metrics?.loss)).toBe(true);
+    expect(Number.isFinite(metrics?.knnAccuracy)).toBe(true);
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the controls and the keyboard run a scene, step, pause, reset and switch talk mode', async () => {
+    const { page, watch } = await openApp('?backend=wasm');
+    await page.waitForFunction(() => Boolean(window.playground));
+    // Make the first scene cheap, then launch it through the controls.
+    await page.evaluate(
+      (config) => window.playground!.configure(config),
+      smallConfig(PRESETS[1]!.config),
+    );
+    const stage = (name: string) => console.log(`controls: ${name}`);
+    stage('step');
+    await page.getByTestId('step').click();
+    await page.waitForFunction(
+      () =>
+        /step [1-9]/.test(document.querySelector('[data-testid=step-count]')?.textContent ?? ''),
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    stage('play');
+    await page.getByTestId('play').click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=run-status]')?.textContent === 'running',
+    );
+    stage('pause');
+    await page.getByTestId('play').click(); // pause
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=run-status]')?.textContent === 'paused',
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    stage('keys');
+    const before = await page.evaluate(() => window.playground!.metrics().length);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=run-status]')?.textContent === 'paused',
+    );
+    await page.keyboard.press('t');
+    await expect(page.locator('.app.talk').count()).resolves.toBe(1);
+    await page.screenshot({ path: `${SHOTS}/playground-talk-mode.png` });
+    await page.keyboard.press('t');
+    await page.keyboard.press('r');
+    await page.waitForFunction(() =>
+      /step 0\//.test(document.querySelector('[data-testid=step-count]')?.textContent ?? ''),
+    );
+    expect(before).toBeGreaterThan(0);
+    // Scene 1 from the keyboard: sets the configuration, shows its caption and starts running.
+    stage('scene 1');
+    await page.keyboard.press('1');
+    await expect(page.getByTestId('preset-caption').textContent()).resolves.toContain(
+      PRESETS[0]!.caption.slice(0, 20),
+    );
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=run-status]')?.textContent === 'running',
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    await page.keyboard.press(' ');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=run-status]')?.textContent === 'paused',
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the URL carries the configuration and seed; an invalid link gets a message and the defaults', async () => {
+    const { page } = await openApp('?backend=wasm');
+    await page.waitForFunction(() => Boolean(window.playground));
+    await page.evaluate(() => window.playground!.configure({ seed: 4242, batchSize: 48 }));
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toMatch(/^#config=/);
+    await page.close();
+    const reopened = await openApp('?backend=wasm', hash);
+    await reopened.page.waitForFunction(() => Boolean(window.playground));
+    const config = await reopened.page.evaluate(() => window.playground!.getConfig());
+    expect(config.seed).toBe(4242);
+    expect(config.batchSize).toBe(48);
+    await reopened.page.close();
+
+    const broken = await openApp('?backend=wasm', '#config=not-base64-json!!');
+    await broken.page.waitForFunction(() => Boolean(window.playground));
+    await expect(broken.page.getByRole('alert').first().textContent()).resolves.toMatch(
+      /could not be decoded|not valid/,
+    );
+    await expect(broken.page.locator('h1').textContent()).resolves.toContain(
+      'Contrastive Playground',
+    );
+    const invalid = Buffer.from(JSON.stringify({ loss: { name: 'nope' } })).toString('base64url');
+    const wrong = await openApp('?backend=wasm', `#config=${invalid}`);
+    await wrong.page.waitForFunction(() => Boolean(window.playground));
+    await expect(wrong.page.getByRole('alert').first().textContent()).resolves.toMatch(/not valid/);
+    await broken.page.close();
+    await wrong.page.close();
+  });
+
+  test('training leaves the main thread free (no long task over 50 ms while the worker trains)', async () => {
+    const { page } = await openApp('?backend=wasm');
+    await page.waitForFunction(() => Boolean(window.playground));
+    await page.evaluate((config) => window.playground!.configure(config), {
+      ...smallConfig(PRESETS[0]!.config),
+      evalEvery: 1000,
+    });
+    await page.evaluate(() => window.playground!.train({ steps: 1 }));
+    await page.waitForTimeout(1000);
+    const longTasks = await page.evaluate(async () => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      await window.playground!.train({ steps: 8 });
+      return w.longTasks;
+    });
+    console.log(
+      `long tasks during training: ${JSON.stringify(longTasks.map((d) => Math.round(d)))}`,
+    );
+    expect(longTasks.filter((d) => d > 50)).toEqual([]);
+    await page.close();
+  });
+});
