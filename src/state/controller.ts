@@ -54,7 +54,10 @@ export class PlaygroundController {
 
   /** Validates and applies a partial configuration; an invalid one throws with the field named. */
   configure(partial: Partial<TrainingConfig> | Record<string, unknown>): TrainingConfig {
-    const merged = parseTrainingConfig({ ...this.store.getState().config, ...partial });
+    const next: Record<string, unknown> = { ...this.store.getState().config, ...partial };
+    // `null` removes an optional section (e.g. `regularizer: null` turns FairKL off).
+    for (const [key, value] of Object.entries(partial)) if (value === null) delete next[key];
+    const merged = parseTrainingConfig(next);
     this.store.getState().setConfig(merged);
     return merged;
   }

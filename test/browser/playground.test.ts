@@ -55,6 +55,12 @@ async function openApp(
 function smallConfig(config: Record<string, unknown>): Record<string, unknown> {
   const dataset = config.dataset as Record<string, unknown>;
   return {
+    // A preset is a whole config: clear the optional sections an earlier one may have set.
+    regularizer: null,
+    kernel: null,
+    salientEncoder: null,
+    salientDim: null,
+    augment: null,
     ...config,
     dataset: { ...dataset, nTrain: 200, nTest: 100 },
     batchSize: 16,
