@@ -1,0 +1,55 @@
+/**
+ * Presets learn on a small budget (WASM, as the runner): the loss falls and the representation
+ * beats the randomly initialised encoder. Covers the fast presets; the brain-MRI and FairKL ones
+ * take minutes and are measured by scripts/preset-check.ts (numbers in the README).
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { useNodeBackend } from '../../../src/cli/nodeBackend';
+import { loadNodeDataset, nodeAugment } from '../../../src/cli/nodeData';
+import { parseTrainingConfig } from '../../../src/contracts/trainingConfig';
+import type { MetricsRecord } from '../../../src/contracts/metrics';
+import { TrainingSession } from '../../../src/engine/session';
+import { presetById } from '../../../src/presets';
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+});
+
+async function run(id: string, steps: number) {
+  const raw = presetById(id).config as { dataset: Record<string, unknown> };
+  const config = parseTrainingConfig({
+    ...raw,
+    dataset: { ...raw.dataset, nTrain: 1000, nTest: 400 },
+    steps,
+    evalEvery: steps,
+    batchSize: 64,
+    evaluation: { maxTrain: 1000, maxTest: 400, knnK: 10 },
+  });
+  const dataset = await loadNodeDataset(config);
+  const losses: number[] = [];
+  const session = new TrainingSession(config, dataset, nodeAugment(dataset, config), {
+    progress: (_step, loss) => losses.push(loss),
+  });
+  const initial = (await session.evaluateNow()).metrics;
+  await session.play();
+  const final: MetricsRecord = session.history.at(-1)!;
+  session.dispose();
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { initial, final, firstLoss: mean(losses.slice(0, 5)), lastLoss: mean(losses.slice(-5)) };
+}
+
+describe('presets learn on a small budget', () => {
+  for (const id of ['infonce-mnist', 'supcon-mnist', 'eps-supinfonce-mnist']) {
+    test(`${id}: the loss falls and kNN accuracy beats the random encoder`, async () => {
+      const r = await run(id, 60);
+      expect(r.lastLoss).toBeLessThan(r.firstLoss);
+      expect(r.final.knnAccuracy!).toBeGreaterThan(r.initial.knnAccuracy! + 0.02);
+    }, 300_000);
+  }
+
+  test('sepclr-digits-on-fashion: the salient space learns the digit, the target-specific factor', async () => {
+    const r = await run('sepclr-digits-on-fashion', 60);
+    expect(r.lastLoss).toBeLessThan(r.firstLoss);
+    expect(r.final.salientProbe!.digit!).toBeGreaterThan(r.initial.salientProbe!.digit! + 0.1);
+  }, 300_000);
+});
