@@ -43,24 +43,29 @@ export function solveSpd(a: Float64Array, n: number, b: Float64Array, m: number)
   return x;
 }
 
+export interface SymmetricEigen {
+  /** Eigenvalues, largest first. */
+  values: Float64Array;
+  /** Eigenvectors as rows: vector j is vectors[j·n .. j·n + n), unit length, matching values[j]. */
+  vectors: Float64Array;
+}
+
 /**
- * Eigenvalues of a symmetric n×n matrix (row-major), by cyclic Jacobi rotations in float64.
- * Meant for the small Gram/covariance matrices of embeddings (d ≤ a few hundred).
+ * All eigenpairs of a symmetric n×n matrix (row-major), by cyclic Jacobi rotations in float64.
+ * O(n³) per sweep, a handful of sweeps: meant for n up to ~100.
  */
-export function symmetricEigenvalues(
-  matrix: Float64Array,
-  n: number,
-  tolerance = 1e-12,
-): Float64Array {
-  const a = Float64Array.from(matrix);
-  const offNorm = () => {
-    let s = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += a[i * n + j]! ** 2;
-    return Math.sqrt(s);
-  };
+export function jacobiEigen(matrix: Float64Array, n: number, tolerance = 1e-14): SymmetricEigen {
+  const a = Float64Array.from(matrix.subarray(0, n * n));
+  // v holds eigenvectors as columns while rotating.
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
   let scale = 0;
   for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(a[i]!));
-  for (let sweep = 0; sweep < 100 && offNorm() > tolerance * Math.max(scale, 1e-300); sweep++) {
+  const threshold = tolerance * Math.max(scale, 1e-300);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i * n + j]! ** 2;
+    if (Math.sqrt(off) <= threshold) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
         const apq = a[p * n + q]!;
@@ -81,10 +86,32 @@ export function symmetricEigenvalues(
           a[p * n + k] = c * apk - s * aqk;
           a[q * n + k] = s * apk + c * aqk;
         }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!;
+          const vkq = v[k * n + q]!;
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
       }
     }
   }
-  const eigenvalues = new Float64Array(n);
-  for (let i = 0; i < n; i++) eigenvalues[i] = a[i * n + i]!;
-  return eigenvalues.sort().reverse();
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (i, j) => a[j * n + j]! - a[i * n + i]! || i - j,
+  );
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((col, j) => {
+    values[j] = a[col * n + col]!;
+    for (let k = 0; k < n; k++) vectors[j * n + k] = v[k * n + col]!;
+  });
+  return { values, vectors };
+}
+
+/** Eigenvalues of a symmetric n×n matrix (row-major), largest first. */
+export function symmetricEigenvalues(
+  matrix: Float64Array,
+  n: number,
+  tolerance = 1e-14,
+): Float64Array {
+  return jacobiEigen(matrix, n, tolerance).values;
 }
