@@ -133,9 +133,11 @@ export class PlaygroundController {
 
   private bridge(): void {
     const s = () => this.store.getState();
+    // A `play` sent while the run was still loading has already marked it running; `ready` must
+    // not turn that back into 'ready' while the worker trains.
     this.client.on('ready', (e) =>
       s().updateRun(e.runId, {
-        status: 'ready',
+        status: s().runs[e.runId]?.status === 'running' ? 'running' : 'ready',
         backend: e.backend,
         dataset: e.dataset,
         snapshotLabels: e.snapshotLabels,
