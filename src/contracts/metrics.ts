@@ -19,6 +19,28 @@ export interface MetricsRecord {
   commonProbe?: Record<string, number>;
   /** SepCLR: label → probe accuracy from the salient space. */
   salientProbe?: Record<string, number>;
+  /** Transfer with few labels (config.transfer), at the final evaluation. */
+  transfer?: TransferMetrics;
+}
+
+/**
+ * One downstream label read from few labelled samples. Classification scores are balanced
+ * accuracies (higher is better); regression scores are MAEs (lower is better).
+ */
+export interface TransferMetrics {
+  label: string;
+  task: 'classification' | 'regression';
+  metric: 'balancedAccuracy' | 'mae';
+  /** Labelled training samples used. */
+  labelled: number;
+  /** Linear probe on the frozen pre-trained representation. */
+  linearProbe: number;
+  /** Pre-trained encoder + linear head, all fine-tuned. */
+  fineTuned: number;
+  /** The same encoder + head from a random initialisation, same budget. */
+  scratch: number;
+  /** Linear probe on the randomly initialised (untrained) encoder. */
+  randomProbe: number;
 }
 
 export const SCALAR_METRICS = [

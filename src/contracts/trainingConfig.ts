@@ -29,6 +29,36 @@ export const optimizerSchema = z.strictObject({
   momentum: z.number().min(0).max(0.999).optional(),
 });
 
+/**
+ * A prior learnt from the images themselves: a small VAE trained before the contrastive run; its
+ * latent means become attributes `vae0…vae{latentDim-1}` of every sample (a kernel prior for
+ * decoupled uniformity, as with a generative model's features in Dufumier et al. 2023).
+ */
+export const priorSchema = z.strictObject({
+  name: z.literal('vae'),
+  latentDim: z.number().int().min(2).max(32).default(8),
+  steps: z.number().int().min(1).max(100_000).default(300),
+  batchSize: z.number().int().min(8).max(1024).default(128),
+  lr: z.number().positive().max(1).default(0.001),
+  /** Weight of the KL term (β-VAE). */
+  beta: z.number().min(0).default(1),
+});
+
+/**
+ * Transfer with few labels (Dufumier et al., NeuroImage 2024): on a downstream label, a linear
+ * probe on the frozen encoder and a fine-tuned classifier from a `fraction` of the training labels,
+ * against the same classifier trained from scratch. Computed at the final evaluation.
+ */
+export const transferSchema = z.strictObject({
+  /** A class label (classification) or a continuous attribute (regression) of the data set. */
+  label: z.string().min(1),
+  fraction: z.number().gt(0).max(1).default(0.1),
+  /** Optimiser steps of the fine-tuned and of the from-scratch classifier. */
+  steps: z.number().int().min(1).max(100_000).default(200),
+  batchSize: z.number().int().min(4).max(1024).default(32),
+  lr: z.number().positive().max(1).default(0.001),
+});
+
 export const trainingConfigSchema = z
   .strictObject({
     dataset: z.looseObject({ name: z.string().min(1) }),
@@ -59,6 +89,8 @@ export const trainingConfigSchema = z
       .min(0)
       .max(2 ** 32 - 1),
     augment: z.record(z.string(), z.unknown()).optional(),
+    prior: priorSchema.optional(),
+    transfer: transferSchema.optional(),
     evaluation: z
       .strictObject({
         maxTrain: z.number().int().min(10).default(2000),
