@@ -100,6 +100,14 @@ export function formatMetrics(m: MetricsRecord): string {
           .join(', ')}`,
       );
   }
+  const t = m.transfer;
+  if (t) {
+    const f = (v: number) => v.toFixed(3);
+    lines.push(
+      `transfer (${t.label}, ${t.task}, ${t.metric === 'mae' ? 'MAE, lower is better' : 'balanced accuracy'}, ${t.labelled} labelled): ` +
+        `linear probe ${f(t.linearProbe)}, fine-tuned ${f(t.fineTuned)}, from scratch ${f(t.scratch)}, random-encoder probe ${f(t.randomProbe)}`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -14,6 +14,7 @@ import { biasMetrics } from '../ml/metrics/bias';
 import { similarityHistograms } from '../ml/metrics/histograms';
 import { sepclrProbes } from '../ml/metrics/sepclr';
 import type { DataSplit } from '../data/types';
+import { computeTransfer, type TransferInput, type TransferOptions } from './transfer';
 
 /** Seed of the evaluation views: the same augmentations at every evaluation, so curves compare. */
 const EVALUATION_SEED = 12345;
@@ -56,13 +57,25 @@ export interface EvaluationResult {
   snapshot: EmbeddingSnapshot;
 }
 
-/**
- * `quick`: only the held-out embedding with its uniformity, no probes (the first frame of a run,
- * drawn within a moment of opening the page; the full evaluation follows).
- */
+export interface EvaluateOptions {
+  /**
+   * Only the held-out embedding with its uniformity, no probes (the first frame of a run, drawn
+   * within a moment of opening the page; the full evaluation follows).
+   */
+  quick?: boolean;
+  /**
+   * The transfer study (`metrics.transfer`): true computes `config.transfer`, an object computes
+   * those settings, false skips it. Default: `config.transfer` at the final step
+   * (step === config.steps) only, so periodic evaluations do not pay for it.
+   */
+  transfer?: boolean | TransferInput;
+  /** Augmentation of the transfer classifiers' batches (none by default). */
+  transferAugment?: TransferOptions['augment'];
+}
+
 export async function evaluate(
   trainer: Trainer,
-  options: { quick?: boolean } = {},
+  options: EvaluateOptions = {},
 ): Promise<EvaluationResult> {
   const { config, dataset } = trainer;
   const info = dataset.info;
@@ -155,6 +168,13 @@ export async function evaluate(
     Object.assign(metrics, targetProbes(trainer, train, test));
   }
 
+  const transfer = transferSettings(trainer, options.transfer);
+  if (transfer) {
+    metrics.transfer = await computeTransfer(trainer, transfer, {
+      augment: options.transferAugment,
+    });
+  }
+
   const snapshot: EmbeddingSnapshot = {
     step: trainer.stepCount,
     n: test.n,
@@ -181,6 +201,23 @@ export async function evaluate(
     };
   }
   return { metrics, snapshot };
+}
+
+/** The transfer settings this evaluation computes, if any (see EvaluateOptions.transfer). */
+function transferSettings(
+  trainer: Trainer,
+  option: EvaluateOptions['transfer'],
+): TransferInput | undefined {
+  const configured = trainer.config.transfer;
+  if (option === undefined)
+    return trainer.stepCount === trainer.config.steps ? configured : undefined;
+  if (option === false) return undefined;
+  if (option === true) {
+    if (!configured)
+      throw new Error('transfer: the config has no `transfer` section (give the settings instead)');
+    return configured;
+  }
+  return option;
 }
 
 /** The attribute to regress: the one that defines the positives, else the data set's first. */

@@ -5,10 +5,11 @@
  */
 import type { Dataset } from '../data/types';
 import type { TrainingConfig } from '../contracts/trainingConfig';
-import { evaluate, type EvaluationResult } from './evaluate';
+import { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate';
 import type { MetricsRecord } from '../contracts/metrics';
 import { Trainer, type AugmentFn } from './trainer';
 import { readWeights, writeWeights } from '../models/encoder';
+import { transferTask } from './transfer';
 
 /** Lets pending messages and timers run (a macrotask turn, not a 4 ms-clamped timeout). */
 function yieldToEventLoop(): Promise<void> {
@@ -46,6 +47,8 @@ export class TrainingSession {
     readonly augment: AugmentFn | undefined,
     private readonly events: SessionEvents = {},
   ) {
+    // A bad transfer label fails now rather than at the end of the run.
+    if (config.transfer) transferTask(dataset, config.transfer.label);
     this.trainer = new Trainer(config, dataset, augment);
   }
 
@@ -77,8 +80,22 @@ export class TrainingSession {
     return result;
   }
 
-  async evaluateNow(): Promise<EvaluationResult> {
-    const result = await evaluate(this.trainer);
+  /**
+   * A full evaluation, kept in the history. `transfer`: true (or settings) adds the transfer study
+   * now; by default it runs only at the final step, when the config has a `transfer` section.
+   */
+  async evaluateNow(options: Pick<EvaluateOptions, 'transfer'> = {}): Promise<EvaluationResult> {
+    // The weights have not changed since an evaluation at this step that computed the transfer
+    // study: keep its result rather than train the two classifiers again.
+    const previous = this.history.at(-1);
+    const reuse =
+      options.transfer === undefined &&
+      previous?.step === this.step &&
+      previous.transfer !== undefined
+        ? previous.transfer
+        : undefined;
+    const result = await evaluate(this.trainer, reuse ? { ...options, transfer: false } : options);
+    if (reuse) result.metrics.transfer = reuse;
     if (this.recentLosses.length) {
       result.metrics.loss = this.recentLosses.reduce((a, b) => a + b, 0) / this.recentLosses.length;
     }
