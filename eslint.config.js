@@ -50,6 +50,14 @@ export default tseslint.config(
     ),
   },
   {
+    // The validation suite is a Node program over the engine (and the Node data loaders of cli/).
+    files: ['src/validation/**'],
+    rules: restrict(
+      [...uiPackages, '**/components/**', '**/state/**', '**/plots/**', '**/worker/**'],
+      'validation/ drives the engine in Node: no UI layers here.',
+    ),
+  },
+  {
     files: ['src/ml/**'],
     rules: restrict(
       [
