@@ -223,9 +223,10 @@ function transferSettings(
 /** The attribute to regress: the one that defines the positives, else the data set's first. */
 function regressionTarget(trainer: Trainer): string | undefined {
   const named = trainer.config.positives.attribute;
-  if (typeof named === 'string') return named;
-  if (Array.isArray(named)) return named[0];
-  return trainer.dataset.info.attributes[0]?.name;
+  // A learnt prior's latents (vae0, vae1, …) are the prior's features, not a target to report.
+  const isLatent = (name: string) => /^vae\d+$/.test(name);
+  const names = (typeof named === 'string' ? [named] : (named ?? [])).filter((n) => !isLatent(n));
+  return names[0] ?? trainer.dataset.info.attributes.find((a) => !isLatent(a.name))?.name;
 }
 
 /** Each label probed from the common and from the salient space, on target samples only (as officially). */

@@ -11,6 +11,7 @@ import kernelRegressionBrainAge from './kernel-regression-brain-age.json';
 import decoupledUniformityShapes from './decoupled-uniformity-shapes.json';
 import sepclrDigitsOnFashion from './sepclr-digits-on-fashion.json';
 import sepclrBrainMri from './sepclr-brain-mri.json';
+import decoupledUniformityVaeShapes from './decoupled-uniformity-vae-shapes.json';
 
 export interface Preset {
   id: string;
@@ -29,6 +30,7 @@ export const PRESETS: readonly Preset[] = [
   decoupledUniformityShapes,
   sepclrDigitsOnFashion,
   sepclrBrainMri,
+  decoupledUniformityVaeShapes,
 ];
 
 export function presetById(id: string): Preset {

@@ -3,6 +3,7 @@ import { loadDataset, type Dataset } from '../data';
 import { browserReader } from '../data/browserReader';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { datasetAugment } from '../engine/augmentation';
+import { withVaePrior } from '../engine/prior';
 import type { AugmentFn } from '../engine/trainer';
 
 export async function loadBrowserDataset(
@@ -13,7 +14,9 @@ export async function loadBrowserDataset(
     { seed: config.seed, ...config.dataset },
     browserReader(dataUrl),
   );
-  return dataset;
+  // With `config.prior`, a VAE trained on the training images (on the chosen backend) adds
+  // attributes vae0…vae{k−1}.
+  return withVaePrior(dataset, config);
 }
 
 export function browserAugment(dataset: Dataset, config?: TrainingConfig): AugmentFn {

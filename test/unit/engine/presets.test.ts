@@ -69,6 +69,13 @@ describe('presets learn on a small budget', () => {
     expect(r.final.regressionR2!).toBeGreaterThan(r.initial.regressionR2! + 0.02);
   }, 300_000);
 
+  test('decoupled-uniformity-vae-shapes: the VAE prior trains, the loss falls and the shape attributes are read better', async () => {
+    const r = await run('decoupled-uniformity-vae-shapes', 60);
+    expect(r.lastLoss).toBeLessThan(r.firstLoss);
+    // The regression target is the data set's first attribute (scale), not a VAE latent.
+    expect(r.final.regressionR2!).toBeGreaterThan(r.initial.regressionR2! + 0.02);
+  }, 300_000);
+
   test('sepclr-brain-mri: the salient space sheds the site, a common factor', async () => {
     const r = await run('sepclr-brain-mri', 60);
     expect(r.lastLoss).toBeLessThan(r.firstLoss);
