@@ -322,11 +322,11 @@ export const CLAIMS: Claim[] = [
     number: 6,
     title: 'Decoupled uniformity, with and without a kernel prior, vs InfoNCE',
     paper: 'Dufumier et al., ICML 2023',
-    runs: [128, 32].flatMap((b) => [
-      `shapes/b${b}/infonce`,
-      `shapes/b${b}/du`,
-      `shapes/b${b}/du-attributes`,
-    ]),
+    runs: [
+      ...[128, 32].flatMap((b) => [`shapes/b${b}/infonce`, `shapes/b${b}/du`]),
+      'shapes/b128/du-attributes',
+      'shapes/b128/du-vae',
+    ],
     rows: (res) => {
       const base = {
         claim: 6,
@@ -367,6 +367,22 @@ export const CLAIMS: Claim[] = [
           },
           arm(res, 'shapes/b128/du-attributes', 'DU + attribute prior', attributesR2),
           arm(res, 'shapes/b128/du', 'DU, no prior', attributesR2),
+          true,
+        ),
+      );
+      rows.push(
+        comparisonRow(
+          {
+            ...base,
+            setting:
+              'shapes, batch 128; DU with an RBF prior (σ = 3) on the standardised latent means of a small VAE trained on the same images (8 dimensions, 150 steps; the playground preset) vs DU without prior',
+            measure: 'linear-probe accuracy of the shape class (higher is better)',
+            paperSays:
+              'P5 abstract [paper]: contrastive learning benefits from generative-model priors on natural and medical images (BigBiGAN features on ImageNet-100, GLoRIA on CheXpert [repo]); the accuracy tables are not available.',
+            note: '',
+          },
+          arm(res, 'shapes/b128/du-vae', 'DU + VAE prior', metric('linearProbeAccuracy')),
+          arm(res, 'shapes/b128/du', 'DU, no prior', metric('linearProbeAccuracy')),
           true,
         ),
       );

@@ -3,6 +3,7 @@
  * by several claims (e.g. SupCon on MNIST for claims 1, 2 and 8) is trained once per seed.
  */
 import type { BudgetId } from './budgets';
+import { vaeAttributeNames } from '../engine/prior';
 
 /** A probe fitted after training on the frozen representation (or SepCLR's salient codes). */
 export interface ProbeSpec {
@@ -158,19 +159,33 @@ export const RUNS: RunSpec[] = [
       config: { loss: { name: 'decoupled_uniformity', lambda: 0.01 }, batchSize },
       probes: shapeProbes,
     },
-    {
-      id: `shapes/b${batchSize}/du-attributes`,
-      budget: 'shapes' as const,
-      label: `DU + prior on weak attributes, batch ${batchSize}`,
-      config: {
-        loss: { name: 'decoupled_uniformity', lambda: 0.01 },
-        kernel: { name: 'rbf', sigma: 1 },
-        positives: { name: 'kernel', attribute: shapeAttributes },
-        batchSize,
-      },
-      probes: shapeProbes,
-    },
   ]),
+  {
+    id: 'shapes/b128/du-attributes',
+    budget: 'shapes',
+    label: 'DU + prior on weak attributes, batch 128',
+    config: {
+      loss: { name: 'decoupled_uniformity', lambda: 0.01 },
+      kernel: { name: 'rbf', sigma: 1 },
+      positives: { name: 'kernel', attribute: shapeAttributes },
+      batchSize: 128,
+    },
+    probes: shapeProbes,
+  },
+  {
+    id: 'shapes/b128/du-vae',
+    budget: 'shapes',
+    label: 'DU + prior from a VAE, batch 128',
+    config: {
+      loss: { name: 'decoupled_uniformity', lambda: 0.01 },
+      // The playground preset's VAE (decoupled-uniformity-vae-shapes), not tuned here.
+      prior: { name: 'vae', latentDim: 8, steps: 150, batchSize: 64, lr: 0.003, beta: 1 },
+      kernel: { name: 'rbf', sigma: 3 },
+      positives: { name: 'kernel', attribute: vaeAttributeNames(8) },
+      batchSize: 128,
+    },
+    probes: shapeProbes,
+  },
   // SepCLR: claim 7.
   {
     id: 'dof/sepclr',
