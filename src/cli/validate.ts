@@ -1,5 +1,6 @@
 /**
  * npm run validate [-- --quick] [--seeds 1,2,3] [--jobs N] [--claims 1,3] [--out-dir DIR]
+ * npm run validate -- --from-json docs/validation.json   (re-render the page, e.g. after the discussion)
  * Trains every run of the validation suite on the WASM backend in Node and writes
  * VALIDATION.md + validation.json (docs/ by default; quick mode writes to a temporary folder unless
  * --out-dir is given, so a smoke run never overwrites the real results).
@@ -9,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useNodeBackend } from './nodeBackend';
-import { runSuite, runTasks, type Task } from '../validation/suite';
+import { runSuite, runTasks, type SuiteResult, type Task } from '../validation/suite';
 import { renderJson, renderMarkdown, type RunInfo } from '../validation/report';
 
 const DISCUSSION = join('docs', 'validation-discussion.md');
@@ -22,6 +23,8 @@ interface Args {
   outDir?: string;
   worker?: string;
   out?: string;
+  /** Re-render VALIDATION.md from a validation.json (e.g. after editing the discussion). */
+  fromJson?: string;
 }
 
 function numbers(value: string | undefined, flag: string): number[] {
@@ -65,6 +68,9 @@ function parseArgs(argv: string[]): Args {
       case '--out':
         args.out = argv[++i];
         break;
+      case '--from-json':
+        args.fromJson = argv[++i];
+        break;
       default:
         throw new Error(
           `unknown argument ${flag} (usage: npm run validate -- [--quick] [--seeds 1,2,3] [--jobs N] [--claims 1,3] [--out-dir DIR])`,
@@ -87,6 +93,29 @@ function git(command: string): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.fromJson) {
+    const saved = JSON.parse(readFileSync(args.fromJson, 'utf8')) as {
+      info: RunInfo;
+      wallMs: number;
+      rows: SuiteResult['rows'];
+      checks: SuiteResult['checks'];
+      runs: SuiteResult['results'];
+    };
+    const suite: SuiteResult = {
+      rows: saved.rows,
+      checks: saved.checks,
+      results: saved.runs,
+      wallMs: saved.wallMs,
+    };
+    const discussion = existsSync(DISCUSSION) ? readFileSync(DISCUSSION, 'utf8') : undefined;
+    const target = join(args.outDir ?? 'docs', 'VALIDATION.md');
+    writeFileSync(
+      target,
+      renderMarkdown(suite, saved.info, saved.info.quick ? undefined : discussion),
+    );
+    console.log(`re-rendered ${target} from ${args.fromJson}`);
+    return;
+  }
   await useNodeBackend('wasm');
   if (args.worker) {
     // A child of a parallel run: train the given tasks, write their results, say nothing else.
