@@ -199,40 +199,25 @@ function drawParams(cfg: AugmentConfig, rows: number, h: number, w: number, rng:
 /** Bilinear affine warp with edge clamping: x [R, h, w, c], affine [R, 6] (output → input pixels). */
 export function affineWarp(x: tf.Tensor4D, affine: Float32Array): tf.Tensor4D {
   return tf.tidy(() => {
-    const [R, h, w, c] = x.shape;
-    const P = h * w;
-    const grid = new Float32Array(3 * P);
-    for (let y = 0; y < h; y++) {
-      for (let xx = 0; xx < w; xx++) {
-        const k = y * w + xx;
-        grid[k] = xx;
-        grid[P + k] = y;
-        grid[2 * P + k] = 1;
-      }
+    const R = x.shape[0];
+    // One fused kernel (ImageProjectiveTransform) on every backend: the gather-based warp it
+    // replaces cost ~430 ms per 128 brain slices on WASM, this one a few ms. Each row of
+    // `affine` maps output pixel (x, y, 1) to input coordinates; 'nearest' fill clamps them to the
+    // image, as bilinear sampling at the border should.
+    const transforms = new Float32Array(R * 8);
+    for (let r = 0; r < R; r++) transforms.set(affine.subarray(r * 6, r * 6 + 6), r * 8);
+    const all = tf.tensor2d(transforms, [R, 8]);
+    // tfjs-backend-cpu 4.22's Transform returns from inside its batch loop: only the first image
+    // is warped, the others stay 0. There, warp one image at a time.
+    if (tf.getBackend() === 'cpu' && R > 1) {
+      const images = tf.split(x, R, 0);
+      const rows = tf.split(all, R, 0);
+      return tf.concat(
+        images.map((image, r) => tf.image.transform(image, rows[r]!, 'bilinear', 'nearest')),
+        0,
+      ) as tf.Tensor4D;
     }
-    const g = tf.tensor2d(grid, [3, P]);
-    const A = tf.tensor2d(affine, [R, 6]);
-    const [ax, ay] = tf.split(A, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    const xin = tf.clipByValue(tf.matMul(ax, g), 0, w - 1); // [R, P]
-    const yin = tf.clipByValue(tf.matMul(ay, g), 0, h - 1);
-    const x0 = tf.floor(xin);
-    const y0 = tf.floor(yin);
-    const fx = tf.sub(xin, x0);
-    const fy = tf.sub(yin, y0);
-    const x1 = tf.minimum(tf.add(x0, 1), w - 1);
-    const y1 = tf.minimum(tf.add(y0, 1), h - 1);
-    const base = tf.mul(tf.range(0, R, 1, 'float32').reshape([R, 1]), P);
-    const flat = tf.reshape(x, [R * P, c]);
-    const pick = (yy: tf.Tensor, xx: tf.Tensor) =>
-      tf.gather(
-        flat,
-        tf.cast(tf.reshape(tf.add(base, tf.add(tf.mul(yy, w), xx)), [R * P]), 'int32'),
-      );
-    const wx = tf.reshape(fx, [R * P, 1]);
-    const wy = tf.reshape(fy, [R * P, 1]);
-    const top = tf.add(tf.mul(pick(y0, x0), tf.sub(1, wx)), tf.mul(pick(y0, x1), wx));
-    const bottom = tf.add(tf.mul(pick(y1, x0), tf.sub(1, wx)), tf.mul(pick(y1, x1), wx));
-    return tf.reshape(tf.add(tf.mul(top, tf.sub(1, wy)), tf.mul(bottom, wy)), [R, h, w, c]);
+    return tf.image.transform(x, all, 'bilinear', 'nearest');
   });
 }
 

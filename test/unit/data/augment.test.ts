@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { AUGMENT_DEFAULTS, augment, augmentBatch } from '../../../src/data/augment';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUGMENT_DEFAULTS, affineWarp, augment, augmentBatch } from '../../../src/data/augment';
 import { loadDataset } from '../../../src/data/index';
 import { nodeReader } from '../../../src/data/nodeReader';
 import { Rng } from '../../../src/data/random';
@@ -162,5 +163,59 @@ describe('augment', () => {
     expect(changed).toBeGreaterThan(ys.length / 2);
     expect(maxDiff).toBeLessThan(0.02 * 5);
     tf.dispose([x, y]);
+  });
+});
+
+/** Bilinear sampling at affine-mapped coordinates, clamped to the image: the warp's definition. */
+function naiveWarp(src: Float32Array, [n, h, w, c]: number[], affine: Float32Array): Float32Array {
+  const out = new Float32Array(src.length);
+  const at = (r: number, y: number, x: number, k: number) =>
+    y < h && x < w ? src[((r * h + y) * w + x) * c + k]! : 0;
+  for (let r = 0; r < n!; r++) {
+    const a = affine.subarray(r * 6, r * 6 + 6);
+    for (let y = 0; y < h!; y++)
+      for (let x = 0; x < w!; x++) {
+        const xi = Math.min(Math.max(a[0]! * x + a[1]! * y + a[2]!, 0), w! - 1);
+        const yi = Math.min(Math.max(a[3]! * x + a[4]! * y + a[5]!, 0), h! - 1);
+        const x0 = Math.floor(xi);
+        const y0 = Math.floor(yi);
+        const fx = xi - x0;
+        const fy = yi - y0;
+        for (let k = 0; k < c!; k++) {
+          const top = at(r, y0, x0, k) * (1 - fx) + at(r, y0, x0 + 1, k) * fx;
+          const bottom = at(r, y0 + 1, x0, k) * (1 - fx) + at(r, y0 + 1, x0 + 1, k) * fx;
+          out[((r * h! + y) * w! + x) * c! + k] = top * (1 - fy) + bottom * fy;
+        }
+      }
+  }
+  return out;
+}
+
+describe.each(['cpu', 'wasm'])('affineWarp on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  it('matches a naive bilinear warp with clamped coordinates (rotation, shift, zoom, identity)', async () => {
+    const x = randomImages(4, 9, 7, 2, 5);
+    const t = 0.3;
+    const affine = Float32Array.from([
+      ...[Math.cos(t), -Math.sin(t), 1.5, Math.sin(t), Math.cos(t), -0.7],
+      ...[1, 0, 2.25, 0, 1, -1.5],
+      ...[0.8, 0, 0.6, 0, 0.8, 0.9],
+      ...[1, 0, 0, 0, 1, 0],
+    ]);
+    const warped = affineWarp(x, affine);
+    const expected = naiveWarp(await x.data(), x.shape, affine);
+    const got = await warped.data();
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
+    expect(worst).toBeLessThan(1e-5);
+    // The identity row returns the image itself.
+    const identity = (await x.data()).subarray(3 * 9 * 7 * 2);
+    expect(Array.from(got.subarray(3 * 9 * 7 * 2))).toEqual(Array.from(identity));
+    tf.dispose([x, warped]);
   });
 });
