@@ -210,8 +210,8 @@ export function affineWarp(x: tf.Tensor4D, affine: Float32Array): tf.Tensor4D {
     // tfjs-backend-cpu 4.22's Transform returns from inside its batch loop: only the first image
     // is warped, the others stay 0. There, warp one image at a time.
     if (tf.getBackend() === 'cpu' && R > 1) {
-      const images = tf.split(x, R, 0);
-      const rows = tf.split(all, R, 0);
+      const images = tf.split(x, R, 0) as tf.Tensor4D[];
+      const rows = tf.split(all, R, 0) as tf.Tensor2D[];
       return tf.concat(
         images.map((image, r) => tf.image.transform(image, rows[r]!, 'bilinear', 'nearest')),
         0,

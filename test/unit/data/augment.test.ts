@@ -167,24 +167,28 @@ describe('augment', () => {
 });
 
 /** Bilinear sampling at affine-mapped coordinates, clamped to the image: the warp's definition. */
-function naiveWarp(src: Float32Array, [n, h, w, c]: number[], affine: Float32Array): Float32Array {
+function naiveWarp(
+  src: Float32Array,
+  [n, h, w, c]: [number, number, number, number],
+  affine: Float32Array,
+): Float32Array {
   const out = new Float32Array(src.length);
   const at = (r: number, y: number, x: number, k: number) =>
     y < h && x < w ? src[((r * h + y) * w + x) * c + k]! : 0;
-  for (let r = 0; r < n!; r++) {
+  for (let r = 0; r < n; r++) {
     const a = affine.subarray(r * 6, r * 6 + 6);
-    for (let y = 0; y < h!; y++)
-      for (let x = 0; x < w!; x++) {
-        const xi = Math.min(Math.max(a[0]! * x + a[1]! * y + a[2]!, 0), w! - 1);
-        const yi = Math.min(Math.max(a[3]! * x + a[4]! * y + a[5]!, 0), h! - 1);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const xi = Math.min(Math.max(a[0]! * x + a[1]! * y + a[2]!, 0), w - 1);
+        const yi = Math.min(Math.max(a[3]! * x + a[4]! * y + a[5]!, 0), h - 1);
         const x0 = Math.floor(xi);
         const y0 = Math.floor(yi);
         const fx = xi - x0;
         const fy = yi - y0;
-        for (let k = 0; k < c!; k++) {
+        for (let k = 0; k < c; k++) {
           const top = at(r, y0, x0, k) * (1 - fx) + at(r, y0, x0 + 1, k) * fx;
           const bottom = at(r, y0 + 1, x0, k) * (1 - fx) + at(r, y0 + 1, x0 + 1, k) * fx;
-          out[((r * h! + y) * w! + x) * c! + k] = top * (1 - fy) + bottom * fy;
+          out[((r * h + y) * w + x) * c + k] = top * (1 - fy) + bottom * fy;
         }
       }
   }
@@ -208,7 +212,7 @@ describe.each(['cpu', 'wasm'])('affineWarp on %s', (backend) => {
       ...[1, 0, 0, 0, 1, 0],
     ]);
     const warped = affineWarp(x, affine);
-    const expected = naiveWarp(await x.data(), x.shape, affine);
+    const expected = naiveWarp((await x.data()) as Float32Array, x.shape, affine);
     const got = await warped.data();
     let worst = 0;
     for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
