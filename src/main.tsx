@@ -1,16 +1,23 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './components/App';
-import { StoreContext, ControllerContext } from './components/storeContext';
+/**
+ * Start-up, in the order that brings the first plot soonest: read the configuration, start the
+ * training worker on it (its first command travels in its name: worker/client.ts), start the
+ * projection worker, then load and render the UI (a chunk of its own). Plotly loads last, after
+ * the first embedding picture (plots/plotlyLoader.ts): evaluating it blocks the main thread.
+ */
 import { createStore } from './state/store';
 import { PlaygroundController } from './state/controller';
 import { configFromHash, configToHash } from './state/urlState';
+import { warmProjectionWorker } from './state/projectionWorker';
 import { createTrainingWorker } from './worker/client';
 import { createPlaygroundApi } from './scripting';
+import { openPlotlyGate } from './plots/plotlyLoader';
 import { parseTrainingConfig } from './contracts/trainingConfig';
 import { PRESETS } from './presets';
 import type { BackendRequest } from './contracts/backend';
 import './styles.css';
+
+/** Plotly loads at the latest this long after start-up, first picture or not. */
+const PLOTLY_FALLBACK_MS = 6000;
 
 const defaults = parseTrainingConfig(PRESETS[0]!.config);
 const fromUrl = configFromHash(location.hash);
@@ -24,6 +31,10 @@ const backend: BackendRequest =
 
 const controller = new PlaygroundController(store, createTrainingWorker(), backend);
 window.playground = createPlaygroundApi(controller);
+
+// Load the default run right away so the first plot comes without a click.
+controller.startRun(store.getState().config);
+warmProjectionWorker();
 
 // The config is the only state in the URL; replaceState keeps the history clean while editing.
 store.subscribe((state, previous) => {
@@ -41,17 +52,15 @@ if (fromUrl.kind !== 'invalid')
     `${location.pathname}${location.search}${configToHash(store.getState().config)}`,
   );
 
-// Load the default run right away so the first plot comes without a click.
-controller.startRun(store.getState().config);
+// Without a first picture (a failed run, a slow machine), Plotly loads anyway.
+setTimeout(openPlotlyGate, PLOTLY_FALLBACK_MS);
+const unsubscribe = store.subscribe((state) => {
+  if (Object.values(state.runs).some((r) => r.status === 'error')) {
+    openPlotlyGate();
+    unsubscribe();
+  }
+});
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element');
-createRoot(rootElement).render(
-  <StrictMode>
-    <StoreContext.Provider value={store}>
-      <ControllerContext.Provider value={controller}>
-        <App />
-      </ControllerContext.Provider>
-    </StoreContext.Provider>
-  </StrictMode>,
-);
+void import('./components/mount').then(({ mount }) => mount(rootElement, store, controller));

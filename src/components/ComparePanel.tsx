@@ -3,6 +3,7 @@ import { useController, useStore } from './storeContext';
 import { selectRuns } from '../state/store';
 import { SCALAR_METRICS } from '../contracts/metrics';
 import { useShallow } from 'zustand/shallow';
+import { formatTransferScore, latestTransfer, transferTitle } from '../plots/model/transfer';
 
 export function ComparePanel() {
   const runs = useStore(useShallow(selectRuns));
@@ -14,6 +15,9 @@ export function ComparePanel() {
   const columns = SCALAR_METRICS.filter((m) =>
     runs.some((r) => r.history.at(-1)?.[m] !== undefined),
   );
+  // The transfer study (config.transfer), at the final evaluation of the runs that have one.
+  const transfers = runs.map((r) => latestTransfer(r.history));
+  const withTransfer = transfers.some(Boolean);
   if (!runs.length)
     return (
       <p className="caption">
@@ -33,12 +37,21 @@ export function ComparePanel() {
                 {c}
               </th>
             ))}
+            {withTransfer && (
+              <>
+                <th scope="col">transfer</th>
+                <th scope="col">linear probe</th>
+                <th scope="col">fine-tuned</th>
+                <th scope="col">scratch</th>
+              </>
+            )}
             <th scope="col">actions</th>
           </tr>
         </thead>
         <tbody>
-          {runs.map((run) => {
+          {runs.map((run, r) => {
             const last = run.history.at(-1);
+            const t = transfers[r];
             return (
               <tr key={run.id} aria-current={run.id === activeId ? 'true' : undefined}>
                 <td>
@@ -51,6 +64,22 @@ export function ComparePanel() {
                 {columns.map((c) => (
                   <td key={c}>{last?.[c] !== undefined ? last[c]!.toFixed(3) : '—'}</td>
                 ))}
+                {withTransfer &&
+                  (t ? (
+                    <>
+                      <td>{transferTitle(t)}</td>
+                      <td>{formatTransferScore(t, t.linearProbe)}</td>
+                      <td>{formatTransferScore(t, t.fineTuned)}</td>
+                      <td>{formatTransferScore(t, t.scratch)}</td>
+                    </>
+                  ) : (
+                    <>
+                      <td>—</td>
+                      <td>—</td>
+                      <td>—</td>
+                      <td>—</td>
+                    </>
+                  ))}
                 <td className="row">
                   <button
                     onClick={() => setConfig(run.config)}

@@ -2,25 +2,17 @@
  * The embeddings of the held-out set: natively on the circle or sphere when the embedding has 2 or
  * 3 dimensions, else projected by PCA, UMAP or t-SNE in the projection worker (warm-started from the
  * previous frame so points move instead of jumping). Coloured by class, attribute, bias or site.
+ * Hovering a point shows its held-out image and augmented views (SampleCard).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { EmbeddingPlot } from '../plots';
 import { selectActiveRun, type ProjectionMethod } from '../state/store';
-import { useStore } from './storeContext';
-import { ProjectionClient, isStaleProjection } from '../worker/projectionClient';
+import { useController, useStore } from './storeContext';
+import { SampleCard } from './SampleCard';
+import { isStaleProjection } from '../worker/projectionClient';
+import { projectionClient } from '../state/projectionWorker';
 import { PLAYGROUND_SETTINGS } from '../projection';
-
-let sharedClient: ProjectionClient | null = null;
-function projectionClient(): ProjectionClient {
-  if (!sharedClient) {
-    const worker = new Worker(new URL('../worker/projection.worker.ts', import.meta.url), {
-      type: 'module',
-    });
-    sharedClient = new ProjectionClient(worker);
-  }
-  return sharedClient;
-}
 
 interface Layout {
   coords: Float32Array;
@@ -50,6 +42,12 @@ export function EmbeddingView() {
   const effective: ProjectionMethod =
     native && method === 'native' ? 'native' : method === 'native' ? 'pca' : method;
   const lastRun = useRef<string | null>(null);
+  const controller = useController();
+  const runId = run?.id ?? null;
+  const onHover = useCallback(
+    (index: number | null) => controller.hoverSample(runId, index),
+    [controller, runId],
+  );
 
   useEffect(() => {
     if (!snapshot) return;
@@ -169,20 +167,24 @@ export function EmbeddingView() {
       </div>
       {error && <p role="alert">Projection failed: {error}</p>}
       {layout && snapshot ? (
-        <EmbeddingPlot
-          coords={layout.coords}
-          components={layout.components}
-          colorValues={colorValues}
-          colorKind={categorical ? 'categorical' : 'continuous'}
-          {...(info ? { categoryNames: info.classNames } : {})}
-          symbolValues={symbols ?? null}
-          {...(biasName && symbols ? { symbolTitle: biasName } : {})}
-          {...(key ? { colorTitle: key } : {})}
-          sphere={layout.method === 'native'}
-          revision={run?.id}
-          talk={talk}
-          label={`Embedding of ${n} held-out samples at step ${snapshot.step}`}
-        />
+        <div style={{ position: 'relative' }}>
+          <EmbeddingPlot
+            coords={layout.coords}
+            components={layout.components}
+            colorValues={colorValues}
+            colorKind={categorical ? 'categorical' : 'continuous'}
+            {...(info ? { categoryNames: info.classNames } : {})}
+            symbolValues={symbols ?? null}
+            {...(biasName && symbols ? { symbolTitle: biasName } : {})}
+            {...(key ? { colorTitle: key } : {})}
+            sphere={layout.method === 'native'}
+            revision={run?.id}
+            talk={talk}
+            label={`Embedding of ${n} held-out samples at step ${snapshot.step}`}
+            onHover={onHover}
+          />
+          {run && <SampleCard runId={run.id} {...(run.dataset ? { dataset: run.dataset } : {})} />}
+        </div>
       ) : (
         <p className="caption">The embedding appears after the first evaluation.</p>
       )}

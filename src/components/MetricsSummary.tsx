@@ -2,6 +2,7 @@
 import { useStore } from './storeContext';
 import { selectActiveRun } from '../state/store';
 import { SCALAR_METRICS } from '../contracts/metrics';
+import { latestTransfer, transferSummary } from '../plots/model/transfer';
 
 export function MetricsSummary({ visible = false }: { visible?: boolean }) {
   const run = useStore(selectActiveRun);
@@ -14,6 +15,8 @@ export function MetricsSummary({ visible = false }: { visible?: boolean }) {
       if (v !== undefined && Number.isFinite(v)) parts.push(`${key} ${v.toFixed(3)}`);
     }
   }
+  const transfer = run ? latestTransfer(run.history) : undefined;
+  if (transfer) parts.push(transferSummary(transfer));
   return (
     <p className={visible ? 'caption' : 'sr-only'} aria-live="polite" data-testid="metrics-summary">
       {parts.join('; ') || 'No run yet.'}

@@ -4,7 +4,7 @@
  * circle / sphere for native embeddings. Ranges stay put between frames (reset when `revision`
  * changes, e.g. a new projection method or run).
  */
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PlotDatum } from 'plotly.js-dist-min';
 import { ExportButtons } from './ExportButtons';
 import { PlotFrame } from './PlotFrame';
@@ -16,6 +16,8 @@ import {
 } from './model/embedding';
 import { plotConfig } from './theme';
 import { usePlotly, type PlotlyHandlers } from './usePlotly';
+import { EmbeddingPreview } from './EmbeddingPreview';
+import { openPlotlyGate } from './plotlyLoader';
 
 export interface EmbeddingPlotProps extends EmbeddingInput {
   /** Called with the hovered point's index (row of `coords`), or null when the pointer leaves. */
@@ -84,7 +86,30 @@ export function EmbeddingPlot(props: EmbeddingPlotProps) {
         : undefined,
     [onHover],
   );
-  usePlotly(ref, figure.data, figure.layout, config, { handlers, minIntervalMs });
+  // Until Plotly has loaded and drawn, a 2-D embedding shows as a plain canvas of its points; the
+  // page lets Plotly load once that first picture is up (plotlyLoader.ts), or at once in 3-D.
+  const [plotlyDrawn, setPlotlyDrawn] = useState(false);
+  const previewInput = useMemo(
+    () => ({
+      coords: props.coords,
+      components: props.components,
+      colorValues: props.colorValues,
+      colorKind: props.colorKind,
+      ...(props.categoryNames ? { categoryNames: props.categoryNames } : {}),
+    }),
+    [props.coords, props.components, props.colorValues, props.colorKind, props.categoryNames],
+  );
+  const preview = !plotlyDrawn && props.components === 2;
+  useEffect(() => {
+    if (props.components === 3) openPlotlyGate();
+  }, [props.components]);
+  // The plot people wait for at start-up: drawn ahead of the others.
+  usePlotly(ref, figure.data, figure.layout, config, {
+    handlers,
+    minIntervalMs,
+    priority: true,
+    onFirstDraw: () => setPlotlyDrawn(true),
+  });
   return (
     <PlotFrame
       name="embedding"
@@ -93,6 +118,17 @@ export function EmbeddingPlot(props: EmbeddingPlotProps) {
       plotRef={ref}
       height={height ?? (talk ? 520 : 380)}
       talk={talk}
+      overlay={
+        preview ? (
+          <EmbeddingPreview
+            input={previewInput}
+            ranges={figure.ranges}
+            radius={talk ? 4 : 3}
+            label={label}
+            onDrawn={openPlotlyGate}
+          />
+        ) : undefined
+      }
       toolbar={
         exportButtons ? (
           <ExportButtons

@@ -19,6 +19,8 @@ export interface PlotFrameProps {
   className?: string;
   /** Controls shown above the plot (toggles, export buttons). */
   toolbar?: ReactNode;
+  /** Drawn over the plot area (e.g. a preview until the plot has drawn). */
+  overlay?: ReactNode;
 }
 
 export function PlotFrame({
@@ -30,6 +32,7 @@ export function PlotFrame({
   name,
   className,
   toolbar,
+  overlay,
 }: PlotFrameProps) {
   const summaryId = useId();
   const classes = ['plot', `plot-${name}`, talk ? 'talk' : '', className ?? '']
@@ -43,14 +46,17 @@ export function PlotFrame({
       style={{ margin: 0, position: 'relative', minWidth: 0 }}
     >
       {toolbar ? <div className="plot-toolbar">{toolbar}</div> : null}
-      <div
-        ref={plotRef}
-        className="plot-area"
-        role="img"
-        aria-label={label}
-        aria-describedby={summaryId}
-        style={{ width: '100%', height }}
-      />
+      <div style={{ position: 'relative' }}>
+        <div
+          ref={plotRef}
+          className="plot-area"
+          role="img"
+          aria-label={label}
+          aria-describedby={summaryId}
+          style={{ width: '100%', height }}
+        />
+        {overlay}
+      </div>
       <figcaption id={summaryId} className="visually-hidden" style={VISUALLY_HIDDEN}>
         {summary}
       </figcaption>

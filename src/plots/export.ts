@@ -2,8 +2,7 @@
  * Exports: a plot as PNG or SVG (Plotly's own renderer, no network), any text (CSV, JSON) as a
  * downloaded file through a Blob URL, and the tidy metrics CSV.
  */
-import Plotly from 'plotly.js-dist-min';
-
+import { loadPlotly } from './plotlyLoader';
 import { safeFilename, toJson } from './serialize';
 
 export { metricsToCsv, parseCsv, safeFilename, toJson, type CsvRunSeries } from './serialize';
@@ -25,6 +24,7 @@ export async function downloadPlotImage(
   } = {},
 ): Promise<void> {
   const format = options.format ?? 'png';
+  const Plotly = await loadPlotly({ now: true });
   await Plotly.downloadImage(div, {
     format,
     filename: safeFilename(options.filename ?? 'plot'),

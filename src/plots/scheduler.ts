@@ -35,9 +35,15 @@ export class FrameQueue {
 
   constructor(private readonly options: FrameQueueOptions = {}) {}
 
-  /** Asks for `item.flush()` in a coming frame (once, however often it is asked). */
-  enqueue(item: Flushable): void {
-    if (!this.queue.includes(item)) this.queue.push(item);
+  /**
+   * Asks for `item.flush()` in a coming frame (once, however often it is asked). A `priority`
+   * item goes ahead of the others (the embedding, the plot people wait for).
+   */
+  enqueue(item: Flushable, priority = false): void {
+    if (!this.queue.includes(item)) {
+      if (priority) this.queue.unshift(item);
+      else this.queue.push(item);
+    }
     this.kick();
   }
 
@@ -119,6 +125,8 @@ export interface PlotSchedulerOptions {
   onError?: (error: unknown) => void;
   queue?: FrameQueue;
   now?: () => number;
+  /** Drawn ahead of the other plots waiting for a frame. */
+  priority?: boolean;
 }
 
 /** Draws one plot: the latest figure only, one draw at a time. */
@@ -177,7 +185,8 @@ export class PlotScheduler<J = Job> implements Flushable {
   }
 
   private schedule(): void {
-    if (!this.disposed && !this.drawing && this.canDraw()) this.queue.enqueue(this);
+    if (!this.disposed && !this.drawing && this.canDraw())
+      this.queue.enqueue(this, this.options.priority ?? false);
   }
 
   /** The first draw happens even off-screen (the plot exists); later ones wait to be seen. */

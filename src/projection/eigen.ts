@@ -143,3 +143,147 @@ export function orthonormaliseRows(q: Float64Array, m: number, d: number): void 
     }
   }
 }
+
+/**
+ * The top `k` Ritz pairs of a symmetric operator after exactly `steps` Lanczos steps (full
+ * re-orthogonalisation, fixed start vector, one eigen-decomposition of the tridiagonal matrix at
+ * the end). Cheaper than `lanczosTopEigen` when many pairs are wanted and a good subspace is
+ * enough (pre-reduction for neighbour search), not exact eigenvectors. Stops early on an
+ * invariant subspace; pairs beyond it are returned as zero vectors with eigenvalue 0.
+ */
+export function lanczosRitz(
+  apply: SymmetricOperator,
+  d: number,
+  k: number,
+  steps: number,
+): SymmetricEigen {
+  const maxSteps = Math.max(1, Math.min(d, steps));
+  const basis = new Float64Array(maxSteps * d);
+  const alpha = new Float64Array(maxSteps);
+  const beta = new Float64Array(maxSteps);
+  const w = new Float64Array(d);
+  let state = 12345;
+  let norm = 0;
+  for (let j = 0; j < d; j++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    basis[j] = state / 4294967296 - 0.5;
+    norm += basis[j]! ** 2;
+  }
+  norm = Math.sqrt(norm);
+  for (let j = 0; j < d; j++) basis[j] = basis[j]! / norm;
+  let m = 0;
+  for (let step = 0; step < maxSteps; step++) {
+    const v = basis.subarray(step * d, (step + 1) * d);
+    apply(v, w);
+    let a = 0;
+    for (let j = 0; j < d; j++) a += w[j]! * v[j]!;
+    alpha[step] = a;
+    m = step + 1;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let s = 0; s <= step; s++) {
+        const o = s * d;
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += w[j]! * basis[o + j]!;
+        for (let j = 0; j < d; j++) w[j] = w[j]! - dot * basis[o + j]!;
+      }
+    }
+    let b = 0;
+    for (let j = 0; j < d; j++) b += w[j]! ** 2;
+    b = Math.sqrt(b);
+    beta[step] = b;
+    if (step === maxSteps - 1 || b <= 1e-12 * Math.max(Math.abs(alpha[0]!), 1e-300)) break;
+    const o = (step + 1) * d;
+    for (let j = 0; j < d; j++) basis[o + j] = w[j]! / b;
+  }
+  const ritz = tridiagonalEigen(alpha.subarray(0, m), beta.subarray(0, m - 1), m);
+  const kk = Math.min(k, m);
+  const vectors = new Float64Array(k * d);
+  for (let r = 0; r < kk; r++) {
+    for (let s = 0; s < m; s++) {
+      const y = ritz.vectors[r * m + s]!;
+      if (y === 0) continue;
+      const o = s * d;
+      for (let j = 0; j < d; j++) vectors[r * d + j] = vectors[r * d + j]! + y * basis[o + j]!;
+    }
+  }
+  const values = new Float64Array(k);
+  values.set(ritz.values.subarray(0, kk));
+  return { values, vectors };
+}
+
+/**
+ * Eigenvalues (largest first) and unit eigenvectors (rows) of the symmetric tridiagonal matrix with
+ * diagonal `diag` (m) and off-diagonal `off` (m − 1), by the implicit QL method with Wilkinson
+ * shifts (EISPACK's tql2): O(m²) per eigenvalue sweep, far cheaper than Jacobi for m ≈ 100.
+ */
+export function tridiagonalEigen(
+  diag: ArrayLike<number>,
+  off: ArrayLike<number>,
+  m: number,
+): SymmetricEigen {
+  const d = Float64Array.from({ length: m }, (_, i) => diag[i]!);
+  const e = new Float64Array(m);
+  for (let i = 0; i + 1 < m; i++) e[i] = off[i]!;
+  // zt row i = eigenvector i (transposed accumulation keeps the rotations contiguous).
+  const zt = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) zt[i * m + i] = 1;
+  const eps = Number.EPSILON;
+  for (let l = 0; l < m; l++) {
+    for (let iter = 0; ; iter++) {
+      let mm = l;
+      for (; mm < m - 1; mm++) {
+        const dd = Math.abs(d[mm]!) + Math.abs(d[mm + 1]!);
+        if (Math.abs(e[mm]!) <= eps * dd) break;
+      }
+      if (mm === l) break;
+      if (iter >= 60) break; // no convergence: keep what we have (never seen in practice)
+      let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
+      let r = Math.hypot(g, 1);
+      g = d[mm]! - d[l]! + e[l]! / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let i = mm - 1;
+      let underflow = false;
+      for (; i >= l; i--) {
+        const f = s * e[i]!;
+        const b = c * e[i]!;
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          d[i + 1] = d[i + 1]! - p;
+          e[mm] = 0;
+          underflow = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1]! - p;
+        r = (d[i]! - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+        const a0 = i * m;
+        const a1 = (i + 1) * m;
+        for (let k = 0; k < m; k++) {
+          const zi = zt[a0 + k]!;
+          const zj = zt[a1 + k]!;
+          zt[a1 + k] = s * zi + c * zj;
+          zt[a0 + k] = c * zi - s * zj;
+        }
+      }
+      if (underflow) continue;
+      d[l] = d[l]! - p;
+      e[l] = g;
+      e[mm] = 0;
+    }
+  }
+  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => d[b]! - d[a]! || a - b);
+  const values = new Float64Array(m);
+  const vectors = new Float64Array(m * m);
+  order.forEach((src, dst) => {
+    values[dst] = d[src]!;
+    vectors.set(zt.subarray(src * m, (src + 1) * m), dst * m);
+  });
+  return { values, vectors };
+}

@@ -40,6 +40,9 @@ export function exactKnn(data: Matrix, n: number, dim: number, kWanted: number):
   const heapD = new Float64Array(n * k);
   const heapI = new Int32Array(n * k);
   const size = new Int32Array(n);
+  // The current k-th smallest distance of each row (∞ until its heap is full): most candidates
+  // are rejected by one comparison before `push`.
+  const worst = new Float64Array(n).fill(Infinity);
 
   const push = (row: number, d: number, j: number) => {
     const base = row * k;
@@ -58,6 +61,7 @@ export function exactKnn(data: Matrix, n: number, dim: number, kWanted: number):
       }
       heapD[base + c] = d;
       heapI[base + c] = j;
+      if (s + 1 === k) worst[row] = heapD[base]!;
       return;
     }
     const rd = heapD[base]!;
@@ -83,6 +87,7 @@ export function exactKnn(data: Matrix, n: number, dim: number, kWanted: number):
     }
     heapD[base + c] = d;
     heapI[base + c] = j;
+    worst[row] = heapD[base]!;
   };
 
   // Mostly-zero rows (raw pixels: MNIST is ~80 % zeros): dot products over each row's non-zeros
@@ -108,8 +113,8 @@ export function exactKnn(data: Matrix, n: number, dim: number, kWanted: number):
     const consider = (i: number, j: number, dot: number) => {
       let d = norms[i]! + norms[j]! - 2 * dot;
       if (d < 0) d = 0;
-      push(i, d, j);
-      push(j, d, i);
+      if (d <= worst[i]!) push(i, d, j);
+      if (d <= worst[j]!) push(j, d, i);
     };
     const tile = Math.max(8, Math.min(128, Math.floor(16384 / Math.max(dim, 1))));
     for (let j0 = 0; j0 < n; j0 += tile) {
@@ -157,8 +162,8 @@ export function exactKnn(data: Matrix, n: number, dim: number, kWanted: number):
     const consider = (i: number, j: number, dot: number) => {
       let d = norms[i]! + norms[j]! - 2 * dot;
       if (d < 0) d = 0;
-      push(i, d, j);
-      push(j, d, i);
+      if (d <= worst[i]!) push(i, d, j);
+      if (d <= worst[j]!) push(j, d, i);
     };
     for (let i0 = 0; i0 < n; i0 += tile) {
       const iEnd = Math.min(n, i0 + tile);
@@ -199,18 +204,37 @@ export function exactKnn(data: Matrix, n: number, dim: number, kWanted: number):
     }
   }
 
-  // Sort each row ascending (distance, then index).
+  // Each row ascending (distance, then index): pop the heap's maximum into the last free place.
   const indices = new Int32Array(n * k);
   const sqDistances = new Float64Array(n * k);
-  const order = Array.from({ length: k }, (_, i) => i);
   for (let i = 0; i < n; i++) {
     const base = i * k;
-    order.sort(
-      (a, b) => heapD[base + a]! - heapD[base + b]! || heapI[base + a]! - heapI[base + b]!,
-    );
-    for (let r = 0; r < k; r++) {
-      indices[base + r] = heapI[base + order[r]!]!;
-      sqDistances[base + r] = heapD[base + order[r]!]!;
+    for (let s = size[i]!; s > 0; s--) {
+      indices[base + s - 1] = heapI[base]!;
+      sqDistances[base + s - 1] = heapD[base]!;
+      // Move the last element to the root and sift it down over the first s − 1.
+      const d = heapD[base + s - 1]!;
+      const j = heapI[base + s - 1]!;
+      const m = s - 1;
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= m) break;
+        let b = l;
+        const r = l + 1;
+        if (r < m) {
+          const ld = heapD[base + l]!;
+          const rd = heapD[base + r]!;
+          if (rd > ld || (rd === ld && heapI[base + r]! > heapI[base + l]!)) b = r;
+        }
+        const bd = heapD[base + b]!;
+        if (bd < d || (bd === d && heapI[base + b]! < j)) break;
+        heapD[base + c] = bd;
+        heapI[base + c] = heapI[base + b]!;
+        c = b;
+      }
+      heapD[base + c] = d;
+      heapI[base + c] = j;
     }
   }
   return { n, k, indices, sqDistances };

@@ -109,7 +109,7 @@ export function pca(
   for (let j = 0; j < dim * n; j++) total += t[j]! * t[j]!;
   total /= div;
   let eig: SymmetricEigen;
-  if (dim <= 32) {
+  if (dim <= 64) {
     eig = jacobiEigen(covariance(t, n, dim), dim);
   } else {
     // Lanczos on the implicit covariance Xᵀ(X·v)/(n−1): 2·n·dim per step, no dim² matrix.

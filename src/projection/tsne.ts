@@ -21,8 +21,9 @@ import { exactKnn } from './knn';
 import { checkMatrix, pca, type Matrix } from './pca';
 import { RepulsionTree } from './quadtree';
 import { gaussian, mulberry32 } from './random';
+import { preReduce, type PreReduceOptions } from './reduce';
 
-export interface TsneOptions {
+export interface TsneOptions extends PreReduceOptions {
   /** Effective number of neighbours (default 30). */
   perplexity?: number;
   /** Iterations of a cold start (default 1000, scikit-learn's default). */
@@ -109,54 +110,56 @@ export function conditionalP(
   return p;
 }
 
-/** P = (C + Cᵀ) / sum, from row-wise conditional probabilities C over a kNN graph. */
+/**
+ * P = (C + Cᵀ) / sum, from row-wise conditional probabilities C over a kNN graph. Each row lists
+ * its own neighbours first (nearest first), then the points that have it as a neighbour only; no
+ * sorting, one pass with a position marker.
+ */
 export function symmetrise(indices: Int32Array, cond: Float64Array, n: number, k: number): SparseP {
-  // Count entries per row of C + Cᵀ (with duplicates), fill, then merge duplicates per row.
-  const counts = new Int32Array(n + 1);
+  // Reverse lists: for each j, the rows i that have j among their neighbours (with c_{j|i}).
+  const revStart = new Int32Array(n + 1);
+  for (let a = 0; a < n * k; a++) revStart[indices[a]! + 1]!++;
+  for (let j = 0; j < n; j++) revStart[j + 1] = revStart[j + 1]! + revStart[j]!;
+  const revFill = revStart.slice(0, n);
+  const revRow = new Int32Array(n * k);
+  const revVal = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < k; r++) {
-      counts[i + 1]!++;
-      counts[indices[i * k + r]! + 1]!++;
-    }
-  }
-  for (let i = 0; i < n; i++) counts[i + 1] = counts[i + 1]! + counts[i]!;
-  const fill = counts.slice(0, n);
-  const tmpCols = new Int32Array(counts[n]!);
-  const tmpVals = new Float64Array(counts[n]!);
-  for (let i = 0; i < n; i++) {
-    for (let r = 0; r < k; r++) {
-      const j = indices[i * k + r]!;
-      const v = cond[i * k + r]!;
-      let at = fill[i]!++;
-      tmpCols[at] = j;
-      tmpVals[at] = v;
-      at = fill[j]!++;
-      tmpCols[at] = i;
-      tmpVals[at] = v;
+      const at = revFill[indices[i * k + r]!]!++;
+      revRow[at] = i;
+      revVal[at] = cond[i * k + r]!;
     }
   }
   const rowPtr = new Int32Array(n + 1);
-  const cols = new Int32Array(counts[n]!);
-  const vals = new Float64Array(counts[n]!);
+  const cols = new Int32Array(2 * n * k);
+  const vals = new Float64Array(2 * n * k);
+  const marker = new Int32Array(n).fill(-1);
   let nnz = 0;
   let total = 0;
-  const order: number[] = [];
   for (let i = 0; i < n; i++) {
-    order.length = 0;
-    for (let a = counts[i]!; a < counts[i + 1]!; a++) order.push(a);
-    order.sort((a, b) => tmpCols[a]! - tmpCols[b]!);
-    let prev = -1;
-    for (const a of order) {
-      const c = tmpCols[a]!;
-      if (c === prev) {
-        vals[nnz - 1] = vals[nnz - 1]! + tmpVals[a]!;
+    const start = nnz;
+    for (let r = 0; r < k; r++) {
+      const j = indices[i * k + r]!;
+      const v = cond[i * k + r]!;
+      marker[j] = nnz;
+      cols[nnz] = j;
+      vals[nnz] = v;
+      nnz++;
+      total += v;
+    }
+    for (let a = revStart[i]!; a < revStart[i + 1]!; a++) {
+      const j = revRow[a]!;
+      const v = revVal[a]!;
+      const at = marker[j]!;
+      if (at >= start) {
+        vals[at] = vals[at]! + v;
       } else {
-        cols[nnz] = c;
-        vals[nnz] = tmpVals[a]!;
+        marker[j] = nnz;
+        cols[nnz] = j;
+        vals[nnz] = v;
         nnz++;
-        prev = c;
       }
-      total += tmpVals[a]!;
+      total += v;
     }
     rowPtr[i + 1] = nnz;
   }
@@ -189,6 +192,9 @@ export class Tsne {
   private readonly gains: Float64Array;
   private readonly grad: Float64Array;
   private readonly upper: SparseP;
+  /** The upper triangle's columns j as 2j. */
+  private readonly upperCols2: Int32Array;
+  private readonly attraction: Float64Array;
   private readonly learningRate: number;
   private readonly exaggeration: number;
   private readonly exaggerationIterations: number;
@@ -225,12 +231,20 @@ export class Tsne {
     this.update = new Float64Array(2 * n);
     this.gains = new Float64Array(2 * n).fill(1);
     this.grad = new Float64Array(2 * n);
-    this.upper = upperTriangle(n > 1 ? jointProbabilities(data, n, dim, perplexity) : emptyP(n), n);
+    // Wide rows (raw pixels) are first reduced to their top 50 principal axes (reduce.ts); the
+    // affinities and the PCA initialisation then work on those.
+    const input = preReduce(data, n, dim, options);
+    this.upper = upperTriangle(
+      n > 1 ? jointProbabilities(input.data, n, input.dim, perplexity) : emptyP(n),
+      n,
+    );
+    this.upperCols2 = this.upper.cols.map((j) => 2 * j);
+    this.attraction = new Float64Array(2 * n);
 
     if (this.warmStarted) {
       for (let i = 0; i < 2 * n; i++) this.y[i] = previous![i]!;
     } else if ((options.init ?? 'pca') === 'pca' && n > 2) {
-      const init = pca(data, n, dim, { components: 2 }).coords;
+      const init = pca(input.data, n, input.dim, { components: 2 }).coords;
       let mean = 0;
       for (let i = 0; i < n; i++) mean += init[2 * i]!;
       mean /= n;
@@ -293,31 +307,37 @@ export class Tsne {
     const n = this.n;
     const y = this.y;
     const grad = this.grad;
+    const attraction = this.attraction;
     const sumQ = this.tree.repulsion(y, n, this.theta, grad);
     const invZ = 1 / Math.max(sumQ, Number.MIN_VALUE);
-    // Repulsion, normalised: −Σ_j q_ij² Z (y_i − y_j) / Z.
-    for (let a = 0; a < 2 * n; a++) grad[a] = -grad[a]! * invZ;
-    // Attraction over each symmetric pair once (upper triangle), applied to both ends.
-    const { rowPtr, cols, vals } = this.upper;
+    // Attraction over each symmetric pair once (upper triangle), applied to both ends; columns
+    // are stored as 2j (the pair's x offset in y) and the exaggeration is applied once at the end.
+    attraction.fill(0);
+    const { rowPtr, vals } = this.upper;
+    const cols2 = this.upperCols2;
     for (let i = 0; i < n; i++) {
       const px = y[2 * i]!;
       const py = y[2 * i + 1]!;
       let ax = 0;
       let ay = 0;
       for (let a = rowPtr[i]!, end = rowPtr[i + 1]!; a < end; a++) {
-        const j = cols[a]!;
-        const dx = px - y[2 * j]!;
-        const dy = py - y[2 * j + 1]!;
-        const f = (vals[a]! * exaggeration) / (1 + dx * dx + dy * dy);
-        ax += f * dx;
-        ay += f * dy;
-        grad[2 * j] = grad[2 * j]! - f * dx;
-        grad[2 * j + 1] = grad[2 * j + 1]! - f * dy;
+        const j2 = cols2[a]!;
+        const dx = px - y[j2]!;
+        const dy = py - y[j2 + 1]!;
+        const f = vals[a]! / (1 + dx * dx + dy * dy);
+        const fx = f * dx;
+        const fy = f * dy;
+        ax += fx;
+        ay += fy;
+        attraction[j2] = attraction[j2]! - fx;
+        attraction[j2 + 1] = attraction[j2 + 1]! - fy;
       }
-      grad[2 * i] = grad[2 * i]! + ax;
-      grad[2 * i + 1] = grad[2 * i + 1]! + ay;
+      attraction[2 * i] = attraction[2 * i]! + ax;
+      attraction[2 * i + 1] = attraction[2 * i + 1]! + ay;
     }
-    for (let a = 0; a < 2 * n; a++) grad[a] = 4 * grad[a]!;
+    const ea = 4 * exaggeration;
+    const er = -4 * invZ;
+    for (let a = 0; a < 2 * n; a++) grad[a] = ea * attraction[a]! + er * grad[a]!;
   }
 }
 

@@ -23,8 +23,9 @@ import { exactKnn } from './knn';
 import { checkMatrix, pca, type Matrix } from './pca';
 import { mulberry32 } from './random';
 import { isUsableLayout } from './tsne';
+import { preReduce, type PreReduceOptions } from './reduce';
 
-export interface UmapOptions {
+export interface UmapOptions extends PreReduceOptions {
   /** Neighbourhood size, the point itself included (default 15). */
   nNeighbors?: number;
   /** Minimum distance between embedded points (default 0.1). */
@@ -345,12 +346,15 @@ export class Umap {
       ? (options.warmLearningRate ?? 0.2)
       : (options.learningRate ?? 1);
 
+    // Wide rows (raw pixels) are first reduced to their top 50 principal axes (reduce.ts); the
+    // neighbour graph and the PCA initialisation then work on those.
+    const input = preReduce(data, n, dim, options);
     const graph =
       n > 1
         ? fuzzySimplicialSet(
-            data,
+            input.data,
             n,
-            dim,
+            input.dim,
             nNeighbors,
             options.localConnectivity ?? 1,
             options.setOpMixRatio ?? 1,
@@ -376,7 +380,7 @@ export class Umap {
     if (this.warmStarted) {
       for (let i = 0; i < n * components; i++) this.y[i] = previous![i]!;
     } else {
-      this.initialise(data, n, dim, options.init ?? 'pca', seed);
+      this.initialise(input.data, n, input.dim, options.init ?? 'pca', seed);
     }
   }
 

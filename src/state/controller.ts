@@ -9,11 +9,17 @@ import { parseTrainingConfig } from '../contracts/trainingConfig';
 import type { MetricsRecord } from '../contracts/metrics';
 import type { BackendRequest } from '../contracts/backend';
 import type { StoreApi } from './store';
+import { SampleHover } from './sampleHover';
 
 let runCounter = 0;
 const PROGRESS_INTERVAL_MS = 250;
 
+/** Augmented views shown on the hover card (the run's `views`, within these bounds). */
+const HOVER_VIEWS = { min: 2, max: 4 };
+
 export class PlaygroundController {
+  /** The embedding's hover card: debounced sample requests to the worker, cached by run and index. */
+  readonly hover: SampleHover;
   private flushProgress: () => void = () => undefined;
   private waiters: {
     runId: string;
@@ -30,7 +36,17 @@ export class PlaygroundController {
     private readonly dataUrl = new URL('data/', globalThis.document?.baseURI ?? 'http://localhost/')
       .href,
   ) {
+    this.hover = new SampleHover(store, (runId, index) => {
+      const views = this.store.getState().runs[runId]?.config.views ?? HOVER_VIEWS.min;
+      const v = Math.min(HOVER_VIEWS.max, Math.max(HOVER_VIEWS.min, views));
+      return this.client.sample(runId, index, v);
+    });
     this.bridge();
+  }
+
+  /** The pointer rests on point `index` of run `runId`'s embedding, or left the points (null). */
+  hoverSample(runId: string | null, index: number | null): void {
+    this.hover.hover(runId, index);
   }
 
   private get activeId(): string | null {
@@ -93,6 +109,7 @@ export class PlaygroundController {
     if (id) {
       this.client.send({ type: 'dispose', runId: id });
       this.store.getState().removeRun(id);
+      this.hover.forget(id);
     }
     return this.startRun();
   }

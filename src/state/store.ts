@@ -8,6 +8,7 @@ import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
 import type { BackendChoice } from '../contracts/backend';
 import type { DatasetInfo } from '../data/types';
+import type { HeldOutSample } from '../worker/protocol';
 
 export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
 
@@ -66,6 +67,16 @@ export interface RunsActions {
 
 export type ProjectionMethod = 'native' | 'pca' | 'umap' | 'tsne';
 
+/** The hover card of the embedding: the hovered held-out sample, its image and augmented views. */
+export interface HoverCardState {
+  runId: string;
+  /** Row of the snapshot = index of the held-out sample. */
+  index: number;
+  status: 'loading' | 'ready' | 'error';
+  sample?: HeldOutSample;
+  message?: string;
+}
+
 export interface UiSlice {
   talkMode: boolean;
   projection: ProjectionMethod;
@@ -73,6 +84,7 @@ export interface UiSlice {
   /** Steps per `play` chunk: the speed control. */
   speed: number;
   notice: string | null;
+  hoverCard: HoverCardState | null;
 }
 
 export interface UiActions {
@@ -81,6 +93,7 @@ export interface UiActions {
   setColorBy(key: string | null): void;
   setSpeed(speed: number): void;
   setNotice(notice: string | null): void;
+  setHoverCard(card: HoverCardState | null): void;
 }
 
 export type Store = ConfigSlice & ConfigActions & RunsSlice & RunsActions & UiSlice & UiActions;
@@ -153,11 +166,13 @@ export function createStore(initialConfig: TrainingConfig) {
     colorBy: null,
     speed: 10,
     notice: null,
+    hoverCard: null,
     setTalkMode: (talkMode) => set({ talkMode }),
     setProjection: (projection) => set({ projection }),
     setColorBy: (colorBy) => set({ colorBy }),
     setSpeed: (speed) => set({ speed }),
     setNotice: (notice) => set({ notice }),
+    setHoverCard: (hoverCard) => set({ hoverCard }),
   }));
 }
 

@@ -1,8 +1,19 @@
 /**
  * The page's side of the training worker: one listener, typed `send` and `on`, and `terminate`.
- * Kept outside React; state/bridge.ts turns its events into store actions.
+ * Kept outside React; state/controller.ts turns its events into store actions.
+ *
+ * The worker can be created lazily, at the first command: a first `start` then travels in the
+ * worker's name (protocol.ts, `bootName`), so the worker begins loading its data set as soon as
+ * its script runs even while the page's main thread is busy (a message posted to a worker that is
+ * not running yet waits for the main thread to hand it over).
  */
-import type { WorkerCommand, WorkerEvent, WorkerEventOf } from './protocol';
+import {
+  bootName,
+  type HeldOutSample,
+  type WorkerCommand,
+  type WorkerEvent,
+  type WorkerEventOf,
+} from './protocol';
 
 type Listener<T extends WorkerEvent['type']> = (event: WorkerEventOf<T>) => void;
 
@@ -13,10 +24,31 @@ export interface WorkerLike {
   terminate(): void;
 }
 
+/** Creates the worker for its first command; `delivered`: the command went with it (its name). */
+export type WorkerFactory = (first: WorkerCommand) => { worker: WorkerLike; delivered: boolean };
+
 export class TrainingClient {
   private readonly listeners = new Map<WorkerEvent['type'], Set<(event: WorkerEvent) => void>>();
+  private nextRequest = 1;
+  private readonly pendingSamples = new Map<
+    number,
+    { resolve: (s: HeldOutSample) => void; reject: (e: Error) => void }
+  >();
 
-  constructor(private readonly worker: WorkerLike) {
+  private worker: WorkerLike | null = null;
+  private readonly factory: WorkerFactory | null;
+
+  constructor(worker: WorkerLike | WorkerFactory) {
+    if (typeof worker === 'function') {
+      this.factory = worker;
+    } else {
+      this.factory = null;
+      this.attach(worker);
+    }
+  }
+
+  private attach(worker: WorkerLike): void {
+    this.worker = worker;
     worker.addEventListener('message', (event: MessageEvent) =>
       this.dispatch(event.data as WorkerEvent),
     );
@@ -30,7 +62,31 @@ export class TrainingClient {
   }
 
   send(command: WorkerCommand): void {
-    this.worker.postMessage(command);
+    if (!this.worker && this.factory) {
+      const { worker, delivered } = this.factory(command);
+      this.attach(worker);
+      if (delivered) return;
+    }
+    this.worker?.postMessage(command);
+  }
+
+  /**
+   * Held-out sample `index` of run `runId` (its row in the embedding snapshot) with `views`
+   * augmented views; rejects with the worker's reason (unknown run, index out of range).
+   */
+  sample(runId: string, index: number, views: number, seed?: number): Promise<HeldOutSample> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pendingSamples.set(requestId, { resolve, reject });
+      this.send({
+        type: 'sample',
+        runId,
+        requestId,
+        index,
+        views,
+        ...(seed !== undefined ? { seed } : {}),
+      });
+    });
   }
 
   on<T extends WorkerEvent['type']>(type: T, listener: Listener<T>): () => void {
@@ -41,16 +97,34 @@ export class TrainingClient {
   }
 
   terminate(): void {
-    this.worker.terminate();
+    this.worker?.terminate();
     this.listeners.clear();
+    for (const p of this.pendingSamples.values())
+      p.reject(new Error('the training worker was terminated'));
+    this.pendingSamples.clear();
   }
 
   private dispatch(event: WorkerEvent): void {
+    if (event.type === 'sample') {
+      const pending = this.pendingSamples.get(event.requestId);
+      this.pendingSamples.delete(event.requestId);
+      if (pending) {
+        if (event.sample) pending.resolve(event.sample);
+        else pending.reject(new Error(event.error ?? 'no sample'));
+      }
+    }
     this.listeners.get(event.type)?.forEach((listener) => listener(event));
   }
 }
 
+/** The training worker, created at the first command (a first `start` rides in its name). */
 export function createTrainingWorker(): TrainingClient {
-  const worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
-  return new TrainingClient(worker);
+  return new TrainingClient((first) => {
+    const boot = first.type === 'start';
+    const worker = new Worker(new URL('./training.worker.ts', import.meta.url), {
+      type: 'module',
+      name: boot ? bootName(first) : 'training-worker',
+    });
+    return { worker, delivered: boot };
+  });
 }

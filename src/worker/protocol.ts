@@ -23,7 +23,35 @@ export type WorkerCommand =
   /** Exactly `count` steps, then pause. */
   | { type: 'step'; runId: string; count: number }
   | { type: 'evaluate'; runId: string }
-  | { type: 'dispose'; runId: string };
+  | { type: 'dispose'; runId: string }
+  /**
+   * One held-out sample of the snapshot (`index` = its row in the embedding: snapshot rows are the
+   * first n held-out samples) with `views` augmented views, from the run's augmentation seeded by
+   * `seed` (default: the index). Answered by a `sample` event with the same `requestId`; acts at
+   * once (between training steps), waiting only for the run to load.
+   */
+  | {
+      type: 'sample';
+      runId: string;
+      requestId: number;
+      index: number;
+      views: number;
+      seed?: number;
+    };
+
+/** A held-out image and its augmented views, as plain typed arrays ([h, w, c] row-major, in [0, 1]). */
+export interface HeldOutSample {
+  index: number;
+  height: number;
+  width: number;
+  channels: number;
+  image: Float32Array;
+  /** `views.length` augmented views, each h·w·c. */
+  views: Float32Array[];
+  labels: Record<string, number>;
+  attributes: Record<string, number>;
+  flags: Record<string, number>;
+}
 
 /** Per-sample constants of the held-out snapshot set, sent once per run. */
 export interface SnapshotLabels {
@@ -46,7 +74,9 @@ export type WorkerEvent =
   | { type: 'paused'; runId: string; step: number; reason?: string }
   | { type: 'finished'; runId: string; step: number; final: MetricsRecord }
   | { type: 'backend-changed'; runId: string; backend: BackendChoice; reason: string }
-  | { type: 'error'; runId: string; message: string };
+  | { type: 'error'; runId: string; message: string }
+  /** The answer to a `sample` command: the sample, or why there is none. */
+  | { type: 'sample'; runId: string; requestId: number; sample?: HeldOutSample; error?: string };
 
 export type WorkerEventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 
@@ -66,6 +96,10 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
       if (h.byBias) Object.values(h.byBias).forEach(add);
     }
   }
+  if (event.type === 'sample' && event.sample) {
+    add(event.sample.image);
+    event.sample.views.forEach(add);
+  }
   if (event.type === 'ready') {
     const l = event.snapshotLabels;
     [...Object.values(l.labels), ...Object.values(l.attributes), ...Object.values(l.flags)].forEach(
@@ -73,4 +107,27 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
     );
   }
   return buffers;
+}
+
+/**
+ * The first command may travel in the worker's `name` (`new Worker(url, {name})`), so the worker
+ * starts loading as soon as its script runs, without waiting for the page's main thread to hand a
+ * queued message over. Only a `start` command is accepted this way.
+ */
+const BOOT_PREFIX = 'training-worker:';
+
+export function bootName(command: WorkerCommand): string {
+  return `${BOOT_PREFIX}${JSON.stringify(command)}`;
+}
+
+export function bootCommandFromName(name: string | undefined): WorkerCommand | null {
+  if (!name?.startsWith(BOOT_PREFIX)) return null;
+  try {
+    const command = JSON.parse(name.slice(BOOT_PREFIX.length)) as WorkerCommand;
+    return command && command.type === 'start' && typeof command.runId === 'string'
+      ? command
+      : null;
+  } catch {
+    return null;
+  }
 }

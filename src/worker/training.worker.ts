@@ -3,17 +3,31 @@
  * as transferred typed arrays. A lost GPU device moves the run to the next backend and continues
  * from the last good weights.
  */
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
+// TF.js without the umbrella package: its layers, converter and data parts are never used here,
+// and the worker's script is on the way to the first plot. WebGPU (a quarter of the rest) loads
+// as a chunk of its own while the first data set downloads; WebGL (another quarter) only when the
+// backend ladder may reach it (registerBackendsFor).
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { chooseBackend, onDeviceLost, type BackendName } from '../engine/backend';
+import {
+  chooseBackend,
+  onDeviceLost,
+  probeWebGpu,
+  type BackendName,
+  type BackendRequest,
+} from '../engine/backend';
 import { TrainingSession } from '../engine/session';
 import {
+  bootCommandFromName,
   transferablesOf,
+  type HeldOutSample,
   type SnapshotLabels,
   type WorkerCommand,
   type WorkerEvent,
@@ -34,6 +48,26 @@ interface WorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent<WorkerCommand>) => void): void;
 }
 const scope = self as unknown as WorkerScope;
+
+const webgpu: Promise<unknown> = import('@tensorflow/tfjs-backend-webgpu');
+let webgl: Promise<unknown> | null = null;
+const loadWebgl = () => (webgl ??= import('@tensorflow/tfjs-backend-webgl'));
+
+/**
+ * Registers WebGPU (always: the ladder's choice and its reason depend on the adapter), and WebGL
+ * when the ladder may use it: asked for by name, or `auto` unless the WebGPU adapter is a software
+ * one (then WASM and CPU come first and never both fail). `wasm` and `cpu` requests fall back to
+ * each other.
+ */
+async function registerBackendsFor(request: BackendRequest): Promise<void> {
+  await webgpu;
+  if (request === 'wasm' || request === 'cpu') return;
+  if (request === 'auto') {
+    const gpu = await probeWebGpu();
+    if (gpu.available && gpu.software) return;
+  }
+  await loadWebgl();
+}
 
 let session: TrainingSession | null = null;
 let currentRun = '';
@@ -70,8 +104,16 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   session?.dispose();
   session = null;
   currentRun = command.runId;
-  const backend = await chooseBackend(command.backend, failedBackends);
-  const dataset = await loadBrowserDataset(command.config, command.dataUrl);
+  // The data set is fetched and decoded while the backend starts (neither needs the other),
+  // except with a VAE prior, which trains on the chosen backend while the data set loads.
+  const backendReady = registerBackendsFor(command.backend).then(() =>
+    chooseBackend(command.backend, failedBackends),
+  );
+  if (command.config.prior) await backendReady;
+  const [backend, dataset] = await Promise.all([
+    backendReady,
+    loadBrowserDataset(command.config, command.dataUrl),
+  ]);
   if (latestStart !== command.runId) return superseded();
   const runId = command.runId;
   session = new TrainingSession(command.config, dataset, browserAugment(dataset, command.config), {
@@ -100,6 +142,7 @@ function watchDevice(runId: string): void {
     failedBackends.push('webgpu');
     const wasRunning = session.isRunning;
     session.pause();
+    await loadWebgl();
     const backend = await chooseBackend('auto', failedBackends);
     await session.rebuild();
     emit({
@@ -110,6 +153,64 @@ function watchDevice(runId: string): void {
     });
     if (wasRunning) void session.play();
   });
+}
+
+/** Most views a `sample` command may ask for. */
+const MAX_SAMPLE_VIEWS = 8;
+
+/** Held-out sample `index` of the snapshot set and its augmented views (the run's augmentation). */
+async function heldOutSample(
+  s: TrainingSession,
+  command: Extract<WorkerCommand, { type: 'sample' }>,
+): Promise<HeldOutSample> {
+  const test = s.dataset.test;
+  const n = Math.min(s.config.evaluation.maxTest, test.n);
+  const index = command.index;
+  if (!Number.isInteger(index) || index < 0 || index >= n)
+    throw new Error(`sample ${index} is not in the held-out snapshot (0 to ${n - 1})`);
+  const { height, width, channels } = s.dataset.info.imageShape;
+  const per = height * width * channels;
+  const image = test.images.slice(index * per, (index + 1) * per);
+  const V = Math.max(0, Math.min(MAX_SAMPLE_VIEWS, Math.floor(command.views)));
+  const views: Float32Array[] = [];
+  if (V > 0) {
+    // Seeded per sample, so hovering the same point twice shows the same views.
+    const seed = command.seed ?? (Math.imul(s.config.seed + 1, 0x9e3779b1) ^ index) >>> 0;
+    const input = tf.tensor4d(image, [1, height, width, channels]);
+    const out = s.augment ? s.augment(input, V, seed) : tf.tile(input, [V, 1, 1, 1]);
+    input.dispose();
+    try {
+      const all = (await out.data()) as Float32Array;
+      for (let v = 0; v < V; v++) views.push(all.slice(v * per, (v + 1) * per));
+    } finally {
+      out.dispose();
+    }
+  }
+  const pick = (r: Record<string, ArrayLike<number>>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v[index])]));
+  return {
+    index,
+    height,
+    width,
+    channels,
+    image,
+    views,
+    labels: pick(test.labels),
+    attributes: pick(test.attributes),
+    flags: pick(test.flags),
+  };
+}
+
+async function answerSample(command: Extract<WorkerCommand, { type: 'sample' }>): Promise<void> {
+  const reply = (rest: { sample?: HeldOutSample; error?: string }) =>
+    emit({ type: 'sample', runId: command.runId, requestId: command.requestId, ...rest });
+  if (!session || command.runId !== currentRun)
+    return reply({ error: `run ${command.runId} is not loaded` });
+  try {
+    reply({ sample: await heldOutSample(session, command) });
+  } catch (error) {
+    reply({ error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 async function handle(command: WorkerCommand): Promise<void> {
@@ -132,26 +233,36 @@ async function handle(command: WorkerCommand): Promise<void> {
       session.dispose();
       session = null;
       return;
+    case 'sample':
+      return answerSample(command);
   }
 }
 
 /**
  * Commands run one after another (a `play` sent while `start` still loads its data must wait for
- * it), except `pause` and a new `start`, which act at once so a running loop stops promptly.
+ * it), except `pause` and a new `start`, which act at once so a running loop stops promptly, and
+ * `sample`, which waits only for the latest `start` to load (not for a `play` that may train for
+ * minutes) and is answered between two training steps: it only reads the data set and runs the
+ * augmentation on its own tensors.
  */
 let queue: Promise<void> = Promise.resolve();
+/** Settles when the latest queued `start` has loaded (or failed). */
+let loaded: Promise<void> = Promise.resolve();
 
 let sequence = 0;
 let lastPause = -1;
 
-scope.addEventListener('message', (event) => {
-  const command = event.data;
+function receive(command: WorkerCommand): void {
   const seq = sequence++;
   if (command.type === 'start') latestStart = command.runId;
   if (command.type === 'pause' || command.type === 'start') session?.pause();
   if (command.type === 'pause') {
     // Also cancels a play or step that is queued but not started yet.
     lastPause = seq;
+    return;
+  }
+  if (command.type === 'sample') {
+    loaded = loaded.then(() => answerSample(command));
     return;
   }
   queue = queue
@@ -170,4 +281,12 @@ scope.addEventListener('message', (event) => {
         message: error instanceof Error ? error.message : String(error),
       }),
     );
-});
+  if (command.type === 'start') loaded = queue;
+}
+
+scope.addEventListener('message', (event) => receive(event.data));
+
+// The page's first `start` rides in the worker's name (client.ts): a message posted before a worker
+// runs is handed over by the page's main thread, which may be busy compiling Plotly for seconds.
+const boot = bootCommandFromName((self as unknown as { name?: string }).name);
+if (boot) receive(boot);

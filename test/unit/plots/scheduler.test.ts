@@ -13,7 +13,7 @@ function harness({ budgetMs = 8, drawMs = 0 } = {}) {
     budgetMs,
   });
   const drawn: string[] = [];
-  const make = (name: string, minIntervalMs = 0) => {
+  const make = (name: string, minIntervalMs = 0, priority = false) => {
     let resizes = 0;
     let release: (() => void) | null = null;
     let slow = false;
@@ -24,7 +24,13 @@ function harness({ budgetMs = 8, drawMs = 0 } = {}) {
         if (slow) return new Promise<void>((r) => (release = r));
         return undefined;
       },
-      { minIntervalMs: () => minIntervalMs, queue, now: () => clock.t, resize: () => resizes++ },
+      {
+        minIntervalMs: () => minIntervalMs,
+        queue,
+        now: () => clock.t,
+        resize: () => resizes++,
+        priority,
+      },
     );
     return {
       s,
@@ -135,6 +141,20 @@ describe('FrameQueue', () => {
     expect(h.drawn).toEqual(['a1', 'b1', 'c1', 'a2']);
     await h.tick();
     expect(h.frames).toHaveLength(0);
+  });
+
+  it('draws a priority plot (the embedding) ahead of the plots already waiting', async () => {
+    const h = harness({ drawMs: 50 });
+    const [a, b] = ['a', 'b'].map((n) => h.make(n));
+    const e = h.make('e', 0, true);
+    a!.s.update(1);
+    b!.s.update(1);
+    e.s.update(1);
+    await h.tick();
+    expect(h.drawn).toEqual(['e1']);
+    await h.tick();
+    await h.tick();
+    expect(h.drawn).toEqual(['e1', 'a1', 'b1']);
   });
 });
 
