@@ -29,16 +29,7 @@ export function lanczosTopEigen(
   const alpha = new Float64Array(maxSteps);
   const beta = new Float64Array(maxSteps);
   const w = new Float64Array(d);
-  // Fixed start vector: a simple LCG, normalised.
-  let state = 12345;
-  let norm = 0;
-  for (let j = 0; j < d; j++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    basis[j] = state / 4294967296 - 0.5;
-    norm += basis[j]! ** 2;
-  }
-  norm = Math.sqrt(norm);
-  for (let j = 0; j < d; j++) basis[j] = basis[j]! / norm;
+  fillStartVector(basis, d);
 
   let best: SymmetricEigen = { values: new Float64Array(k), vectors: new Float64Array(k * d) };
   for (let step = 0; step < maxSteps; step++) {
@@ -162,15 +153,7 @@ export function lanczosRitz(
   const alpha = new Float64Array(maxSteps);
   const beta = new Float64Array(maxSteps);
   const w = new Float64Array(d);
-  let state = 12345;
-  let norm = 0;
-  for (let j = 0; j < d; j++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    basis[j] = state / 4294967296 - 0.5;
-    norm += basis[j]! ** 2;
-  }
-  norm = Math.sqrt(norm);
-  for (let j = 0; j < d; j++) basis[j] = basis[j]! / norm;
+  fillStartVector(basis, d);
   let m = 0;
   for (let step = 0; step < maxSteps; step++) {
     const v = basis.subarray(step * d, (step + 1) * d);
@@ -286,4 +269,17 @@ export function tridiagonalEigen(
     vectors.set(zt.subarray(src * m, (src + 1) * m), dst * m);
   });
   return { values, vectors };
+}
+
+/** The fixed Lanczos start vector (a simple LCG, normalised) in the first `d` entries of `basis`. */
+function fillStartVector(basis: Float64Array, d: number): void {
+  let state = 12345;
+  let norm = 0;
+  for (let j = 0; j < d; j++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    basis[j] = state / 4294967296 - 0.5;
+    norm += basis[j]! ** 2;
+  }
+  norm = Math.sqrt(norm);
+  for (let j = 0; j < d; j++) basis[j] = basis[j]! / norm;
 }

@@ -6,7 +6,7 @@
 import { parseTrainingConfig, type TrainingConfig } from '../contracts/trainingConfig';
 import type { MetricsRecord, TransferMetrics } from '../contracts/metrics';
 import { TrainingSession } from '../engine/session';
-import { computeTransfer } from '../engine/transfer';
+import { balancedAccuracy, computeTransfer } from '../engine/transfer';
 import type { Trainer } from '../engine/trainer';
 import type { Dataset } from '../data/types';
 import { loadNodeDataset, nodeAugment } from '../cli/nodeData';
@@ -57,19 +57,6 @@ export function runConfig(spec: RunSpec, seed: number, options: RunOptions): Tra
   }
   merged.evalEvery = merged.steps;
   return parseTrainingConfig(merged);
-}
-
-function balancedAccuracy(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
-  const hits = new Map<number, [number, number]>();
-  for (let i = 0; i < truth.length; i++) {
-    const entry = hits.get(truth[i]!) ?? [0, 0];
-    entry[0] += predicted[i] === truth[i] ? 1 : 0;
-    entry[1] += 1;
-    hits.set(truth[i]!, entry);
-  }
-  let sum = 0;
-  for (const [correct, total] of hits.values()) sum += correct / total;
-  return hits.size ? sum / hits.size : NaN;
 }
 
 function rowsWhere(x: Float32Array, dim: number, keep: (i: number) => boolean, n: number) {
