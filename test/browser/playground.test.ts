@@ -280,6 +280,34 @@ describe('the playground', () => {
     await page.close();
   });
 
+  test('every scene runs a few steps from the scene menu, then pauses', async () => {
+    const { page, watch } = await openApp('?backend=wasm');
+    await page.waitForFunction(() => Boolean(window.playground));
+    for (const preset of PRESETS) {
+      console.log(`scene from the menu: ${preset.id}`);
+      await page.getByTestId('preset-select').selectOption(preset.id);
+      await expect(page.getByTestId('preset-caption').textContent()).resolves.toBe(preset.caption);
+      // The full preset (its own data set, encoder and batch) trains: wait for its first steps.
+      await page.waitForFunction(
+        () =>
+          /step [1-9]/.test(document.querySelector('[data-testid=step-count]')?.textContent ?? ''),
+        null,
+        { timeout: 180_000 },
+      );
+      await page.getByTestId('play').click(); // pause
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=run-status]')?.textContent === 'paused',
+        null,
+        { timeout: 120_000 },
+      );
+      const config = await page.evaluate(() => window.playground!.getConfig());
+      expect(config.dataset.name).toBe((preset.config.dataset as { name: string }).name);
+      expect(config.loss.name).toBe((preset.config.loss as { name: string }).name);
+    }
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  }, 900_000);
+
   test('the URL carries the configuration and seed; an invalid link gets a message and the defaults', async () => {
     const { page } = await openApp('?backend=wasm');
     await page.waitForFunction(() => Boolean(window.playground));
