@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { UMAP } from 'umap-js';
 import { decodeAsset, gunzip, isGzip } from '../src/data/asset';
 import { PLAYGROUND_SETTINGS, pca, tsne, umap } from '../src/projection/index';
+import { mulberry32 } from '../src/projection/random';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -35,16 +36,6 @@ interface Dataset {
   labels: Int32Array;
   n: number;
   dim: number;
-}
-
-function mulberry32(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function synthetic(n: number, dim: number, clusters: number): Dataset {

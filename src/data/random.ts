@@ -3,6 +3,7 @@
  * normals. Deterministic across browsers and Node; independent streams come from hashing a
  * (seed, stream name) pair so adding a new random draw in one place never shifts another.
  */
+import { mulberry32U32 } from '../ml/random';
 
 /** 32-bit integer hash (Murmur3 finaliser). */
 export function mix32(x: number): number {
@@ -21,11 +22,11 @@ export function deriveSeed(seed: number, stream: string | number): number {
 }
 
 export class Rng {
-  private state: number;
+  private readonly u32: () => number;
   private spare: number | null = null;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.u32 = mulberry32U32(seed);
   }
 
   /** A generator for a named sub-stream of `seed`. */
@@ -35,11 +36,7 @@ export class Rng {
 
   /** Uniform 32-bit unsigned integer (mulberry32). */
   nextU32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.u32();
   }
 
   /** Uniform in [0, 1). */

@@ -2,19 +2,11 @@
 import { useMemo, useRef } from 'react';
 import { ExportButtons } from './ExportButtons';
 import { PlotFrame } from './PlotFrame';
-import { buildWeightHeatmapFigure } from './model/weightHeatmap';
+import { buildWeightHeatmapFigure, type WeightMatrixInput } from './model/weightHeatmap';
 import { plotConfig } from './theme';
 import { usePlotly } from './usePlotly';
 
-export interface WeightHeatmapProps {
-  /** size × size, row-major. */
-  matrix: Float64Array | Float32Array;
-  size: number;
-  title: string;
-  rowLabels?: readonly string[];
-  /** Number of views of the view-major batch: draws the view blocks. */
-  views?: number;
-  talk?: boolean;
+export interface WeightHeatmapProps extends WeightMatrixInput {
   height?: number | string;
   exportButtons?: boolean;
   /** Least time between two redraws of this plot, ms (default 100). */

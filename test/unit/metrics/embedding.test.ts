@@ -1,16 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { alignment, uniformity, effectiveRank } from '../../../src/ml/metrics/embedding';
 import { symmetricEigenvalues } from '../../../src/ml/linalg';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './random';
 
 function randomRows(n: number, d: number, seed: number): Float32Array {
   const r = rng(seed);

@@ -1,17 +1,7 @@
 /** Seeded data and layout measures for the projection tests (nothing from src). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { gaussian, rng } from '../metrics/random';
 
-export function gaussian(random: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
+export { gaussian, rng };
 
 /**
  * `clusters` Gaussian clusters in `dim` dimensions: centres standard normal × separation, unit
