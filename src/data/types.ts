@@ -24,6 +24,8 @@ export interface AttributeInfo {
   unit?: string;
   min: number;
   max: number;
+  /** Computed from the images by a model (a learnt prior's features), not a property of the sample. */
+  learnt?: boolean;
 }
 
 export interface DatasetInfo {

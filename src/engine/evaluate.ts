@@ -223,10 +223,11 @@ function transferSettings(
 /** The attribute to regress: the one that defines the positives, else the data set's first. */
 function regressionTarget(trainer: Trainer): string | undefined {
   const named = trainer.config.positives.attribute;
-  // A learnt prior's latents (vae0, vae1, …) are the prior's features, not a target to report.
-  const isLatent = (name: string) => /^vae\d+$/.test(name);
-  const names = (typeof named === 'string' ? [named] : (named ?? [])).filter((n) => !isLatent(n));
-  return names[0] ?? trainer.dataset.info.attributes.find((a) => !isLatent(a.name))?.name;
+  const { attributes } = trainer.dataset.info;
+  // A learnt prior's features (e.g. VAE latents) are not a target worth reporting.
+  const learnt = new Set(attributes.filter((a) => a.learnt).map((a) => a.name));
+  const names = (typeof named === 'string' ? [named] : (named ?? [])).filter((n) => !learnt.has(n));
+  return names[0] ?? attributes.find((a) => !a.learnt)?.name;
 }
 
 /** Each label probed from the common and from the salient space, on target samples only (as officially). */

@@ -130,6 +130,7 @@ export async function withVaePrior(
         : `VAE latent mean ${j}: inactive (its means vary by sd ${sd.toFixed(3)} only), set to 0`,
       min,
       max,
+      learnt: true,
     });
     summary.active.push(active);
     summary.mean.push(mean);

@@ -140,6 +140,11 @@ describe('VAE on shapes (WASM)', () => {
       'y',
       ...names,
     ]);
+    // The latents are flagged as learnt features, the data set's own attributes are not.
+    expect(out.info.attributes.map((a) => a.learnt === true)).toEqual([
+      ...[false, false, false, false],
+      ...names.map(() => true),
+    ]);
     expect(out.train.images).toBe(shapes.train.images);
     expect(summary!.lastLoss).toBeLessThan(summary!.firstLoss);
     // At this budget every latent dimension is active on shapes.
