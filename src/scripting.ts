@@ -6,6 +6,7 @@ import type { PlaygroundController } from './state/controller';
 import type { TrainingConfig } from './contracts/trainingConfig';
 import type { MetricsRecord } from './contracts/metrics';
 import type { BackendChoice } from './contracts/backend';
+import type { DataError, DatasetInfo } from './data/types';
 
 export interface PlaygroundApi {
   /** Merges a partial config into the current one (validated; throws naming the bad field). */
@@ -20,6 +21,12 @@ export interface PlaygroundApi {
   /** The active run's metrics history. */
   metrics(): MetricsRecord[];
   backend(): BackendChoice | undefined;
+  /** The active run's data set, once loaded: shape, sizes, labels and attributes. */
+  dataset(): DatasetInfo | undefined;
+  /** What the active run's data set skipped while loading (file, CSV line, problem). */
+  dataProblems(): DataError[];
+  /** Uses these files for the user data sets (as the Data panel's Folder… / Files… do). */
+  chooseFiles(files: File[]): void;
 }
 
 export function createPlaygroundApi(controller: PlaygroundController): PlaygroundApi {
@@ -38,6 +45,9 @@ export function createPlaygroundApi(controller: PlaygroundController): Playgroun
     getConfig: () => structuredClone(state().config),
     metrics: () => structuredClone(active()?.history ?? []),
     backend: () => active()?.backend,
+    dataset: () => structuredClone(active()?.dataset),
+    dataProblems: () => structuredClone(active()?.dataErrors ?? []),
+    chooseFiles: (files) => void controller.chooseFiles(files),
   };
 }
 

@@ -8,6 +8,10 @@ import { selectConfig } from '../state/store';
 import { parseTrainingConfig, type TrainingConfig } from '../contracts/trainingConfig';
 import { listLosses, paramFields, type ParamField } from '../ml/losses/catalog';
 import { DATASETS } from '../data';
+import { isUserDataset } from '../contracts/datasets';
+import { suggestedCsv } from '../state/uploads';
+import { selectUploads } from '../state/store';
+import { DataProblems, UploadField } from './UploadField';
 
 /** Loss parameters that the config sets elsewhere (views, kernel section). */
 const OVERRIDDEN = new Set(['n_views', 'contrast_mode']);
@@ -65,6 +69,34 @@ function NumberInput({
   );
 }
 
+/** A text field that keeps what is typed while the configuration rejects it (e.g. half a number). */
+function TextInput({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange(v: string): void;
+}) {
+  const [text, setText] = useState(value);
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(value);
+  }
+  return (
+    <input
+      id={id}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value);
+      }}
+    />
+  );
+}
+
 export function ControlsPanel() {
   const config = useStore(selectConfig);
   const setConfig = useStore((s) => s.setConfig);
@@ -85,6 +117,16 @@ export function ControlsPanel() {
   const setLossParam = (key: string, value: unknown) =>
     update({ loss: { ...config.loss, [key]: value } });
   const dataset = DATASETS.get(config.dataset.name);
+  const uploads = useStore(selectUploads);
+  const chooseDataset = (name: string) => {
+    // Switching to a user data set reads the CSV among the files already chosen, if one fits.
+    const csv = uploads && isUserDataset(name) ? suggestedCsv(uploads, name) : undefined;
+    update({ dataset: { name, ...(csv ? { csv } : {}) } });
+  };
+  const setDatasetParam = (key: string, value: unknown) =>
+    update({ dataset: { ...config.dataset, [key]: value } });
+  const builtin = [...DATASETS.values()].filter((d) => d.kind === 'builtin');
+  const own = [...DATASETS.values()].filter((d) => d.kind === 'user');
 
   return (
     <aside className="controls" aria-label="Configuration">
@@ -100,18 +142,71 @@ export function ControlsPanel() {
             <select
               id={id}
               value={config.dataset.name}
-              onChange={(e) => update({ dataset: { name: e.target.value } })}
+              data-testid="dataset"
+              onChange={(e) => chooseDataset(e.target.value)}
             >
-              {[...DATASETS.values()]
-                .filter((d) => d.kind === 'builtin')
-                .map((d) => (
+              {builtin.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.title}
+                </option>
+              ))}
+              <optgroup label="Your data">
+                {own.map((d) => (
                   <option key={d.id} value={d.id}>
                     {d.title}
                   </option>
                 ))}
+              </optgroup>
             </select>
           )}
         </Field>
+        {isUserDataset(config.dataset.name) && (
+          <UploadField onCsv={(csv) => setDatasetParam('csv', csv)} />
+        )}
+        {Object.entries(dataset?.defaults ?? {})
+          .filter(([key, v]) => typeof v === 'string' && key !== 'csv')
+          .map(([key, v]) => (
+            <Field
+              key={key}
+              label={key}
+              hint={v === 'auto' ? "'auto' or a number" : 'a column of the CSV'}
+            >
+              {(id) => (
+                <TextInput
+                  id={id}
+                  value={String(config.dataset[key] ?? v)}
+                  onChange={(value) => {
+                    const text = value.trim();
+                    if (!text) return;
+                    // 'auto' parameters (size, channels) also take a number.
+                    const numeric = v === 'auto' && /^\d+$/.test(text);
+                    setDatasetParam(key, numeric ? Number(text) : text);
+                  }}
+                />
+              )}
+            </Field>
+          ))}
+        {Object.entries(dataset?.defaults ?? {})
+          .filter(([, v]) => Array.isArray(v))
+          .map(([key]) => (
+            <Field key={key} label={key} hint="comma-separated CSV columns">
+              {(id) => (
+                <TextInput
+                  id={id}
+                  value={((config.dataset[key] as string[] | undefined) ?? []).join(', ')}
+                  onChange={(value) =>
+                    setDatasetParam(
+                      key,
+                      value
+                        .split(',')
+                        .map((c) => c.trim())
+                        .filter(Boolean),
+                    )
+                  }
+                />
+              )}
+            </Field>
+          ))}
         {Object.entries(dataset?.defaults ?? {})
           .filter(([, v]) => typeof v === 'number')
           .map(([key, v]) => (
@@ -120,7 +215,7 @@ export function ControlsPanel() {
                 <NumberInput
                   id={id}
                   value={(config.dataset[key] as number | undefined) ?? (v as number)}
-                  onChange={(value) => update({ dataset: { ...config.dataset, [key]: value } })}
+                  onChange={(value) => setDatasetParam(key, value)}
                 />
               )}
             </Field>
@@ -136,6 +231,7 @@ export function ControlsPanel() {
             />
           )}
         </Field>
+        <DataProblems />
       </fieldset>
 
       <fieldset>

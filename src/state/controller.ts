@@ -10,6 +10,8 @@ import type { MetricsRecord } from '../contracts/metrics';
 import type { BackendRequest } from '../contracts/backend';
 import type { StoreApi } from './store';
 import { SampleHover } from './sampleHover';
+import { isUserDataset } from '../contracts/datasets';
+import { suggestedCsv, summarizeUploads } from './uploads';
 
 let runCounter = 0;
 const PROGRESS_INTERVAL_MS = 250;
@@ -21,6 +23,8 @@ export class PlaygroundController {
   /** The embedding's hover card: debounced sample requests to the worker, cached by run and index. */
   readonly hover: SampleHover;
   private flushProgress: () => void = () => undefined;
+  /** The user's chosen files, for user data sets; kept here, out of the store and the URL. */
+  private uploads: File[] = [];
   private waiters: {
     runId: string;
     resolve: (m: MetricsRecord | undefined) => void;
@@ -58,14 +62,36 @@ export class PlaygroundController {
     const id = `run-${Date.now().toString(36)}-${runCounter++}`;
     const state = this.store.getState();
     state.addRun({ id, label: label ?? describeConfig(config), config });
+    const files = isUserDataset(config.dataset.name) ? this.uploads : [];
     this.client.send({
       type: 'start',
       runId: id,
       config,
       backend: this.backend,
       dataUrl: this.dataUrl,
+      ...(files.length ? { files: [...files] } : {}),
     });
     return id;
+  }
+
+  /**
+   * The user chose files (a folder, or images and their CSV) for a user data set. They replace the
+   * previous choice; when the configuration names a user data set, its `csv` is pointed at the
+   * chosen CSV (the default name, or the only one). Returns the summary the page shows.
+   */
+  chooseFiles(files: Iterable<File>): ReturnType<typeof summarizeUploads> {
+    this.uploads = [...files];
+    const summary = summarizeUploads(this.uploads);
+    const state = this.store.getState();
+    state.setUploads(summary);
+    const dataset = state.config.dataset;
+    if (isUserDataset(dataset.name)) {
+      const csv = suggestedCsv(summary, dataset.name);
+      if (csv && csv !== dataset['csv']) this.configure({ dataset: { ...dataset, csv } });
+      // Load the new files at once: the preview and any problem with them show before training.
+      this.startRun();
+    }
+    return summary;
   }
 
   /** Validates and applies a partial configuration; an invalid one throws with the field named. */
@@ -82,7 +108,13 @@ export class PlaygroundController {
   private runForCurrentConfig(): string {
     const state = this.store.getState();
     const active = state.activeRunId ? state.runs[state.activeRunId] : undefined;
-    if (active && JSON.stringify(active.config) === JSON.stringify(state.config)) return active.id;
+    // A run that failed (e.g. its files were missing) has nothing to train: start it again.
+    if (
+      active &&
+      active.status !== 'error' &&
+      JSON.stringify(active.config) === JSON.stringify(state.config)
+    )
+      return active.id;
     return this.startRun(state.config);
   }
 
@@ -158,6 +190,7 @@ export class PlaygroundController {
         backend: e.backend,
         dataset: e.dataset,
         snapshotLabels: e.snapshotLabels,
+        dataErrors: e.dataErrors,
       }),
     );
     // Steps can come faster than a screen needs them: buffer the losses and apply them in one

@@ -7,8 +7,9 @@ import { create } from 'zustand';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
 import type { BackendChoice } from '../contracts/backend';
-import type { DatasetInfo } from '../data/types';
+import type { DataError, DatasetInfo } from '../data/types';
 import type { HeldOutSample } from '../worker/protocol';
+import type { UploadSummary } from './uploads';
 
 export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
 
@@ -32,6 +33,8 @@ export interface RunState {
   snapshot?: EmbeddingSnapshot;
   snapshotLabels?: SnapshotLabelsState;
   dataset?: DatasetInfo;
+  /** Files or CSV lines the data set skipped while loading, each with its problem. */
+  dataErrors?: DataError[];
   backend?: BackendChoice;
   /** Why the run paused or failed, in words. */
   message?: string;
@@ -85,6 +88,8 @@ export interface UiSlice {
   speed: number;
   notice: string | null;
   hoverCard: HoverCardState | null;
+  /** The user's chosen files, summarised (the files themselves stay with the controller). */
+  uploads: UploadSummary | null;
 }
 
 export interface UiActions {
@@ -94,6 +99,7 @@ export interface UiActions {
   setSpeed(speed: number): void;
   setNotice(notice: string | null): void;
   setHoverCard(card: HoverCardState | null): void;
+  setUploads(uploads: UploadSummary | null): void;
 }
 
 export type Store = ConfigSlice & ConfigActions & RunsSlice & RunsActions & UiSlice & UiActions;
@@ -167,12 +173,14 @@ export function createStore(initialConfig: TrainingConfig) {
     speed: 10,
     notice: null,
     hoverCard: null,
+    uploads: null,
     setTalkMode: (talkMode) => set({ talkMode }),
     setProjection: (projection) => set({ projection }),
     setColorBy: (colorBy) => set({ colorBy }),
     setSpeed: (speed) => set({ speed }),
     setNotice: (notice) => set({ notice }),
     setHoverCard: (hoverCard) => set({ hoverCard }),
+    setUploads: (uploads) => set({ uploads }),
   }));
 }
 
@@ -184,5 +192,6 @@ export const selectActiveRun = (s: Store): RunState | undefined =>
 export const selectRuns = (s: Store): RunState[] =>
   s.runOrder.map((id) => s.runs[id]!).filter(Boolean);
 export const selectConfig = (s: Store) => s.config;
+export const selectUploads = (s: Store) => s.uploads;
 export const selectLatestMetrics = (s: Store): MetricsRecord | undefined =>
   selectActiveRun(s)?.history.at(-1);

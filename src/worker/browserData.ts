@@ -1,6 +1,9 @@
-/** Data sets and augmentations inside the worker: assets fetched from the page's own origin. */
-import { loadDataset, type Dataset } from '../data';
-import { browserReader } from '../data/browserReader';
+/**
+ * Data sets and augmentations inside the worker: built-in assets fetched from the page's own
+ * origin, user data sets read from the files the user chose on the page.
+ */
+import { getDatasetDefinition, loadDataset, type DataError, type Dataset } from '../data';
+import { browserReader, filesReader } from '../data/browserReader';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { datasetAugment } from '../engine/augmentation';
 import { withVaePrior } from '../engine/prior';
@@ -9,14 +12,26 @@ import type { AugmentFn } from '../engine/trainer';
 export async function loadBrowserDataset(
   config: TrainingConfig,
   dataUrl: string,
-): Promise<Dataset> {
-  const { dataset } = await loadDataset(
-    { seed: config.seed, ...config.dataset },
-    browserReader(dataUrl),
-  );
+  files?: readonly File[],
+): Promise<{ dataset: Dataset; errors: DataError[] }> {
+  const definition = getDatasetDefinition(config.dataset.name);
+  let reader = browserReader(dataUrl);
+  if (definition.kind === 'user') {
+    if (!files?.length) throw new Error(missingFilesMessage(definition.title));
+    reader = filesReader(files);
+  }
+  const { dataset, errors } = await loadDataset({ seed: config.seed, ...config.dataset }, reader);
   // With `config.prior`, a VAE trained on the training images (on the chosen backend) adds
   // attributes vae0…vae{k−1}.
-  return withVaePrior(dataset, config);
+  return { dataset: await withVaePrior(dataset, config), errors };
+}
+
+/** Why a user data set has nothing to read: its files live on the page, never in a link. */
+export function missingFilesMessage(title: string): string {
+  return (
+    `${title}: no files chosen. Your own files are never part of a link or of the saved ` +
+    `settings; choose them again under Data (a folder, or the images and their CSV).`
+  );
 }
 
 export function browserAugment(dataset: Dataset, config?: TrainingConfig): AugmentFn {

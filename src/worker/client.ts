@@ -120,7 +120,8 @@ export class TrainingClient {
 /** The training worker, created at the first command (a first `start` rides in its name). */
 export function createTrainingWorker(): TrainingClient {
   return new TrainingClient((first) => {
-    const boot = first.type === 'start';
+    // Files cannot ride in a name: such a first start is posted like any later command.
+    const boot = first.type === 'start' && !first.files?.length;
     const worker = new Worker(new URL('./training.worker.ts', import.meta.url), {
       type: 'module',
       name: boot ? bootName(first) : 'training-worker',

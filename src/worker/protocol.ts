@@ -6,16 +6,21 @@
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { BackendChoice, BackendRequest } from '../contracts/backend';
 import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
-import type { DatasetInfo } from '../data/types';
+import type { DataError, DatasetInfo } from '../data/types';
 
 export type WorkerCommand =
-  /** Builds a run (data set, encoders) and pauses at step 0; `dataUrl` is where public/data is served. */
+  /**
+   * Builds a run (data set, encoders) and pauses at step 0; `dataUrl` is where public/data is
+   * served. `files`: the user's chosen files, for a user data set (`user-images`, `user-features`);
+   * a File is a handle that structured cloning passes by reference, so no bytes are copied here.
+   */
   | {
       type: 'start';
       runId: string;
       config: TrainingConfig;
       backend: BackendRequest;
       dataUrl: string;
+      files?: File[];
     }
   /** Trains until `untilStep` (default: config.steps) or a pause. */
   | { type: 'play'; runId: string; untilStep?: number }
@@ -68,6 +73,8 @@ export type WorkerEvent =
       backend: BackendChoice;
       dataset: DatasetInfo;
       snapshotLabels: SnapshotLabels;
+      /** Files or CSV lines the data set skipped, each with its problem (the valid ones were kept). */
+      dataErrors: DataError[];
     }
   | { type: 'progress'; runId: string; step: number; loss: number; stepsPerSecond: number }
   | { type: 'evaluation'; runId: string; metrics: MetricsRecord; snapshot: EmbeddingSnapshot }
@@ -122,6 +129,7 @@ export function bootName(command: WorkerCommand): string {
 
 export function bootCommandFromName(name: string | undefined): WorkerCommand | null {
   if (!name?.startsWith(BOOT_PREFIX)) return null;
+  // Files cannot travel in a name; such a start is always posted (client.ts).
   try {
     const command = JSON.parse(name.slice(BOOT_PREFIX.length)) as WorkerCommand;
     return command && command.type === 'start' && typeof command.runId === 'string'

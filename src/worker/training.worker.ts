@@ -110,9 +110,9 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     chooseBackend(command.backend, failedBackends),
   );
   if (command.config.prior) await backendReady;
-  const [backend, dataset] = await Promise.all([
+  const [backend, { dataset, errors: dataErrors }] = await Promise.all([
     backendReady,
-    loadBrowserDataset(command.config, command.dataUrl),
+    loadBrowserDataset(command.config, command.dataUrl, command.files),
   ]);
   if (latestStart !== command.runId) return superseded();
   const runId = command.runId;
@@ -131,6 +131,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     backend,
     dataset: dataset.info,
     snapshotLabels: snapshotLabels(session),
+    dataErrors,
   });
   // The first frame only: the full evaluation comes with the first `evalEvery` steps.
   await session.previewNow();

@@ -11,6 +11,8 @@ import type { Page } from 'playwright-core';
 import { launchChromium, type BrowserSession } from '../../src/cli/chromium';
 import { serveBuiltApp, type ServedApp } from './builtApp';
 import { PRESETS } from '../../src/presets';
+import { encode } from 'fast-png';
+import { gzipSync } from 'node:zlib';
 
 let app: ServedApp;
 let browser: BrowserSession;
@@ -69,6 +71,36 @@ function smallConfig(config: Record<string, unknown>): Record<string, unknown> {
     evalEvery: 2,
     evaluation: { maxTrain: 200, maxTest: 100, knnK: 5 },
   };
+}
+
+/** A 16×16 grey PNG: class 0 a bright left half, class 1 a bright top half, with some noise. */
+function classPng(cls: number, seed: number): Buffer {
+  const size = 16;
+  const data = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const on = cls === 0 ? x < size / 2 : y < size / 2;
+      data[y * size + x] = (on ? 200 : 30) + ((x * 7 + y * 13 + seed * 31) % 40);
+    }
+  return Buffer.from(encode({ width: size, height: size, data, channels: 1, depth: 8 }));
+}
+
+/** A minimal gzipped NIfTI-1 volume (uint8, 16×16×3). */
+function niftiGz(seed: number): Buffer {
+  const [nx, ny, nz] = [16, 16, 3];
+  const buf = new ArrayBuffer(352 + nx * ny * nz);
+  const dv = new DataView(buf);
+  dv.setInt32(0, 348, true);
+  [3, nx, ny, nz, 1, 1, 1, 1].forEach((d, i) => dv.setInt16(40 + 2 * i, d, true));
+  dv.setInt16(70, 2, true); // uint8
+  dv.setInt16(72, 8, true);
+  for (let i = 0; i < 8; i++) dv.setFloat32(76 + 4 * i, 1, true);
+  dv.setFloat32(108, 352, true);
+  dv.setFloat32(112, 1, true);
+  new Uint8Array(buf, 344, 4).set([0x6e, 0x2b, 0x31, 0]); // "n+1\0"
+  const vox = new Uint8Array(buf, 352);
+  for (let i = 0; i < vox.length; i++) vox[i] = (i * 3 + seed * 17) % 220;
+  return gzipSync(Buffer.from(buf));
 }
 
 beforeAll(async () => {
@@ -337,6 +369,115 @@ describe('the playground', () => {
     await broken.page.close();
     await wrong.page.close();
   });
+
+  test('your own data: chosen files load in the worker, bad ones are listed, the rest trains', async () => {
+    const { page, watch } = await openApp('?backend=wasm');
+    await page.waitForFunction(() => Boolean(window.playground));
+    await page.evaluate(() =>
+      window.playground!.configure({
+        batchSize: 8,
+        evalEvery: 2,
+        evaluation: { maxTrain: 64, maxTest: 32, knnK: 3 },
+        regularizer: null,
+        kernel: null,
+        prior: null,
+        transfer: null,
+      }),
+    );
+    await page.getByTestId('dataset').selectOption('user-images');
+    // A JPEG made by the browser itself (Node has no encoder here).
+    const jpegBase64 = await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(16, 16);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#ddd';
+      ctx.fillRect(0, 0, 8, 16);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg' });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      return btoa(String.fromCharCode(...bytes));
+    });
+    const rows = ['file,label,age'];
+    const files: { name: string; mimeType: string; buffer: Buffer }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const cls = i % 2;
+      files.push({ name: `img${i}.png`, mimeType: 'image/png', buffer: classPng(cls, i) });
+      rows.push(`img${i}.png,${cls ? 'top' : 'left'},${20 + i}`);
+    }
+    files.push({
+      name: 'photo.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(jpegBase64, 'base64'),
+    });
+    rows.push('photo.jpg,left,41');
+    files.push({ name: 'scan.nii.gz', mimeType: 'application/gzip', buffer: niftiGz(1) });
+    rows.push('scan.nii.gz,top,42');
+    files.push({
+      name: 'broken.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('not a png at all'),
+    });
+    rows.push('broken.png,top,43'); // line 24: unreadable
+    rows.push('ghost.png,left,44'); // line 25: no such file
+    rows.push('img0.png,left,old'); // line 26: not a number
+    files.push({ name: 'labels.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.getByTestId('upload-files').setInputFiles(files);
+    await expect(page.getByTestId('upload-summary').textContent()).resolves.toMatch(
+      /24 files · 22 images · 1 NIfTI · CSV: labels\.csv/,
+    );
+    await page.waitForSelector('[data-testid=data-problems]', { timeout: 60_000 });
+    const problems = await page.evaluate(() => window.playground!.dataProblems());
+    expect(problems.map((p) => p.line)).toEqual([24, 25, 26]);
+    expect(problems[0]).toMatchObject({ file: 'broken.png' });
+    expect(problems[1]!.message).toMatch(/not found/);
+    await expect(page.getByTestId('data-problems').textContent()).resolves.toMatch(
+      /3 problems.*broken\.png, line 24/,
+    );
+    const info = await page.evaluate(() => window.playground!.dataset());
+    expect(info?.id).toBe('user-images');
+    expect(info?.imageShape).toEqual({ height: 16, width: 16, channels: 1 });
+    expect(info?.labels[0]?.classNames).toEqual(['left', 'top']);
+    expect(info?.attributes.map((a) => a.name)).toEqual(['age']);
+    const metrics = await page.evaluate(() => window.playground!.train({ steps: 2 }));
+    expect(metrics?.step).toBe(2);
+    expect(Number.isFinite(metrics?.loss)).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/playground-own-images.png` });
+
+    // A CSV of features: a bad row is named, the others train.
+    await page.getByTestId('dataset').selectOption('user-features');
+    const features = ['label,f1,f2,f3'];
+    for (let i = 0; i < 30; i++) features.push(`${i % 3},${i % 3},${(i * 7) % 5},${i / 10}`);
+    features.push('1,2,oops,3'); // line 32
+    await page
+      .getByTestId('upload-files')
+      .setInputFiles([
+        { name: 'features.csv', mimeType: 'text/csv', buffer: Buffer.from(features.join('\n')) },
+      ]);
+    await page.waitForFunction(() => window.playground!.dataset()?.id === 'user-features', null, {
+      timeout: 60_000,
+    });
+    const featureProblems = await page.evaluate(() => window.playground!.dataProblems());
+    expect(featureProblems.map((p) => p.line)).toEqual([32]);
+    const featureInfo = await page.evaluate(() => window.playground!.dataset());
+    expect(featureInfo?.imageShape).toEqual({ height: 1, width: 1, channels: 3 });
+    const featureMetrics = await page.evaluate(() => window.playground!.train({ steps: 2 }));
+    expect(featureMetrics?.step).toBe(2);
+
+    // A link never carries the files: reopening it says so and keeps the page usable.
+    const hash = await page.evaluate(() => location.hash);
+    await page.close();
+    const reopened = await openApp('?backend=wasm', hash);
+    await reopened.page.waitForFunction(() => Boolean(window.playground));
+    await reopened.page.waitForFunction(
+      () =>
+        /no files chosen/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''),
+      null,
+      { timeout: 60_000 },
+    );
+    await expect(reopened.page.getByTestId('upload-summary').textContent()).resolves.toMatch(
+      /No files chosen/,
+    );
+    await reopened.page.close();
+    expect(watch.errors).toEqual([]);
+  }, 300_000);
 
   test('training leaves the main thread free (no long task over 50 ms while the worker trains)', async () => {
     const { page } = await openApp('?backend=wasm');

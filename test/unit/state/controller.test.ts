@@ -35,7 +35,11 @@ const readyEvent = (runId: string): WorkerEvent => ({
   backend: { backend: 'wasm', reason: 'test' },
   dataset: {} as never,
   snapshotLabels: { n: 0, labels: {}, attributes: {}, flags: {} },
+  dataErrors: [],
 });
+
+const file = (name: string, webkitRelativePath = '') =>
+  Object.assign(new File(['x'], name), { webkitRelativePath }) as File;
 
 describe('PlaygroundController', () => {
   test('a play sent while the run loads stays "running" when the worker reports ready', () => {
@@ -75,5 +79,49 @@ describe('PlaygroundController', () => {
     expect(() => controller.configure({ batchSize: -3 })).toThrow();
     expect(store.getState().config).toBe(before);
     expect(controller.configure({ seed: 7 }).seed).toBe(7);
+  });
+
+  test('chosen files travel with a user data set run only, and its csv points at the chosen CSV', () => {
+    const { worker, store, controller } = setup();
+    controller.startRun();
+    expect((worker.sent.at(-1) as { files?: File[] }).files).toBeUndefined();
+    controller.configure({ dataset: { name: 'user-images' } });
+    const chosen = [file('a.png', 'scans/a.png'), file('meta.csv', 'scans/meta.csv')];
+    const summary = controller.chooseFiles(chosen);
+    expect(summary).toMatchObject({ count: 2, images: 1, csvs: ['meta.csv'] });
+    expect(store.getState().uploads).toEqual(summary);
+    expect(store.getState().config.dataset).toMatchObject({ name: 'user-images', csv: 'meta.csv' });
+    // Choosing files loads them at once, in a new run.
+    const start = worker.sent.at(-1) as Extract<WorkerCommand, { type: 'start' }>;
+    expect(start.type).toBe('start');
+    expect(start.runId).toBe(store.getState().activeRunId);
+    expect(start.files?.map((f) => f.name)).toEqual(['a.png', 'meta.csv']);
+    expect(start.config.dataset).toMatchObject({ csv: 'meta.csv' });
+    // A built-in data set never carries the files.
+    controller.configure({ dataset: { name: 'mnist' } });
+    controller.startRun();
+    expect((worker.sent.at(-1) as { files?: File[] }).files).toBeUndefined();
+  });
+
+  test('the data set problems of a ready run reach the store', () => {
+    const { worker, store, controller } = setup();
+    const id = controller.startRun();
+    const problems = [{ file: 'labels.csv', line: 4, message: 'no label' }];
+    worker.deliver({ ...readyEvent(id), dataErrors: problems } as WorkerEvent);
+    expect(store.getState().runs[id]!.dataErrors).toEqual(problems);
+  });
+
+  test('play after a failed run (e.g. no files) starts the run again instead of reusing it', () => {
+    const { worker, store, controller } = setup();
+    const id = controller.startRun();
+    worker.deliver({ type: 'error', runId: id, message: 'no files chosen' });
+    expect(store.getState().runs[id]!.status).toBe('error');
+    controller.play();
+    const restarted = store.getState().activeRunId;
+    expect(restarted).not.toBe(id);
+    expect(worker.sent.slice(-2).map((c) => [c.type, c.runId])).toEqual([
+      ['start', restarted],
+      ['play', restarted],
+    ]);
   });
 });

@@ -1,0 +1,120 @@
+/**
+ * Choosing one's own data: a folder (or images and their CSV) for `user-images`, a CSV for
+ * `user-features`. The files stay on this page and go to the training worker with the run; the
+ * problems the loader found (a file it could not read, a CSV line without a label) are listed after
+ * the run loads, and every valid file is kept.
+ */
+import { useState, type DragEvent } from 'react';
+import { useController, useStore } from './storeContext';
+import { selectActiveRun, selectUploads } from '../state/store';
+import type { UploadSummary } from '../state/uploads';
+
+const ACCEPT = '.png,.jpg,.jpeg,.csv,.nii,.gz';
+/** Problems listed one by one; the rest are counted. */
+const MAX_LISTED = 12;
+
+function describe(summary: UploadSummary): string {
+  const parts = [`${summary.count} file${summary.count === 1 ? '' : 's'}`];
+  if (summary.images) parts.push(`${summary.images} image${summary.images === 1 ? '' : 's'}`);
+  if (summary.volumes) parts.push(`${summary.volumes} NIfTI`);
+  if (summary.csvs.length) parts.push(`CSV: ${summary.csvs.join(', ')}`);
+  else parts.push('no CSV');
+  if (summary.other) parts.push(`${summary.other} other`);
+  return parts.join(' · ');
+}
+
+export function UploadField({ onCsv }: { onCsv(csv: string): void }) {
+  const controller = useController();
+  const uploads = useStore(selectUploads);
+  const [dragging, setDragging] = useState(false);
+  const choose = (files: FileList | null) => {
+    if (files?.length) controller.chooseFiles(Array.from(files));
+  };
+  const drop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    choose(e.dataTransfer.files);
+  };
+  return (
+    <div
+      className={`upload${dragging ? ' dragging' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={drop}
+    >
+      <p className="hint">
+        Your files stay in this browser: nothing is uploaded anywhere, and a shared link does not
+        carry them. Drop files here, or choose:
+      </p>
+      <div className="upload-buttons">
+        <label className="button">
+          Folder…
+          <input
+            type="file"
+            data-testid="upload-folder"
+            // React has no typed prop for it; Chromium and Firefox accept the attribute.
+            {...{ webkitdirectory: '', directory: '' }}
+            multiple
+            hidden
+            onChange={(e) => choose(e.target.files)}
+          />
+        </label>
+        <label className="button">
+          Files…
+          <input
+            type="file"
+            data-testid="upload-files"
+            accept={ACCEPT}
+            multiple
+            hidden
+            onChange={(e) => choose(e.target.files)}
+          />
+        </label>
+      </div>
+      <p className="upload-summary" data-testid="upload-summary">
+        {uploads ? describe(uploads) : 'No files chosen yet.'}
+      </p>
+      {uploads && uploads.csvs.length > 1 && (
+        <label className="field">
+          CSV
+          <select defaultValue="" onChange={(e) => e.target.value && onCsv(e.target.value)}>
+            <option value="" disabled>
+              choose the CSV
+            </option>
+            {uploads.csvs.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}
+
+/** What the active run's data set skipped while loading (any data set; user data in practice). */
+export function DataProblems() {
+  const errors = useStore((s) => selectActiveRun(s)?.dataErrors);
+  if (!errors?.length) return null;
+  return (
+    <div className="notice warning" role="status" data-testid="data-problems">
+      <strong>
+        {errors.length} problem{errors.length === 1 ? '' : 's'} while loading; every valid file was
+        kept:
+      </strong>
+      <ul>
+        {errors.slice(0, MAX_LISTED).map((e, i) => (
+          <li key={i}>
+            {e.file}
+            {e.line !== undefined ? `, line ${e.line}` : ''}: {e.message}
+          </li>
+        ))}
+        {errors.length > MAX_LISTED && <li>… and {errors.length - MAX_LISTED} more</li>}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * The user's chosen files, summarised for the page (the File objects themselves stay with the
+ * controller and go to the worker with a run; they never enter the store or the URL).
+ */
+import type { UserDatasetId } from '../contracts/datasets';
+
+/** The part of a File this module reads (so tests can pass plain objects). */
+export interface FileLike {
+  name: string;
+  webkitRelativePath?: string;
+}
+
+export interface UploadSummary {
+  count: number;
+  /** PNG / JPEG files. */
+  images: number;
+  /** NIfTI volumes (.nii, .nii.gz). */
+  volumes: number;
+  /** CSV paths as the data set's `csv` parameter names them (inside the chosen folder). */
+  csvs: string[];
+  /** Files of any other kind (ignored unless the CSV names them). */
+  other: number;
+}
+
+/** A file's path as the data set reads it: inside the chosen folder (its own name dropped). */
+export function uploadPath(file: FileLike): string {
+  const rel = file.webkitRelativePath || file.name;
+  const parts = rel.split('/');
+  return parts.length > 1 ? parts.slice(1).join('/') : rel;
+}
+
+export function summarizeUploads(files: readonly FileLike[]): UploadSummary {
+  const summary: UploadSummary = { count: files.length, images: 0, volumes: 0, csvs: [], other: 0 };
+  for (const f of files) {
+    const name = f.name.toLowerCase();
+    if (/\.(png|jpe?g)$/.test(name)) summary.images++;
+    else if (/\.nii(\.gz)?$/.test(name)) summary.volumes++;
+    else if (name.endsWith('.csv')) summary.csvs.push(uploadPath(f));
+    else summary.other++;
+  }
+  summary.csvs.sort();
+  return summary;
+}
+
+/**
+ * The CSV a user data set should read among the chosen files: the data set's default name when
+ * present (labels.csv, features.csv), else the only CSV; undefined when there is none or the
+ * choice is ambiguous (the page then asks).
+ */
+export function suggestedCsv(summary: UploadSummary, dataset: UserDatasetId): string | undefined {
+  const preferred = dataset === 'user-images' ? 'labels.csv' : 'features.csv';
+  const byName = summary.csvs.find((c) => c === preferred || c.endsWith(`/${preferred}`));
+  if (byName) return byName;
+  return summary.csvs.length === 1 ? summary.csvs[0] : undefined;
+}

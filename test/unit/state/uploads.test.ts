@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest';
+import { suggestedCsv, summarizeUploads, uploadPath } from '../../../src/state/uploads';
+import { USER_DATASET_IDS, isUserDataset } from '../../../src/contracts/datasets';
+import { DATASETS } from '../../../src/data';
+
+describe('uploads', () => {
+  test('a path inside a chosen folder drops the folder name; a plain file keeps its name', () => {
+    expect(uploadPath({ name: 'a.png', webkitRelativePath: 'scans/img/a.png' })).toBe('img/a.png');
+    expect(uploadPath({ name: 'a.png', webkitRelativePath: '' })).toBe('a.png');
+    expect(uploadPath({ name: 'a.png' })).toBe('a.png');
+  });
+
+  test('counts images, volumes, CSVs and other files', () => {
+    const s = summarizeUploads([
+      { name: 'a.PNG' },
+      { name: 'b.jpeg' },
+      { name: 'c.jpg' },
+      { name: 'brain.nii.gz' },
+      { name: 'brain2.nii' },
+      { name: 'labels.csv', webkitRelativePath: 'set/labels.csv' },
+      { name: 'notes.txt' },
+    ]);
+    expect(s).toEqual({ count: 7, images: 3, volumes: 2, csvs: ['labels.csv'], other: 1 });
+  });
+
+  test('suggests the default CSV name, else the only CSV, else nothing', () => {
+    const two = summarizeUploads([{ name: 'x.csv' }, { name: 'labels.csv' }]);
+    expect(suggestedCsv(two, 'user-images')).toBe('labels.csv');
+    expect(suggestedCsv(two, 'user-features')).toBeUndefined();
+    const one = summarizeUploads([{ name: 'table.csv' }]);
+    expect(suggestedCsv(one, 'user-features')).toBe('table.csv');
+    expect(suggestedCsv(summarizeUploads([{ name: 'a.png' }]), 'user-images')).toBeUndefined();
+  });
+
+  test('the page-side list of user data sets is the registry’s', () => {
+    const user = [...DATASETS.values()].filter((d) => d.kind === 'user').map((d) => d.id);
+    expect([...USER_DATASET_IDS].sort()).toEqual(user.sort());
+    expect(isUserDataset('mnist')).toBe(false);
+  });
+});
