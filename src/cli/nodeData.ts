@@ -1,21 +1,35 @@
 /** Data sets and augmentations for the Node runner: the same loaders as the browser, reading public/data. */
-import { loadDataset, type Dataset } from '../data';
+import { basename, dirname, resolve } from 'node:path';
+import { getDatasetDefinition, loadDataset, type Dataset, type DatasetConfig } from '../data';
 import { nodeReader } from '../data/nodeReader';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { datasetAugment } from '../engine/augmentation';
 import { withVaePrior } from '../engine/prior';
 import type { AugmentFn } from '../engine/trainer';
 
+/**
+ * Built-in data sets read public/data. A user data set reads the folder of its CSV: `csv` is a
+ * path (absolute, or relative to the working directory), and the files it lists are relative to it.
+ */
 export async function loadNodeDataset(config: TrainingConfig): Promise<Dataset> {
-  const { dataset, errors } = await loadDataset(
-    { seed: config.seed, ...config.dataset },
-    nodeReader(),
-  );
-  if (errors.length) console.warn(errors.map((e) => `${e.file}: ${e.message}`).join('\n'));
+  let datasetConfig: DatasetConfig = { seed: config.seed, ...config.dataset };
+  let reader = nodeReader();
+  if (getDatasetDefinition(config.dataset.name).kind === 'user') {
+    const csv = resolve(String(config.dataset['csv'] ?? defaultCsv(config.dataset.name)));
+    reader = nodeReader(dirname(csv));
+    datasetConfig = { ...datasetConfig, csv: basename(csv) };
+  }
+  const { dataset, errors } = await loadDataset(datasetConfig, reader);
+  for (const e of errors)
+    console.warn(`${e.file}${e.line !== undefined ? `, line ${e.line}` : ''}: ${e.message}`);
   // With `config.prior`, a VAE trained on the training images adds attributes vae0…vae{k−1}.
   return withVaePrior(dataset, config);
 }
 
 export function nodeAugment(dataset: Dataset, config?: TrainingConfig): AugmentFn {
   return datasetAugment(dataset, config?.augment);
+}
+
+function defaultCsv(name: string): string {
+  return String(getDatasetDefinition(name).defaults['csv']);
 }
