@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getFunction, type ConstantInput } from '../ml/losses/registry';
+import { paramKeys } from '../ml/losses/catalog';
 import {
   vectorCaseSchema,
   vectorFileSchema,
@@ -31,6 +32,8 @@ interface Evaluation {
   value: number[];
   shape: number[];
   grads: Record<string, { values: Float32Array; shape: number[] }>;
+  /** Parameters and constant inputs of the case that the function does not use (shown, not fatal). */
+  ignored: string[];
 }
 
 type NestedNumbers = number | null | NestedNumbers[];
@@ -82,8 +85,14 @@ export async function checkFile(file: VectorFile): Promise<CaseResult[]> {
       continue;
     }
     try {
-      const detail = await checkCase(c.data, tolerance);
-      results.push({ file: file.name, name, passed: detail === null, detail: detail ?? 'ok' });
+      const { failure, ignored } = await checkCaseWithNotes(c.data, tolerance);
+      const note = ignored.length ? ` (not used by ${c.data.fn}: ${ignored.join(', ')})` : '';
+      results.push({
+        file: file.name,
+        name,
+        passed: failure === null,
+        detail: (failure ?? 'ok') + note,
+      });
     } catch (error) {
       results.push({ file: file.name, name, passed: false, detail: `error: ${message(error)}` });
     }
@@ -93,7 +102,18 @@ export async function checkFile(file: VectorFile): Promise<CaseResult[]> {
 
 /** null when the case passes, else what failed. */
 export async function checkCase(c: VectorCase, tolerance: Tolerance): Promise<string | null> {
+  return (await checkCaseWithNotes(c, tolerance)).failure;
+}
+
+async function checkCaseWithNotes(
+  c: VectorCase,
+  tolerance: Tolerance,
+): Promise<{ failure: string | null; ignored: string[] }> {
   const got = await evaluateCase(c);
+  return { failure: compareCase(c, got, tolerance), ignored: got.ignored };
+}
+
+function compareCase(c: VectorCase, got: Evaluation, tolerance: Tolerance): string | null {
   const scale = weightScale(c.params);
   const failures: string[] = [];
   if (Array.isArray(c.value)) {
@@ -162,11 +182,20 @@ export async function evaluateCase(c: VectorCase): Promise<Evaluation> {
     if (spec.name in c.inputs) constants[spec.name] = c.inputs[spec.name] as ConstantInput;
     else if (!spec.optional) throw new Error(`missing input '${spec.name}'`);
   }
-  for (const name of Object.keys(c.inputs)) {
-    if (!fn.inputs.some((i) => i.name === name))
-      throw new Error(`unexpected input '${name}' for ${c.fn}`);
-  }
   const wanted = c.grad ? Object.keys(c.grad) : [];
+  // Informational extras (spec A §0: "parameters that a method does not use may be present and are
+  // ignored") are set aside and reported; a gradient asked of an unknown input still fails below.
+  const ignored: string[] = [];
+  for (const name of Object.keys(c.inputs)) {
+    if (!fn.inputs.some((i) => i.name === name) && !wanted.includes(name))
+      ignored.push(`input '${name}'`);
+  }
+  const known = new Set(paramKeys(c.fn));
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(c.params)) {
+    if (known.has(key)) params[key] = value;
+    else ignored.push(`param '${key}'`);
+  }
   for (const name of wanted) {
     if (!tensorNames.includes(name))
       throw new Error(`grad names '${name}', which is not a differentiable input`);
@@ -182,7 +211,7 @@ export async function evaluateCase(c: VectorCase): Promise<Evaluation> {
     const run = (...xs: tf.Tensor[]) => {
       const all = { ...tensors };
       order.forEach((name, i) => (all[name] = xs[i]!));
-      return fn.call({ tensors: all, constants }, c.params);
+      return fn.call({ tensors: all, constants }, params);
     };
     let value: tf.Tensor;
     let grads: tf.Tensor[] = [];
@@ -197,6 +226,7 @@ export async function evaluateCase(c: VectorCase): Promise<Evaluation> {
       value: Array.from(await value.data()),
       shape: value.shape,
       grads: {},
+      ignored,
     };
     for (const [i, name] of order.entries()) {
       const g = grads[i]!;
@@ -245,5 +275,6 @@ export function summaryLine(results: readonly CaseResult[]): string {
 }
 
 export function resultLine(r: CaseResult): string {
-  return `${r.passed ? 'PASS' : 'FAIL'} ${r.file} :: ${r.name}${r.passed ? '' : ` — ${r.detail}`}`;
+  const detail = r.passed ? r.detail.replace(/^ok/, '').trim() : r.detail;
+  return `${r.passed ? 'PASS' : 'FAIL'} ${r.file} :: ${r.name}${detail ? ` — ${detail}` : ''}`;
 }

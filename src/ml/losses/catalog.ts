@@ -172,7 +172,8 @@ export const CATALOG: readonly CatalogEntry[] = [
       temperature: temperature(0.1),
       method: z.enum(['supcon', 'yaware', 'threshold', 'expw']).default('yaware'),
       kernel: kernelName.nullable().default('gaussian'),
-      sigma: positive().default(1),
+      // Unused by method 'supcon', where a case may leave it null (spec A §0).
+      sigma: positive().nullable().default(1),
       delta_reduction: z.enum(['sum', 'mean']).default('sum'),
       expw_shift: z.enum(['rowmax', 'none']).default('rowmax'),
     }),
@@ -386,6 +387,12 @@ export function parseParams(name: string, params: unknown): Record<string, unkno
     return `'${issue.path.join('.')}': ${issue.message}`;
   });
   throw new Error(`Invalid parameters for '${name}': ${problems.join('; ')}.`);
+}
+
+/** Every parameter a function's schema knows, optional ones included. */
+export function paramKeys(name: string): string[] {
+  const schema = catalogEntry(name).params as unknown as { shape?: Record<string, unknown> };
+  return Object.keys(schema.shape ?? {});
 }
 
 export function defaultParams(name: string): Record<string, unknown> {

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dotSimilarity } from '../similarity';
-import { maskedLogSumExp, stopGradient } from '../ops';
+import { constantWithZeroGrad, maskedLogSumExp, stopGradient } from '../ops';
 import { offDiagonalMask } from '../positives';
 import { checkPairs } from './alignUniform';
 
@@ -25,7 +25,8 @@ export function dclOneWay(
 ): tf.Scalar {
   checkPairs(z1, z2);
   const n = z1.shape[0];
-  if (n < 2) throw new Error('DCL needs at least 2 samples: with one there is no negative.');
+  // One sample has no negative: the loss is undefined. Spec B §0: NaN, with a zero gradient.
+  if (n < 2) return constantWithZeroGrad(Number.NaN, z1, z2);
   return tf.tidy(() => {
     const within = dotSimilarity(z1, z1, params.tau);
     const across = dotSimilarity(z1, z2, params.tau);

@@ -14,7 +14,7 @@ export interface KernelizedSupConParams {
   method: 'supcon' | 'yaware' | 'threshold' | 'expw';
   /** `gaussian` (with the density prefactor), `rbf` or `cauchy` (σ multiplies Δ²); unused by `supcon`. */
   kernel: 'gaussian' | 'rbf' | 'cauchy' | null;
-  sigma: number;
+  sigma: number | null;
   temperature: number;
   baseTemperature: number;
   nViews: number;
@@ -103,6 +103,8 @@ function rowKernel(
   } else {
     if (!params.kernel)
       throw new Error(`kernelized_supcon method '${params.method}' needs a kernel.`);
+    if (params.sigma === null)
+      throw new Error(`kernelized_supcon method '${params.method}' needs sigma.`);
     const bandwidth =
       params.kernel === 'cauchy' ? { gamma: params.sigma } : { sigma: params.sigma };
     perSample = kernelMatrix(params.kernel, bandwidth, labels);

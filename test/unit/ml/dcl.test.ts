@@ -173,9 +173,17 @@ describe('dcl, dcl_one_way, dclw', () => {
     }
   });
 
-  it('n = 1 is rejected (no negative)', () => {
-    const z = [[1, 0]];
-    expect(() => valueOf('dcl', { z1: z, z2: z }, {}, {})).toThrow(/at least 2/);
+  it('n = 1 (no negative): NaN with a zero gradient, for every DCL function', () => {
+    const z1 = [[0.6, 0.8]];
+    const z2 = [[1, 0]];
+    for (const fn of ['dcl', 'dcl_one_way', 'dclw']) {
+      const got = evaluate(fn, { z1, z2 }, {}, { tau: 0.1 }, ['z1', 'z2']);
+      expect(Number.isNaN(got.value), fn).toBe(true);
+      expect(
+        [...got.grads.z1!, ...got.grads.z2!].every((v) => v === 0),
+        fn,
+      ).toBe(true);
+    }
   });
 
   it('is invariant to permuting the pairs and to a rotation', () => {

@@ -418,4 +418,17 @@ describe('kernelized_supcon', () => {
       ),
     ).toThrow(/kernel/);
   });
+
+  it('sigma may be null where the method uses no kernel (supcon), and not otherwise', () => {
+    const features = randomMatrix(makeRng(661), 4, 2);
+    const labels = { labels: [1, 2] };
+    const withNull = { method: 'supcon', kernel: null, sigma: null };
+    const withOne = { method: 'supcon', kernel: null, sigma: 1 };
+    expect(valueOf('kernelized_supcon', { features }, labels, withNull)).toBe(
+      valueOf('kernelized_supcon', { features }, labels, withOne),
+    );
+    expect(() =>
+      evaluate('kernelized_supcon', { features }, labels, { method: 'expw', sigma: null }),
+    ).toThrow(/needs sigma/);
+  });
 });

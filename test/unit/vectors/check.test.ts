@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { checkFile, summaryLine } from '../../../src/vectors/check';
+import { checkFile, resultLine, summaryLine } from '../../../src/vectors/check';
 
 const ntXent = JSON.parse(readFileSync('test/vectors/nt_xent.json', 'utf8')) as {
   cases: Record<string, unknown>[];
@@ -78,5 +78,29 @@ describe('checkFile', () => {
       text: JSON.stringify({ format: 'other', cases: [] }),
     });
     expect(wrongFormat!.passed).toBe(false);
+  });
+
+  test('a parameter or constant input the function does not use is reported, not fatal', async () => {
+    const c = structuredClone(ntXent.cases[0]!);
+    c.params = { ...(c.params as object), base_temperature: 0.07 };
+    c.inputs = { ...(c.inputs as object), labels: [0, 1] };
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(true);
+    expect(resultLine(result!)).toMatch(
+      /^PASS .* \(not used by nt_xent: input 'labels', param 'base_temperature'\)$/,
+    );
+    // The extra parameter really is ignored: a wrong value still fails.
+    c.value = (c.value as number) * 1.01;
+    const [moved] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(moved!.passed).toBe(false);
+  });
+
+  test('a gradient asked of an input the function does not have is a failure', async () => {
+    const c = structuredClone(ntXent.cases[0]!);
+    c.inputs = { ...(c.inputs as object), z: [[1, 2]] };
+    c.grad = { ...(c.grad as object), z: [[0, 0]] };
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(false);
+    expect(result!.detail).toMatch(/'z'/);
   });
 });
