@@ -220,7 +220,8 @@ export const CATALOG: readonly CatalogEntry[] = [
       t: positive().default(2),
       kernel: z.enum(['rbf', 'cosine']).nullable().default(null),
       sigma: positive().nullable().default(null),
-      lambda: z.number().min(0).default(0.01),
+      // 0 or null (unset) means the official fallback 1/√n.
+      lambda: z.number().min(0).nullable().default(0.01),
       lambda_effective: z.number().optional(),
     }),
   },
@@ -233,7 +234,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     params: z.strictObject({
       kernel: z.enum(['rbf', 'cosine']).nullable().default(null),
       sigma: positive().nullable().default(null),
-      lambda: z.number().min(0).default(0.01),
+      lambda: z.number().min(0).nullable().default(0.01),
     }),
   },
   {

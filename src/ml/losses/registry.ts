@@ -98,7 +98,7 @@ function duParams(p: Params): DecoupledUniformityParams {
     t: (p.t as number | undefined) ?? 2,
     kernel: p.kernel as DecoupledUniformityParams['kernel'],
     sigma: p.sigma as number | null,
-    lambda: p.lambda as number,
+    lambda: p.lambda as number | null,
   };
 }
 

@@ -199,6 +199,19 @@ describe('decoupled_uniformity and du_align', () => {
       { kernel: 'rbf', sigma: 1, lambda: 1 / 3 },
     );
     expectClose(zero, third, 'λ = 0 vs 1/√9');
+    // Unset (null) is falsy too, for the loss and for its alignment metric.
+    const unset = valueOf(
+      'decoupled_uniformity',
+      { z },
+      { prior },
+      { kernel: 'rbf', sigma: 1, lambda: null },
+    );
+    expectClose(unset, third, 'λ = null vs 1/√9');
+    expectClose(
+      valueOf('du_align', { z }, { prior }, { kernel: 'rbf', sigma: 1, lambda: null }),
+      valueOf('du_align', { z }, { prior }, { kernel: 'rbf', sigma: 1, lambda: 1 / 3 }),
+      'du_align λ = null vs 1/√9',
+    );
   });
 
   it('a prior without a kernel is ignored', () => {
