@@ -121,7 +121,7 @@ export function ControlsPanel() {
   const chooseDataset = (name: string) => {
     // Switching to a user data set reads the CSV among the files already chosen, if one fits.
     const csv = uploads && isUserDataset(name) ? suggestedCsv(uploads, name) : undefined;
-    update({ dataset: { name, ...(csv ? { csv } : {}) } });
+    update({ dataset: { name, ...(csv !== undefined ? { csv } : {}) } });
   };
   const setDatasetParam = (key: string, value: unknown) =>
     update({ dataset: { ...config.dataset, [key]: value } });
@@ -161,7 +161,11 @@ export function ControlsPanel() {
           )}
         </Field>
         {isUserDataset(config.dataset.name) && (
-          <UploadField onCsv={(csv) => setDatasetParam('csv', csv)} />
+          <UploadField
+            csv={config.dataset['csv']}
+            imagesWithoutCsv={config.dataset.name === 'user-images'}
+            onCsv={(csv) => setDatasetParam('csv', csv)}
+          />
         )}
         {Object.entries(dataset?.defaults ?? {})
           .filter(([key, v]) => typeof v === 'string' && key !== 'csv')

@@ -10,6 +10,8 @@ import { selectActiveRun, selectUploads } from '../state/store';
 import type { UploadSummary } from '../state/uploads';
 
 const ACCEPT = '.png,.jpg,.jpeg,.csv,.nii,.gz';
+/** The CSV menu's entry for "no CSV" (a value no file path can take). */
+const NO_CSV = '\u0000none';
 /** Problems listed one by one; the rest are counted. */
 const MAX_LISTED = 12;
 
@@ -23,7 +25,17 @@ function describe(summary: UploadSummary): string {
   return parts.join(' · ');
 }
 
-export function UploadField({ onCsv }: { onCsv(csv: string): void }) {
+export function UploadField({
+  onCsv,
+  csv,
+  imagesWithoutCsv,
+}: {
+  onCsv(csv: string | null): void;
+  /** The data set's `csv` now (null: no CSV, images labelled by folder). */
+  csv: unknown;
+  /** Whether the data set can read images without a CSV (user-images). */
+  imagesWithoutCsv: boolean;
+}) {
   const controller = useController();
   const uploads = useStore(selectUploads);
   const [dragging, setDragging] = useState(false);
@@ -77,10 +89,14 @@ export function UploadField({ onCsv }: { onCsv(csv: string): void }) {
       <p className="upload-summary" data-testid="upload-summary">
         {uploads ? describe(uploads) : 'No files chosen yet.'}
       </p>
-      {uploads && uploads.csvs.length > 1 && (
+      {uploads && (uploads.csvs.length > 1 || (imagesWithoutCsv && uploads.csvs.length > 0)) && (
         <label className="field">
           CSV
-          <select defaultValue="" onChange={(e) => e.target.value && onCsv(e.target.value)}>
+          <select
+            data-testid="upload-csv"
+            value={csv === null ? NO_CSV : typeof csv === 'string' ? csv : ''}
+            onChange={(e) => onCsv(e.target.value === NO_CSV ? null : e.target.value)}
+          >
             <option value="" disabled>
               choose the CSV
             </option>
@@ -89,8 +105,14 @@ export function UploadField({ onCsv }: { onCsv(csv: string): void }) {
                 {c}
               </option>
             ))}
+            {imagesWithoutCsv && <option value={NO_CSV}>none: a class per folder</option>}
           </select>
         </label>
+      )}
+      {imagesWithoutCsv && csv === null && (
+        <p className="upload-summary">
+          No CSV: every image is read, labelled by its sub-folder (unlabelled when loose).
+        </p>
       )}
     </div>
   );

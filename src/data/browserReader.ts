@@ -19,21 +19,33 @@ export function browserReader(base?: string): AssetReader {
 
 /**
  * Reads uploaded files (an <input type=file webkitdirectory> list or dropped files) by their path
- * inside the chosen folder (the folder's own name stripped), falling back to the base name.
+ * inside the chosen folder (the folder's own name stripped). A CSV written for a folder may name
+ * files by a path that loose files lack: then the base name is used, when exactly one chosen file
+ * has it (never a guess between two).
  */
 export function filesReader(files: Iterable<File>): AssetReader {
   const byPath = new Map<string, File>();
-  const byName = new Map<string, File>();
+  const byName = new Map<string, File[]>();
   for (const f of files) {
     const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
     const parts = rel.split('/');
     byPath.set(parts.length > 1 ? parts.slice(1).join('/') : rel, f);
-    byName.set(f.name, f);
+    byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
   }
-  return async (path: string) => {
+  const read = async (path: string) => {
     const clean = path.replace(/^\.\//, '');
-    const f = byPath.get(clean) ?? byName.get(clean.split('/').pop() ?? clean);
+    let f = byPath.get(clean);
+    if (!f) {
+      const name = clean.split('/').pop() ?? clean;
+      const same = byName.get(name) ?? [];
+      if (same.length > 1)
+        throw new Error(
+          `${path}: ${same.length} chosen files are named ${name}; which one is meant?`,
+        );
+      f = same[0];
+    }
     if (!f) throw new Error(`${path}: file not found among the uploaded files`);
     return f.arrayBuffer();
   };
+  return Object.assign(read, { list: () => [...byPath.keys()].sort() });
 }

@@ -4,7 +4,7 @@ import type { AssetReader } from './types';
 export function memoryReader(
   files: Record<string, Uint8Array | ArrayBuffer | string>,
 ): AssetReader {
-  return async (path: string) => {
+  const read = async (path: string) => {
     const clean = path.replace(/^\.\//, '');
     const f = files[clean];
     if (f === undefined) throw new Error(`${path}: file not found`);
@@ -12,4 +12,5 @@ export function memoryReader(
     if (f instanceof ArrayBuffer) return f;
     return f.buffer.slice(f.byteOffset, f.byteOffset + f.byteLength) as ArrayBuffer;
   };
+  return Object.assign(read, { list: () => Object.keys(files).sort() });
 }

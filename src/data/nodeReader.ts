@@ -1,4 +1,5 @@
 /** AssetReader for Node: reads files under public/data (or another root) with fs. */
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import type { AssetReader } from './types';
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../public/data/', import.meta.url));
 
 export function nodeReader(root: string = DEFAULT_DATA_DIR): AssetReader {
-  return async (path: string) => {
+  const read = async (path: string) => {
     const rel = normalize(path);
     if (isAbsolute(rel) || rel.startsWith('..')) throw new Error(`${path}: path outside ${root}`);
     try {
@@ -22,4 +23,11 @@ export function nodeReader(root: string = DEFAULT_DATA_DIR): AssetReader {
       );
     }
   };
+  // Every file under the root, '/'-separated (a user data set without a CSV reads them all).
+  const list = () =>
+    readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name).slice(join(root, '/').length).split('\\').join('/'))
+      .sort();
+  return Object.assign(read, { list });
 }

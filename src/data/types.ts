@@ -72,8 +72,15 @@ export interface Dataset {
   test: DataSplit;
 }
 
-/** Reads a local asset (a path under public/data): fetch() in the browser, fs in Node. */
-export type AssetReader = (path: string) => Promise<ArrayBuffer>;
+/**
+ * Reads a local asset (a path under public/data): fetch() in the browser, fs in Node; or the
+ * user's files. `list`, where the reader can enumerate its files (chosen files, a folder, memory),
+ * gives every readable path: a user data set without a CSV reads them all.
+ */
+export interface AssetReader {
+  (path: string): Promise<ArrayBuffer>;
+  list?: () => string[];
+}
 
 // ---- Extensions (data-set issue): loader configuration, results and upload errors.
 

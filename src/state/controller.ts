@@ -87,7 +87,8 @@ export class PlaygroundController {
     const dataset = state.config.dataset;
     if (isUserDataset(dataset.name)) {
       const csv = suggestedCsv(summary, dataset.name);
-      if (csv && csv !== dataset['csv']) this.configure({ dataset: { ...dataset, csv } });
+      if (csv !== undefined && csv !== dataset['csv'])
+        this.configure({ dataset: { ...dataset, csv } });
       // Load the new files at once: the preview and any problem with them show before training.
       this.startRun();
     }

@@ -44,12 +44,19 @@ export function summarizeUploads(files: readonly FileLike[]): UploadSummary {
 
 /**
  * The CSV a user data set should read among the chosen files: the data set's default name when
- * present (labels.csv, features.csv), else the only CSV; undefined when there is none or the
- * choice is ambiguous (the page then asks).
+ * present (labels.csv, features.csv), else the only CSV. Images without any CSV: null, every image
+ * labelled by its folder. Undefined when the choice is ambiguous (the page then asks) or there is
+ * nothing to read.
  */
-export function suggestedCsv(summary: UploadSummary, dataset: UserDatasetId): string | undefined {
+export function suggestedCsv(
+  summary: UploadSummary,
+  dataset: UserDatasetId,
+): string | null | undefined {
   const preferred = dataset === 'user-images' ? 'labels.csv' : 'features.csv';
   const byName = summary.csvs.find((c) => c === preferred || c.endsWith(`/${preferred}`));
   if (byName) return byName;
-  return summary.csvs.length === 1 ? summary.csvs[0] : undefined;
+  if (summary.csvs.length === 1) return summary.csvs[0];
+  if (!summary.csvs.length && dataset === 'user-images' && summary.images + summary.volumes > 0)
+    return null;
+  return undefined;
 }

@@ -441,6 +441,23 @@ describe('the playground', () => {
     expect(Number.isFinite(metrics?.loss)).toBe(true);
     await page.screenshot({ path: `${SHOTS}/playground-own-images.png` });
 
+    // Loose NIfTI volumes without a CSV: one unlabelled set that trains.
+    await page.getByTestId('upload-files').setInputFiles(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => ({
+        name: `sub-${i}.nii.gz`,
+        mimeType: 'application/gzip',
+        buffer: niftiGz(i),
+      })),
+    );
+    await page.waitForFunction(
+      () => window.playground!.dataset()?.labels[0]?.classNames[0] === '(unlabelled)',
+      null,
+      { timeout: 60_000 },
+    );
+    expect(await page.evaluate(() => window.playground!.getConfig().dataset['csv'])).toBeNull();
+    const volumeMetrics = await page.evaluate(() => window.playground!.train({ steps: 2 }));
+    expect(Number.isFinite(volumeMetrics?.loss)).toBe(true);
+
     // A CSV of features: a bad row is named, the others train.
     await page.getByTestId('dataset').selectOption('user-features');
     const features = ['label,f1,f2,f3'];

@@ -1,9 +1,11 @@
 /**
- * Decoders for uploaded images: PNG with fast-png (browser and Node), JPEG with the browser's
- * createImageBitmap + OffscreenCanvas, NIfTI-1/2 volumes (.nii / .nii.gz) with nifti-reader-js
- * (one axial slice). Every failure is an Error whose message says what is wrong with the file.
+ * Decoders for uploaded images: PNG with fast-png, JPEG with jpeg-js (both pure JavaScript, so the
+ * browser, its workers and Node decode alike), NIfTI-1/2 volumes (.nii / .nii.gz) with
+ * nifti-reader-js (one axial slice). Every failure is an Error whose message says what is wrong
+ * with the file.
  */
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
+import { decode as decodeJpeg } from 'jpeg-js';
 import * as nifti from 'nifti-reader-js';
 
 export interface DecodedImage {
@@ -57,33 +59,29 @@ export function decodePngBytes(bytes: Uint8Array): DecodedImage {
   return { width, height, channels: outC, data: out };
 }
 
-async function decodeJpegBytes(bytes: Uint8Array): Promise<DecodedImage> {
-  if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas === 'undefined') {
-    throw new Error(
-      'JPEG decoding needs a browser (createImageBitmap); convert the file to PNG here',
-    );
-  }
-  let bmp: ImageBitmap;
+/**
+ * JPEG with jpeg-js (pure JavaScript): the same decoder in Node, the page and the worker, so an
+ * uploaded folder gives the same pixels everywhere (browsers' own decoders may differ slightly).
+ */
+function decodeJpegBytes(bytes: Uint8Array): DecodedImage {
+  let image: { width: number; height: number; data: Uint8Array };
   try {
-    bmp = await createImageBitmap(new Blob([bytes as BlobPart], { type: 'image/jpeg' }));
-  } catch {
-    throw new Error('unreadable JPEG');
+    image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 50 });
+  } catch (e) {
+    throw new Error(`unreadable JPEG (${(e as Error).message})`, { cause: e });
   }
-  const canvas = new OffscreenCanvas(bmp.width, bmp.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('no 2-D canvas to decode the JPEG');
-  ctx.drawImage(bmp, 0, 0);
-  const rgba = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+  const { width, height, data: rgba } = image;
+  if (!width || !height) throw new Error('unreadable JPEG (no image data)');
   let grey = true;
   for (let p = 0; p < rgba.length && grey; p += 4) {
     if (rgba[p] !== rgba[p + 1] || rgba[p] !== rgba[p + 2]) grey = false;
   }
   const outC = grey ? 1 : 3;
-  const n = bmp.width * bmp.height;
+  const n = width * height;
   const out = new Float32Array(n * outC);
   for (let p = 0; p < n; p++)
     for (let c = 0; c < outC; c++) out[p * outC + c] = (rgba[p * 4 + c] as number) / 255;
-  return { width: bmp.width, height: bmp.height, channels: outC, data: out };
+  return { width, height, channels: outC, data: out };
 }
 
 const NIFTI_TYPES: Record<

@@ -1,7 +1,9 @@
 /**
- * `user-images`: a folder of PNG / JPEG images or NIfTI volumes described by a CSV
- * (`file,label,<numeric attribute>...`). Malformed lines and unreadable files are reported with the
- * file, the CSV line and the problem; every valid file is kept.
+ * `user-images`: a folder of PNG / JPEG images or NIfTI volumes, described by a CSV
+ * (`file,label,<numeric attribute>...`), or without a CSV (`csv: null`): every image of the chosen
+ * folder, labelled by its sub-folder (the ImageFolder layout) or unlabelled. Malformed lines and
+ * unreadable files are reported with the file, the CSV line and the problem; every valid file is
+ * kept.
  */
 import { z } from 'zod';
 import { allocSplit, parseParams } from '../common';
@@ -13,7 +15,8 @@ import { stratifiedHoldout } from './split';
 
 const schema = z
   .object({
-    csv: z.string().min(1).default('labels.csv'),
+    /** The CSV, or null: every image file the reader lists, labelled by its first folder. */
+    csv: z.string().min(1).nullable().default('labels.csv'),
     fileColumn: z.string().default('file'),
     labelColumn: z.string().default('label'),
     /** Output side in pixels; 'auto' = the first valid image's size (larger than 128 → 64). */
@@ -26,7 +29,8 @@ const schema = z
   .strict();
 
 interface Entry {
-  line: number;
+  /** The CSV line that listed the file (none without a CSV). */
+  line?: number;
   file: string;
   label: string;
   attrs: number[];
@@ -42,6 +46,109 @@ export async function readText(reader: AssetReader, path: string): Promise<strin
   return new TextDecoder().decode(await reader(path));
 }
 
+const IMAGE_FILE = /\.(png|jpe?g|nii|nii\.gz)$/i;
+
+interface Listing {
+  /** Where the listed files live, relative to the reader ('' without a CSV). */
+  base: string;
+  candidates: Omit<Entry, 'image'>[];
+  attrNames: string[];
+  /** Class names come from a label column or from folders. */
+  labelled: boolean;
+  /** What the files were read from, for messages and the data card. */
+  source: string;
+}
+
+/** The files a CSV lists, with their labels and attributes; bad lines go to `errors`. */
+async function listFromCsv(
+  reader: AssetReader,
+  p: z.infer<typeof schema> & { csv: string },
+  errors: DataError[],
+): Promise<Listing> {
+  let text: string;
+  try {
+    text = await readText(reader, p.csv);
+  } catch (e) {
+    throw new Error(`${p.csv}: cannot read the CSV (${(e as Error).message})`, { cause: e });
+  }
+  const table = parseCsv(text);
+  for (const b of table.bad) errors.push({ file: p.csv, line: b.line, message: b.message });
+  const fi = table.header.indexOf(p.fileColumn);
+  if (fi < 0)
+    throw new Error(
+      `${p.csv}: line 1: no '${p.fileColumn}' column in the header (${table.header.join(', ')})`,
+    );
+  const li = table.header.indexOf(p.labelColumn);
+  const attrCols = table.header.map((h, i) => ({ h, i })).filter(({ i }) => i !== fi && i !== li);
+  const candidates: Omit<Entry, 'image'>[] = [];
+  for (const row of table.rows) {
+    if (row.fields.length !== table.header.length) {
+      errors.push({
+        file: p.csv,
+        line: row.line,
+        message: `expected ${table.header.length} fields (${table.header.join(', ')}), got ${row.fields.length}`,
+      });
+      continue;
+    }
+    const file = row.fields[fi] as string;
+    if (!file) {
+      errors.push({ file: p.csv, line: row.line, message: `empty '${p.fileColumn}'` });
+      continue;
+    }
+    const label = li >= 0 ? (row.fields[li] as string) : '';
+    if (li >= 0 && label === '') {
+      errors.push({ file: p.csv, line: row.line, message: `empty '${p.labelColumn}'` });
+      continue;
+    }
+    const attrs: number[] = [];
+    let bad = '';
+    for (const { h, i } of attrCols) {
+      const v = parseNumber(row.fields[i] as string);
+      if (v === null) {
+        bad = `column '${h}': '${row.fields[i]}' is not a number`;
+        break;
+      }
+      attrs.push(v);
+    }
+    if (bad) {
+      errors.push({ file: p.csv, line: row.line, message: bad });
+      continue;
+    }
+    candidates.push({ line: row.line, file, label, attrs });
+  }
+  return {
+    base: dirOf(p.csv),
+    candidates,
+    attrNames: attrCols.map((a) => a.h),
+    labelled: li >= 0,
+    source: p.csv,
+  };
+}
+
+/** Without a CSV: every image file the reader lists; a first-level folder names its class. */
+function listFromFolders(reader: AssetReader): Listing {
+  if (!reader.list)
+    throw new Error('user-images: no CSV given (csv: null), and these files cannot be listed');
+  const files = reader.list().filter((f) => IMAGE_FILE.test(f));
+  if (!files.length)
+    throw new Error(
+      'user-images: no CSV given, and no PNG, JPEG or NIfTI file among the chosen files',
+    );
+  const inFolder = files.some((f) => f.includes('/'));
+  const candidates = files.map((file) => ({
+    file,
+    label: inFolder ? (file.includes('/') ? file.slice(0, file.indexOf('/')) : '(top level)') : '',
+    attrs: [],
+  }));
+  return {
+    base: '',
+    candidates,
+    attrNames: [],
+    labelled: inFolder,
+    source: inFolder ? 'the chosen folders (a class per folder)' : 'the chosen files (unlabelled)',
+  };
+}
+
 export const userImagesDataset: DatasetDefinition = {
   id: 'user-images',
   title: 'Your images (PNG / JPEG / NIfTI + CSV)',
@@ -53,59 +160,10 @@ export const userImagesDataset: DatasetDefinition = {
     const { seed, params } = splitConfig(config);
     const p = parseParams('user-images', schema, params);
     const errors: DataError[] = [];
-    let text: string;
-    try {
-      text = await readText(reader, p.csv);
-    } catch (e) {
-      throw new Error(`${p.csv}: cannot read the CSV (${(e as Error).message})`, { cause: e });
-    }
-    const table = parseCsv(text);
-    for (const b of table.bad) errors.push({ file: p.csv, line: b.line, message: b.message });
-    const fi = table.header.indexOf(p.fileColumn);
-    if (fi < 0)
-      throw new Error(
-        `${p.csv}: line 1: no '${p.fileColumn}' column in the header (${table.header.join(', ')})`,
-      );
-    const li = table.header.indexOf(p.labelColumn);
-    const attrCols = table.header.map((h, i) => ({ h, i })).filter(({ i }) => i !== fi && i !== li);
-
-    const base = dirOf(p.csv);
-    const candidates: Omit<Entry, 'image'>[] = [];
-    for (const row of table.rows) {
-      if (row.fields.length !== table.header.length) {
-        errors.push({
-          file: p.csv,
-          line: row.line,
-          message: `expected ${table.header.length} fields (${table.header.join(', ')}), got ${row.fields.length}`,
-        });
-        continue;
-      }
-      const file = row.fields[fi] as string;
-      if (!file) {
-        errors.push({ file: p.csv, line: row.line, message: `empty '${p.fileColumn}'` });
-        continue;
-      }
-      const label = li >= 0 ? (row.fields[li] as string) : '';
-      if (li >= 0 && label === '') {
-        errors.push({ file: p.csv, line: row.line, message: `empty '${p.labelColumn}'` });
-        continue;
-      }
-      const attrs: number[] = [];
-      let bad = '';
-      for (const { h, i } of attrCols) {
-        const v = parseNumber(row.fields[i] as string);
-        if (v === null) {
-          bad = `column '${h}': '${row.fields[i]}' is not a number`;
-          break;
-        }
-        attrs.push(v);
-      }
-      if (bad) {
-        errors.push({ file: p.csv, line: row.line, message: bad });
-        continue;
-      }
-      candidates.push({ line: row.line, file, label, attrs });
-    }
+    const { base, candidates, attrNames, labelled, source } =
+      p.csv === null
+        ? listFromFolders(reader)
+        : await listFromCsv(reader, { ...p, csv: p.csv }, errors);
 
     const entries: Entry[] = [];
     for (const c of candidates) {
@@ -113,20 +171,28 @@ export const userImagesDataset: DatasetDefinition = {
       try {
         bytes = new Uint8Array(await reader(base + c.file));
       } catch {
-        errors.push({ file: c.file, line: c.line, message: `file not found (listed in ${p.csv})` });
+        errors.push({
+          file: c.file,
+          ...(c.line !== undefined ? { line: c.line } : {}),
+          message: `file not found (listed in ${source})`,
+        });
         continue;
       }
       try {
         entries.push({ ...c, image: await decodeImageFile(bytes, c.file, p.niftiSlice) });
       } catch (e) {
-        errors.push({ file: c.file, line: c.line, message: (e as Error).message });
+        errors.push({
+          file: c.file,
+          ...(c.line !== undefined ? { line: c.line } : {}),
+          message: (e as Error).message,
+        });
       }
     }
     if (entries.length === 0) {
       const why = errors
         .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
         .join('\n');
-      throw new Error(`user-images: no valid image in ${p.csv}${why ? `\n${why}` : ''}`);
+      throw new Error(`user-images: no valid image in ${source}${why ? `\n${why}` : ''}`);
     }
 
     const firstImg = (entries[0] as Entry).image;
@@ -143,7 +209,6 @@ export const userImagesDataset: DatasetDefinition = {
     const { names, index } = classIndex(entries.map((e) => e.label));
     const labels = entries.map((e) => index.get(e.label) ?? 0);
     const held = stratifiedHoldout(labels, p.testFraction, seed);
-    const attrNames = attrCols.map((a) => a.h);
 
     const build = (which: boolean): DataSplit => {
       const rows = entries.map((_, i) => i).filter((i) => held[i] === which);
@@ -165,12 +230,12 @@ export const userImagesDataset: DatasetDefinition = {
     };
     const info: DatasetInfo = {
       id: 'user-images',
-      title: `Your images (${p.csv})`,
-      description: `${entries.length} images read from ${p.csv}${errors.length ? `; ${errors.length} line(s) or file(s) rejected` : ''}. Resized to ${h}×${w}, ${c === 1 ? 'grey' : 'RGB'}; NIfTI volumes give one axial slice each, scaled by its 0.5–99.5th percentiles.`,
+      title: `Your images (${p.csv ?? 'folders'})`,
+      description: `${entries.length} images read from ${source}${errors.length ? `; ${errors.length} line(s) or file(s) rejected` : ''}. Resized to ${h}×${w}, ${c === 1 ? 'grey' : 'RGB'}; NIfTI volumes give one axial slice each, scaled by its 0.5–99.5th percentiles.`,
       source: 'Uploaded by the user',
       licence: 'As provided by the user',
       imageShape: { height: h, width: w, channels: c },
-      labels: [{ name: 'label', classNames: li >= 0 ? names : ['(unlabelled)'] }],
+      labels: [{ name: 'label', classNames: labelled ? names : ['(unlabelled)'] }],
       attributes: attrNames.map((a) => {
         const vals = entries.map((e) => e.attrs[attrNames.indexOf(a)] as number);
         return {
@@ -183,7 +248,7 @@ export const userImagesDataset: DatasetDefinition = {
       hasTargetFlag: false,
       params: { ...p, seed },
     };
-    errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.file.localeCompare(b.file));
     return { dataset: { info, train: build(false), test: build(true) }, errors };
   },
 };

@@ -1,4 +1,7 @@
 import { encode } from 'fast-png';
+import { encode as encodeJpeg } from 'jpeg-js';
+import { gzipSync } from 'node:zlib';
+import { filesReader } from '../../../src/data/browserReader';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/data/index';
 import { memoryReader } from '../../../src/data/memoryReader';
@@ -166,5 +169,165 @@ describe('user-features: a CSV of numeric features', () => {
       (a, b) => a - b,
     );
     expect(ages).toEqual([30, 40, 50, 70, 90]);
+  });
+});
+
+/** A real baseline JPEG (jpeg-js's encoder): a grey or colour gradient. */
+function jpeg(width: number, height: number, colour: boolean): Uint8Array {
+  const data = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const v = Math.round((255 * (p % width)) / (width - 1));
+    data.set(colour ? [v, 255 - v, 128, 255] : [v, v, v, 255], p * 4);
+  }
+  return encodeJpeg({ width, height, data }, 95).data;
+}
+
+/** A NIfTI-1 file whose header fields are set to `patch` (offset → [kind, value]). */
+function niiWith(patch: Record<number, ['i16' | 'i32', number]>): Uint8Array {
+  const bytes = nii(8, 8, 2);
+  const dv = new DataView(bytes.buffer);
+  for (const [offset, [kind, value]] of Object.entries(patch)) {
+    if (kind === 'i16') dv.setInt16(Number(offset), value, true);
+    else dv.setInt32(Number(offset), value, true);
+  }
+  return bytes;
+}
+
+describe('user-images: every kind of bad upload has its message; valid files are kept', () => {
+  it('names the problem of each bad file and line, and keeps the good ones', async () => {
+    const csv = [
+      'file,label',
+      'good.png,a', // 2 ok
+      'colour.jpg,b', // 3 ok: a real JPEG decodes in Node too
+      'grey.jpeg,a', // 4 ok
+      'half.jpg,b', // 5 unreadable JPEG (cut short)
+      'notes.txt,a', // 6 not an image
+      ',b', // 7 empty file field
+      'dtype.nii,a', // 8 unsupported NIfTI datatype
+      'dims.nii,b', // 9 a 1-D "image"
+      'broken.nii.gz,a', // 10 gzip magic, corrupt stream
+      '"unterminated.png,b', // 11 unterminated quote
+    ].join('\n');
+    const colour = jpeg(12, 10, true);
+    const files = {
+      'labels.csv': csv,
+      'good.png': png(1),
+      'colour.jpg': colour,
+      'grey.jpeg': jpeg(12, 10, false),
+      'half.jpg': colour.slice(0, 40),
+      'notes.txt': 'just some text, not an image at all',
+      'dtype.nii': niiWith({ 70: ['i16', 128] }), // RGB24: not supported
+      'dims.nii': niiWith({ 40: ['i16', 1] }),
+      'broken.nii.gz': new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    };
+    const { dataset, errors } = await loadDataset(
+      { name: 'user-images', csv: 'labels.csv', testFraction: 0, size: 8 },
+      memoryReader(files),
+    );
+    expect(dataset.train.n).toBe(3);
+    expect(dataset.info.imageShape.channels).toBe(3); // the colour JPEG makes the set RGB
+    const byLine = Object.fromEntries(errors.map((e) => [e.line, e]));
+    expect(Object.keys(byLine).map(Number)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    expect(byLine[5]).toMatchObject({ file: 'half.jpg' });
+    expect(byLine[5]!.message).toMatch(/unreadable JPEG/);
+    expect(byLine[6]).toMatchObject({ file: 'notes.txt' });
+    expect(byLine[6]!.message).toMatch(/not a PNG, JPEG or NIfTI/);
+    expect(byLine[7]).toMatchObject({ file: 'labels.csv' });
+    expect(byLine[7]!.message).toMatch(/empty 'file'/);
+    expect(byLine[8]!.message).toMatch(/unsupported NIfTI datatype code 128/);
+    expect(byLine[9]!.message).toMatch(/expected a 2-D or 3-D image/);
+    expect(byLine[10]).toMatchObject({ file: 'broken.nii.gz' });
+    expect(byLine[10]!.message).toMatch(/corrupt gzip/);
+    expect(byLine[11]).toMatchObject({ file: 'labels.csv' });
+    expect(byLine[11]!.message).toMatch(/unterminated quoted field/);
+  });
+
+  it('decodes a real JPEG in Node: its size, grey vs colour and its gradient', async () => {
+    const { dataset } = await loadDataset(
+      { name: 'user-images', csv: 'l.csv', testFraction: 0 },
+      memoryReader({ 'l.csv': 'file\ng.jpg\n', 'g.jpg': jpeg(16, 4, false) }),
+    );
+    expect(dataset.info.imageShape).toEqual({ height: 4, width: 16, channels: 1 });
+    const row = Array.from(dataset.train.images.slice(0, 16));
+    expect(row[0]).toBeLessThan(0.05);
+    expect(row[15]).toBeGreaterThan(0.95);
+    for (let x = 1; x < 16; x++) expect(row[x]!).toBeGreaterThan(row[x - 1]! - 0.03);
+  });
+});
+
+describe('user-images without a CSV (csv: null)', () => {
+  it('labels each image by its first folder, ignores other files, names unreadable ones', async () => {
+    const { dataset, errors } = await loadDataset(
+      { name: 'user-images', csv: null, testFraction: 0.25, seed: 3 },
+      memoryReader({
+        'cats/a.png': png(1),
+        'cats/b.png': png(2),
+        'cats/c.png': png(3),
+        'cats/d.png': png(4),
+        'dogs/a.png': png(5),
+        'dogs/deep/b.jpg': jpeg(8, 8, false),
+        'dogs/c.png': png(6),
+        'dogs/broken.png': new TextEncoder().encode('nope'),
+        'dogs/notes.txt': 'ignored: not an image',
+        'README.md': 'ignored too',
+      }),
+    );
+    expect(dataset.info.labels[0]!.classNames).toEqual(['cats', 'dogs']);
+    expect(dataset.train.n + dataset.test.n).toBe(7);
+    const labels = [...dataset.train.labels.label!, ...dataset.test.labels.label!];
+    expect(labels.filter((l) => l === 0)).toHaveLength(4);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: 'dogs/broken.png' });
+    expect(errors[0]!.line).toBeUndefined();
+  });
+
+  it('reads loose NIfTI volumes as one unlabelled set', async () => {
+    const { dataset, errors } = await loadDataset(
+      { name: 'user-images', csv: null, testFraction: 0.2 },
+      memoryReader({
+        'sub-01.nii.gz': gzipSync(nii(8, 8, 3)),
+        'sub-02.nii': nii(8, 8, 3),
+        'sub-03.nii.gz': gzipSync(nii(8, 8, 5)),
+        'sub-04.nii': nii(8, 8, 3),
+        'sub-05.nii': nii(8, 8, 4),
+      }),
+    );
+    expect(errors).toEqual([]);
+    expect(dataset.train.n + dataset.test.n).toBe(5);
+    expect(dataset.info.labels[0]!.classNames).toEqual(['(unlabelled)']);
+    expect(dataset.info.imageShape).toEqual({ height: 8, width: 8, channels: 1 });
+  });
+
+  it('says so when the reader cannot list its files, or none is an image', async () => {
+    const unlisted = async () => new ArrayBuffer(0);
+    await expect(loadDataset({ name: 'user-images', csv: null }, unlisted)).rejects.toThrow(
+      /cannot be listed/,
+    );
+    await expect(
+      loadDataset({ name: 'user-images', csv: null }, memoryReader({ 'a.txt': 'x' })),
+    ).rejects.toThrow(/no PNG, JPEG or NIfTI file/);
+  });
+});
+
+describe('filesReader (the chosen files in the browser)', () => {
+  const file = (name: string, path: string, text = name) =>
+    Object.assign(new File([text], name), { webkitRelativePath: path }) as File;
+
+  it('reads by path inside the chosen folder, lists every path, and falls back to a unique name', async () => {
+    const reader = filesReader([
+      file('a.png', 'set/img/a.png', 'A'),
+      file('labels.csv', 'set/labels.csv', 'L'),
+      file('b.png', '', 'B'),
+    ]);
+    expect(reader.list?.()).toEqual(['b.png', 'img/a.png', 'labels.csv']);
+    expect(new TextDecoder().decode(await reader('img/a.png'))).toBe('A');
+    expect(new TextDecoder().decode(await reader('photos/b.png'))).toBe('B');
+    await expect(reader('c.png')).rejects.toThrow(/not found/);
+  });
+
+  it('never guesses between two files of the same name', async () => {
+    const reader = filesReader([file('a.png', 'set/x/a.png'), file('a.png', 'set/y/a.png')]);
+    expect(new TextDecoder().decode(await reader('x/a.png'))).toBe('a.png');
+    await expect(reader('z/a.png')).rejects.toThrow(/2 chosen files are named a\.png/);
   });
 });

@@ -29,7 +29,11 @@ describe('uploads', () => {
     expect(suggestedCsv(two, 'user-features')).toBeUndefined();
     const one = summarizeUploads([{ name: 'table.csv' }]);
     expect(suggestedCsv(one, 'user-features')).toBe('table.csv');
-    expect(suggestedCsv(summarizeUploads([{ name: 'a.png' }]), 'user-images')).toBeUndefined();
+    // Images without any CSV: none, each image labelled by its folder; features need one.
+    expect(suggestedCsv(summarizeUploads([{ name: 'a.png' }]), 'user-images')).toBeNull();
+    expect(suggestedCsv(summarizeUploads([{ name: 'v.nii.gz' }]), 'user-images')).toBeNull();
+    expect(suggestedCsv(summarizeUploads([{ name: 'a.png' }]), 'user-features')).toBeUndefined();
+    expect(suggestedCsv(summarizeUploads([{ name: 'a.txt' }]), 'user-images')).toBeUndefined();
   });
 
   test('the page-side list of user data sets is the registry’s', () => {
