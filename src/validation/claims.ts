@@ -1,6 +1,6 @@
 /**
  * The nine claims of the validation suite: what each paper reports (from
- * shared/spec/paper-results.md, never from memory), which runs test it, and how our numbers are
+ * docs/spec/paper-results.md, never from memory), which runs test it, and how our numbers are
  * read. Each claim turns the runs' results into rows of docs/VALIDATION.md.
  */
 import type { MetricsRecord } from '../contracts/metrics';

@@ -87,7 +87,7 @@ export function renderMarkdown(suite: SuiteResult, info: RunInfo, discussion?: s
     [
       '- **Paired seeds.** Every arm of a comparison is trained with the same seeds; a seed fixes the data subset (and the simulated subjects), the initialisation, the batches and the augmentations. Arms are reported as mean ± sd over seeds.',
       "- **Verdict.** *agrees*: the paired difference has the paper's sign for every seed; *disagrees*: the opposite sign for every seed; *within noise*: mixed signs. With three seeds this is a sign test, not a significance test: it says whether the direction is stable across seeds at this budget.",
-      "- **What the paper says** is quoted from `shared/spec/paper-results.md` with its provenance: [paper] read in the paper, [repo] from the authors' repository, *not available* where the paper body could not be read (no number is filled in from memory).",
+      "- **What the paper says** is quoted from `docs/spec/paper-results.md` with its provenance: [paper] read in the paper, [repo] from the authors' repository, *not available* where the paper body could not be read (no number is filled in from memory).",
       '- **One shared budget per data set** (below); a claim changes only the loss, its positives, the regulariser or the prior, and the batch size for claim 6, whose subject it is. Nothing was tuned per claim.',
       '- Linear probes: multinomial logistic regression (L-BFGS) on the frozen representation (before the projection head); regression probes: ridge. Probes are fitted on training images and scored on held-out images.',
     ].join('\n'),

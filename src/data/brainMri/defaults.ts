@@ -1,5 +1,5 @@
 /**
- * Default parameters of the simulated brain MRI (design: /work/shared/spec/brain-mri.md,
+ * Default parameters of the simulated brain MRI (design: docs/spec/brain-mri.md,
  * Appendix A). Every number here is documented in that spec and in docs/DATASETS.md.
  */
 

@@ -1,6 +1,6 @@
 /**
  * `brain-mri` and its SepCLR variant `brain-mri-sepclr`: simulated subjects on one real T1
- * template (Colin27 + AAL). Design and sources: /work/shared/spec/brain-mri.md, docs/DATASETS.md.
+ * template (Colin27 + AAL). Design and sources: docs/spec/brain-mri.md, docs/DATASETS.md.
  */
 import { z } from 'zod';
 import { readAsset } from '../asset';

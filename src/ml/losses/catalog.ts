@@ -19,7 +19,7 @@ export interface CatalogEntry {
   name: string;
   kind: FunctionKind;
   description: string;
-  /** Paper and official code it follows (spec file and section in ../shared/spec). */
+  /** Paper and official code it follows (spec file and section in docs/spec, a copy of ../shared/spec). */
   citation: string;
   inputs: readonly InputSpec[];
   params: z.ZodType<Record<string, unknown>>;
