@@ -17,8 +17,20 @@ const restrict = (/** @type {string[]} */ groups, /** @type {string} */ message)
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
 });
 
+// In a flat config the last block that matches a file sets its no-restricted-imports: the blocks
+// go from the widest folders to the narrowest (ml/ last), each listing everything it forbids.
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/vectors/', 'public/', 'coverage/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'test/vectors/',
+      'test/vectors-extra/',
+      'public/',
+      'coverage/',
+      '.tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -58,6 +70,22 @@ export default tseslint.config(
     ),
   },
   {
+    // The engine is driven from the worker (browser) and from cli/ and validation/ (Node) only.
+    files: ['src/ml/**', 'src/data/**', 'src/models/**', 'src/contracts/**', 'src/presets/**'],
+    rules: restrict(
+      [
+        ...uiPackages,
+        '**/engine/**',
+        '**/components/**',
+        '**/state/**',
+        '**/plots/**',
+        '**/worker/**',
+        '**/cli/**',
+      ],
+      'Only worker/, cli/ and validation/ drive the engine; lower layers never import it.',
+    ),
+  },
+  {
     files: ['src/ml/**'],
     rules: restrict(
       [
@@ -73,8 +101,12 @@ export default tseslint.config(
         'node:*',
         'fs',
         'path',
+        // Backend-agnostic: the core only, never the umbrella package or a backend.
+        '@tensorflow/tfjs',
+        '@tensorflow/tfjs-backend-*',
+        '@tensorflow/tfjs-node*',
       ],
-      'ml/ is pure, backend-agnostic math: tfjs and local helpers only.',
+      'ml/ is pure, backend-agnostic math: @tensorflow/tfjs-core and local helpers only.',
     ),
   },
   {

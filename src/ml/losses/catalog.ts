@@ -84,7 +84,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'InfoNCE / NT-Xent (SimCLR): one positive per anchor, the other view of the same image.',
-    citation: 'Chen et al., ICML 2020; google-research/simclr objective.py (spec A §1)',
+    citation:
+      'Chen et al., ICML 2020; google-research/simclr tf2/objective.py add_contrastive_loss @383d414 (spec A §1)',
     inputs: [viewMajor],
     params: z.strictObject({
       temperature: temperature(0.1),
@@ -97,7 +98,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'supcon',
     kind: 'loss',
     description: 'Supervised contrastive loss: every same-class row is a positive (L_out or L_in).',
-    citation: 'Khosla et al., NeurIPS 2020; HobbitLong/SupContrast losses.py HEAD (spec A §2)',
+    citation:
+      'Khosla et al., NeurIPS 2020; HobbitLong/SupContrast losses.py SupConLoss @66a8fe5 (spec A §2)',
     inputs: [viewMajor, classLabels],
     params: z.strictObject({ ...supconFamily, variant: z.enum(['out', 'in']).default('out') }),
   },
@@ -106,7 +108,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'ε-SupInfoNCE: each positive must beat every negative by a margin ε (in logit units).',
-    citation: 'Barbano et al., ICLR 2023; EIDOSLAB/unbiased-contrastive-learning (spec A §3)',
+    citation:
+      'Barbano et al., ICLR 2023; EIDOSLAB/unbiased-contrastive-learning debiasing/losses.py EpsilonSupInfoNCE @25b3981 (spec A §3)',
     inputs: [viewMajor, classLabels],
     params: z.strictObject({ ...epsilonFamily, form: z.enum(['out', 'in']).default('out') }),
   },
@@ -114,7 +117,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'eps_supcon',
     kind: 'loss',
     description: 'ε-SupCon: SupCon with every positive shifted by ε in the denominator.',
-    citation: 'Barbano et al., ICLR 2023; EpsilonSupCon (spec A §3)',
+    citation:
+      'Barbano et al., ICLR 2023; EIDOSLAB/unbiased-contrastive-learning debiasing/losses.py EpsilonSupCon @25b3981 (spec A §3)',
     inputs: [viewMajor, classLabels],
     params: z.strictObject({ ...epsilonFamily, form: z.literal('out').default('out') }),
   },
@@ -123,7 +127,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'FairKL regulariser: matches the similarity distributions of bias-aligned and bias-conflicting pairs.',
-    citation: 'Barbano et al., ICLR 2023; debiasing/losses.py fairkl (spec A §4)',
+    citation:
+      'Barbano et al., ICLR 2023; EIDOSLAB/unbiased-contrastive-learning debiasing/losses.py fairkl @25b3981 (spec A §4)',
     inputs: [
       { name: 'features', role: 'tensor', description: '[B, d] one view, one row per sample' },
       { name: 'labels', role: 'constant', description: 'class label per row' },
@@ -139,7 +144,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'y_aware_infonce',
     kind: 'loss',
     description: 'y-Aware InfoNCE: positives weighted by an RBF kernel on a continuous attribute.',
-    citation: 'Dufumier et al., MICCAI 2021; Duplums/yAwareContrastiveLearning (spec A §5)',
+    citation:
+      'Dufumier et al., MICCAI 2021; Duplums/yAwareContrastiveLearning losses.py GeneralizedSupervisedNTXenLoss @7f6b3c6 (spec A §5)',
     inputs: [
       viewMajor,
       {
@@ -162,7 +168,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'Contrastive regression: kernel-weighted positives with a plain, thresholded or exp-weighted denominator.',
-    citation: 'Barbano et al., ISBI 2023; EIDOSLAB/contrastive-brain-age-prediction (spec A §6)',
+    citation:
+      'Barbano et al., ISBI 2023; EIDOSLAB/contrastive-brain-age-prediction src/losses.py KernelizedSupCon @2fe9e7b (spec A §6)',
     inputs: [
       viewMajor,
       { name: 'labels', role: 'constant', description: 'continuous label (age) per sample' },
@@ -182,7 +189,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'align',
     kind: 'metric',
     description: 'Alignment: mean ‖x_i − y_i‖^α over positive pairs.',
-    citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform (spec B §1)',
+    citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform align_uniform/__init__.py (spec B §1)',
     inputs: [pairX, pairY],
     params: z.strictObject({ alpha: positive().default(2) }),
   },
@@ -191,7 +198,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'metric',
     description:
       'Uniformity: log of the mean Gaussian potential exp(−t‖x_i − x_j‖²) over distinct pairs.',
-    citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform (spec B §1)',
+    citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform align_uniform/__init__.py (spec B §1)',
     inputs: [{ name: 'x', role: 'tensor', description: '[n, d] embeddings' }],
     params: z.strictObject({ t: positive().default(2) }),
   },
@@ -200,7 +207,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'Alignment + uniformity objective: w_align·L_align + w_unif·½[L_unif(x) + L_unif(y)].',
-    citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform (spec B §1)',
+    citation: 'Wang & Isola, ICML 2020; SsnL/align_uniform align_uniform/__init__.py (spec B §1)',
     inputs: [pairX, pairY],
     params: z.strictObject({
       alpha: positive().default(2),
@@ -214,7 +221,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'Decoupled uniformity: spread the centroids of the views; a kernel prior turns them into conditional means.',
-    citation: 'Dufumier et al., ICML 2023; Duplums/contrastive-decoupled-uniformity (spec B §2)',
+    citation:
+      'Dufumier et al., ICML 2023; Duplums/contrastive-decoupled-uniformity src/decoupled_uniformity.py (spec B §2)',
     inputs: [sampleMajor, prior],
     params: z.strictObject({
       t: positive().default(2),
@@ -229,7 +237,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'du_align',
     kind: 'metric',
     description: 'The alignment metric logged with decoupled uniformity: −mean ‖μ_i‖².',
-    citation: 'Dufumier et al., ICML 2023 (spec B §2.2)',
+    citation:
+      'Dufumier et al., ICML 2023; Duplums/contrastive-decoupled-uniformity src/decoupled_uniformity.py, logged align metric (spec B §2.2)',
     inputs: [sampleMajor, prior],
     params: z.strictObject({
       kernel: z.enum(['rbf', 'cosine']).nullable().default(null),
@@ -242,7 +251,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'Decoupled contrastive learning: InfoNCE without the positive in the denominator, both directions.',
-    citation: 'Yeh et al., ECCV 2022; raminnakhli/Decoupled-Contrastive-Learning (spec B §3)',
+    citation:
+      'Yeh et al., ECCV 2022; no author code: raminnakhli/Decoupled-Contrastive-Learning loss/dcl.py, the one lightly cites (spec B §3)',
     inputs: [z1, z2],
     params: z.strictObject({ tau: temperature(0.1) }),
   },
@@ -250,7 +260,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'dcl_one_way',
     kind: 'term',
     description: 'DCL with anchors from the first view only.',
-    citation: 'Yeh et al., ECCV 2022 (spec B §3)',
+    citation:
+      'Yeh et al., ECCV 2022; raminnakhli/Decoupled-Contrastive-Learning loss/dcl.py (spec B §3)',
     inputs: [z1, z2],
     params: z.strictObject({ tau: temperature(0.1) }),
   },
@@ -258,7 +269,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'dclw',
     kind: 'loss',
     description: 'Weighted DCL: positives weighted by 2 − n·softmax(⟨z¹_i, z²_i⟩/σ).',
-    citation: 'Yeh et al., ECCV 2022 (spec B §3)',
+    citation:
+      'Yeh et al., ECCV 2022; raminnakhli/Decoupled-Contrastive-Learning loss/dcl.py (spec B §3)',
     inputs: [z1, z2],
     params: z.strictObject({
       tau: temperature(0.1),
@@ -271,7 +283,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'loss',
     description:
       'SepCLR: separate common from salient factors between a background and a target data set.',
-    citation: 'Louiset et al., ICLR 2024; neurospin-projects/2024_rlouiset_sep_clr (spec B §4)',
+    citation:
+      'Louiset et al., ICLR 2024; neurospin-projects/2024_rlouiset_sep_clr losses.py + cifar_mnist/sep_clr_k-jem.py (spec B §4)',
     inputs: [
       {
         name: 'c1',
@@ -295,7 +308,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'sepclr_align',
     kind: 'term',
     description: 'SepCLR alignment A_τ: mean ‖x_i − y_i‖²/(2τ).',
-    citation: 'Louiset et al., ICLR 2024 (spec B §4.3)',
+    citation:
+      'Louiset et al., ICLR 2024; neurospin-projects/2024_rlouiset_sep_clr losses.py (spec B §4.3)',
     inputs: [pairX, pairY],
     params: z.strictObject({ tau: positive().default(0.5) }),
   },
@@ -303,7 +317,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'sepclr_uniform',
     kind: 'term',
     description: 'SepCLR uniformity U_τ (t = 1/(2τ)), rows as given.',
-    citation: 'Louiset et al., ICLR 2024 (spec B §4.3)',
+    citation:
+      'Louiset et al., ICLR 2024; neurospin-projects/2024_rlouiset_sep_clr losses.py (spec B §4.3)',
     inputs: [{ name: 'x', role: 'tensor', description: '[n, d] codes' }],
     params: z.strictObject({ tau: positive().default(0.5) }),
   },
@@ -311,7 +326,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'sepclr_sup_align',
     kind: 'term',
     description: 'Supervised salient alignment: kernel-weighted squared gaps of one coordinate.',
-    citation: 'Louiset et al., ICLR 2024, dSprites script (spec B §4.7)',
+    citation:
+      'Louiset et al., ICLR 2024; 2024_rlouiset_sep_clr dsprite_digit_grid/supervised_disentangled_sep_clr_k-jem.py (spec B §4.7)',
     inputs: [
       { name: 'x', role: 'tensor', description: '[n] or [n, 1] one salient coordinate' },
       { name: 'metadata', role: 'constant', description: 'attribute per sample' },
@@ -323,7 +339,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     kind: 'term',
     description:
       'k-JEM: kernel joint-entropy estimate of (c, s); minimising it pushes I(c; s) to 0.',
-    citation: 'Louiset et al., ICLR 2024 (spec B §4.3)',
+    citation:
+      'Louiset et al., ICLR 2024; neurospin-projects/2024_rlouiset_sep_clr losses.py (spec B §4.3)',
     inputs: [
       { name: 'c', role: 'tensor', description: '[n, dc] unit common codes' },
       { name: 's', role: 'tensor', description: '[n, ds] salient codes, background rows at 0' },
@@ -332,25 +349,42 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
   ...(
     [
-      ['kernel_rbf', 'RBF kernel exp(−‖p − p′‖²/(2σ²))', { sigma: positive().default(1) }],
-      ['kernel_cosine', 'Cosine kernel ⟨p, p′⟩/(‖p‖‖p′‖)', {}],
+      [
+        'kernel_rbf',
+        'RBF kernel exp(−‖p − p′‖²/(2σ²))',
+        { sigma: positive().default(1) },
+        'Duplums/contrastive-decoupled-uniformity src/util.py; y-Aware via sklearn rbf_kernel (spec B §5)',
+      ],
+      [
+        'kernel_cosine',
+        'Cosine kernel ⟨p, p′⟩/(‖p‖‖p′‖)',
+        {},
+        'Duplums/contrastive-decoupled-uniformity src/util.py, its broken import fixed (spec B §5, §2.4)',
+      ],
       [
         'kernel_gaussian_pdf',
         'Gaussian density exp(−Δ²/(2σ²))/(√(2π)σ)',
         { sigma: positive().default(1) },
+        'EIDOSLAB/contrastive-brain-age-prediction src/main_infonce.py --kernel gaussian @2fe9e7b (spec B §5)',
       ],
-      ['kernel_cauchy', 'Cauchy kernel 1/(1 + γΔ²)', { gamma: positive().default(1) }],
+      [
+        'kernel_cauchy',
+        'Cauchy kernel 1/(1 + γΔ²)',
+        { gamma: positive().default(1) },
+        'EIDOSLAB/contrastive-brain-age-prediction src/main_infonce.py --kernel cauchy, γ passed as --sigma @2fe9e7b (spec B §5)',
+      ],
       [
         'kernel_gaussian_tau',
         'SepCLR Gaussian exp(−‖a − b‖²/(2τ)), τ a variance',
         { tau: positive().default(0.5) },
+        'neurospin-projects/2024_rlouiset_sep_clr losses.py (spec B §5)',
       ],
     ] as const
-  ).map(([name, description, params]): CatalogEntry => ({
+  ).map(([name, description, params, citation]): CatalogEntry => ({
     name,
     kind: 'kernel',
     description,
-    citation: 'spec B §5',
+    citation,
     inputs: [
       { name: 'metadata', role: 'tensor', description: 'attribute (scalar or vector) per sample' },
     ],

@@ -1,5 +1,8 @@
 /** The vector checker itself must be able to fail: mutated, unknown and malformed cases are failures. */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkFile, resultLine, summaryLine } from '../../../src/vectors/check';
@@ -103,4 +106,32 @@ describe('checkFile', () => {
     expect(result!.passed).toBe(false);
     expect(result!.detail).toMatch(/'z'/);
   });
+});
+
+describe('npm run check:vectors (the CLI)', () => {
+  const run = (...args: string[]) =>
+    spawnSync('node_modules/.bin/tsx', ['src/cli/checkVectors.ts', ...args], { encoding: 'utf8' });
+  const lastLine = (out: string) => out.trim().split('\n').at(-1);
+
+  test('exits 0 with "N passed, 0 failed" last, and 1 naming the file of a bad case', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vectors-'));
+    try {
+      copyFileSync('test/vectors/nt_xent.json', join(dir, 'nt_xent.json'));
+      const good = run(dir);
+      expect(good.status).toBe(0);
+      expect(lastLine(good.stdout)).toBe(`${ntXent.cases.length} passed, 0 failed`);
+
+      const moved = structuredClone(ntXent.cases[0]!);
+      moved.value = (moved.value as number) + 0.5;
+      writeFileSync(join(dir, 'bad.json'), fileWith([moved]));
+      writeFileSync(join(dir, 'broken.json'), '{"format": ');
+      const bad = run(dir);
+      expect(bad.status).toBe(1);
+      expect(lastLine(bad.stdout)).toBe(`${ntXent.cases.length} passed, 2 failed`);
+      expect(bad.stdout).toMatch(/FAIL .*bad\.json :: basic_n4_d3_t0\.1 — value got/);
+      expect(bad.stdout).toMatch(/FAIL .*broken\.json :: \(file\) — malformed JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
