@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAsset } from '../../../src/data/asset';
 import { INTENSITY_DIVISOR, SITES, type SiteParams } from '../../../src/data/brainMri/defaults';
-import { simulateSubject } from '../../../src/data/brainMri/generator';
+import { simulateSubject, type Morphometrics } from '../../../src/data/brainMri/generator';
 import { prepareTemplate, type BrainTemplate } from '../../../src/data/brainMri/template';
 import { brainMriDataset } from '../../../src/data/brainMri';
 import { nodeReader } from '../../../src/data/nodeReader';
@@ -33,31 +33,36 @@ const CLEAN: SiteParams = {
   csfWm: 0.27,
 };
 
-/** Slice V of one control subject (seed 5, age 50) scanned with `change` applied to CLEAN. */
-function render(change: Partial<SiteParams>, seed = 5, age = 50): Float32Array {
+const DEFAULTS = brainMriDataset.defaults as {
+  deformRmsMm: number;
+  ventricleEarlyPerDecade: number;
+};
+
+/** Slice V of one control subject and its morphometrics, scanned with `change` applied to CLEAN. */
+function simulate(
+  change: Partial<SiteParams>,
+  { seed = 5, age = 50, deformRmsMm = DEFAULTS.deformRmsMm } = {},
+): { image: Float32Array; morph: Morphometrics } {
   SITES.push({ ...CLEAN, ...change });
   try {
-    const out = new Float32Array(SIZE * SIZE);
-    const defaults = brainMriDataset.defaults as {
-      deformRmsMm: number;
-      ventricleEarlyPerDecade: number;
-    };
-    simulateSubject(
+    const image = new Float32Array(SIZE * SIZE);
+    const morph = simulateSubject(
       template,
       { age, site: SITES.length - 1, diagnosis: 0, severity: 0 },
       new Rng(seed),
-      {
-        slices: [94],
-        deformRmsMm: defaults.deformRmsMm,
-        ventricleEarlyPerDecade: defaults.ventricleEarlyPerDecade,
-      },
-      out,
+      { slices: [94], deformRmsMm, ventricleEarlyPerDecade: DEFAULTS.ventricleEarlyPerDecade },
+      image,
       0,
     );
-    return out;
+    return { image, morph };
   } finally {
     SITES.pop();
   }
+}
+
+/** Slice V of one control subject (seed 5, age 50) scanned with `change` applied to CLEAN. */
+function render(change: Partial<SiteParams>, seed = 5, age = 50): Float32Array {
+  return simulate(change, { seed, age }).image;
 }
 
 /** Pixels where `pred` holds. */
@@ -172,5 +177,28 @@ describe('brain-mri site effects, one at a time (same subject, one parameter cha
     const level = images.map((img) => mean(background.map((p) => img[p]!)));
     for (const noisy of [2, 4])
       for (const quiet of [0, 3]) expect(level[noisy]).toBeGreaterThan(level[quiet]!);
+  });
+});
+
+describe('brain-mri anatomy of one subject (clean scanner)', () => {
+  it('its own smooth deformation: none at 0 mm, and larger displacements move more pixels', () => {
+    const still = simulate({}, { deformRmsMm: 0 }).image;
+    const moved = (rms: number) => {
+      const img = simulate({}, { deformRmsMm: rms }).image;
+      return mean(img.map((v, p) => Math.abs(v - still[p]!)));
+    };
+    expect(moved(0)).toBe(0);
+    expect(moved(2)).toBeGreaterThan(0.005);
+    expect(moved(4)).toBeGreaterThan(1.3 * moved(2));
+  });
+
+  it('ageing from 30 to 80: ventricles grow, cortex thins, sulcal CSF widens', () => {
+    const young = simulate({}, { age: 30 }).morph;
+    const old = simulate({}, { age: 80 }).morph;
+    expect(old.ventricleArea / young.ventricleArea).toBeGreaterThan(1.5);
+    expect(old.cortexGm).toBeLessThan(0.9 * young.cortexGm);
+    // Extraventricular (sulcal) CSF: the CSF that is not ventricle.
+    const sulcal = (m: Morphometrics) => m.csf - m.ventricleArea;
+    expect(sulcal(old)).toBeGreaterThan(1.1 * sulcal(young));
   });
 });
