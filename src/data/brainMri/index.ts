@@ -51,6 +51,12 @@ const brainSchema = z
     ...common,
     /** Age–site confounding ρ: site k's ages are (1−ρ)·[20, 90] + ρ·[lo_k, hi_k]. */
     confounding: z.number().min(0).max(1).default(1),
+    /**
+     * The held-out split's confounding (default: the training one). 0 gives an unconfounded
+     * held-out set, site independent of age, to see whether a model learnt age or site (as
+     * colored MNIST's held-out set is unbiased).
+     */
+    testConfounding: z.number().min(0).max(1).optional(),
     /** Draw AD-like diagnoses with each site's share among its subjects aged ≥ 60. */
     diagnosis: z.boolean().default(true),
   })
@@ -201,14 +207,14 @@ export const brainMriDataset: DatasetDefinition = {
     const { seed, params } = splitConfig(config);
     const p = parseParams('brain-mri', brainSchema, params);
     const t = await template(reader, p.size);
-    const make = (split: string, n: number) =>
+    const make = (split: string, n: number, confounding: number) =>
       generateSplit(
         t,
         p,
         n,
         (i) => {
           const rng = Rng.stream(seed, `brain-mri:${split}:${i}`);
-          return { spec: drawBrainSubject(rng, p.confounding, p.diagnosis), rng };
+          return { spec: drawBrainSubject(rng, confounding, p.diagnosis), rng };
         },
         false,
       );
@@ -217,10 +223,14 @@ export const brainMriDataset: DatasetDefinition = {
       this.title,
       p,
       seed,
-      `Age drives ventricle enlargement, cortical thinning with sulcal widening, hippocampal loss and falling GM/WM contrast; sites are confounded with age (ρ = ${p.confounding}); ${p.diagnosis ? 'AD-like atrophy (hippocampus, amygdala, parahippocampal and temporo-parietal cortex, ventricles) is drawn among subjects aged 60 and over, most often at site E' : 'all subjects are controls'}.`,
+      `Age drives ventricle enlargement, cortical thinning with sulcal widening, hippocampal loss and falling GM/WM contrast; sites are confounded with age (ρ = ${p.confounding}${p.testConfounding !== undefined && p.testConfounding !== p.confounding ? `; held-out ρ = ${p.testConfounding}` : ''}); ${p.diagnosis ? 'AD-like atrophy (hippocampus, amygdala, parahippocampal and temporo-parietal cortex, ventricles) is drawn among subjects aged 60 and over, most often at site E' : 'all subjects are controls'}.`,
     );
     return {
-      dataset: { info, train: make('train', p.nTrain), test: make('test', p.nTest) },
+      dataset: {
+        info,
+        train: make('train', p.nTrain, p.confounding),
+        test: make('test', p.nTest, p.testConfounding ?? p.confounding),
+      },
       errors: [],
     };
   },

@@ -217,6 +217,28 @@ describe('brain-mri data set', () => {
     expect(r2Free).toBeLessThan(0.02);
   });
 
+  it('testConfounding 0: a confounded training set with an unconfounded held-out set', async () => {
+    const { train, test, info } = (
+      await loadDataset(
+        {
+          name: 'brain-mri',
+          seed: 12,
+          nTrain: 600,
+          nTest: 600,
+          testConfounding: 0,
+          slices: 'V',
+          diagnosis: false,
+        },
+        reader,
+      )
+    ).dataset;
+    const r2 = (s: typeof train) =>
+      etaSquared(s.attributes.age as Float32Array, s.labels.site as Int32Array);
+    expect(r2(train)).toBeGreaterThan(0.55);
+    expect(r2(test)).toBeLessThan(0.04);
+    expect(info.description).toMatch(/held-out ρ = 0/);
+  }, 60_000);
+
   it('diagnoses are drawn only at ages ≥ 60, mostly at the memory clinic', () => {
     const t = main.train;
     const dx = t.labels.diagnosis as Int32Array;
