@@ -13,6 +13,7 @@ import { serveBuiltApp, type ServedApp } from './builtApp';
 import { PRESETS } from '../../src/presets';
 import { encode } from 'fast-png';
 import { gzipSync } from 'node:zlib';
+import { nifti } from '../unit/data/files';
 
 let app: ServedApp;
 let browser: BrowserSession;
@@ -85,22 +86,9 @@ function classPng(cls: number, seed: number): Buffer {
   return Buffer.from(encode({ width: size, height: size, data, channels: 1, depth: 8 }));
 }
 
-/** A minimal gzipped NIfTI-1 volume (uint8, 16×16×3). */
+/** A minimal gzipped NIfTI-1 volume (uint8, 16×16×3), its voxels varying with `seed`. */
 function niftiGz(seed: number): Buffer {
-  const [nx, ny, nz] = [16, 16, 3];
-  const buf = new ArrayBuffer(352 + nx * ny * nz);
-  const dv = new DataView(buf);
-  dv.setInt32(0, 348, true);
-  [3, nx, ny, nz, 1, 1, 1, 1].forEach((d, i) => dv.setInt16(40 + 2 * i, d, true));
-  dv.setInt16(70, 2, true); // uint8
-  dv.setInt16(72, 8, true);
-  for (let i = 0; i < 8; i++) dv.setFloat32(76 + 4 * i, 1, true);
-  dv.setFloat32(108, 352, true);
-  dv.setFloat32(112, 1, true);
-  new Uint8Array(buf, 344, 4).set([0x6e, 0x2b, 0x31, 0]); // "n+1\0"
-  const vox = new Uint8Array(buf, 352);
-  for (let i = 0; i < vox.length; i++) vox[i] = (i * 3 + seed * 17) % 220;
-  return gzipSync(Buffer.from(buf));
+  return gzipSync(nifti(16, 16, 3, { voxel: (i) => (i * 3 + seed * 17) % 220 }));
 }
 
 beforeAll(async () => {

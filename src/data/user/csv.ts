@@ -1,5 +1,7 @@
 /** A small CSV reader (RFC 4180 quoting, comma or semicolon) that keeps 1-based line numbers. */
 
+import type { AssetReader } from '../types';
+
 export interface CsvRow {
   line: number;
   fields: string[];
@@ -85,4 +87,15 @@ export function classIndex(values: string[]): { names: string[]; index: Map<stri
     return a < b ? -1 : a > b ? 1 : 0;
   });
   return { names: uniq, index: new Map(uniq.map((v, i) => [v, i])) };
+}
+
+/** Reads and parses the CSV a user data set names; one that cannot be read at all throws, naming it. */
+export async function readCsv(reader: AssetReader, path: string): Promise<CsvTable> {
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await reader(path));
+  } catch (e) {
+    throw new Error(`${path}: cannot read the CSV (${(e as Error).message})`, { cause: e });
+  }
+  return parseCsv(text);
 }

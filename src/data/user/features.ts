@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { allocSplit, parseParams } from '../common';
 import { splitConfig, type DatasetDefinition } from '../registry';
 import type { DataError, DataSplit, DatasetInfo } from '../types';
-import { classIndex, parseCsv, parseNumber } from './csv';
-import { readText } from './images';
+import { classIndex, parseNumber, readCsv } from './csv';
 import { stratifiedHoldout } from './split';
 
 const schema = z
@@ -31,13 +30,7 @@ export const userFeaturesDataset: DatasetDefinition = {
   async load(config, reader) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('user-features', schema, params);
-    let text: string;
-    try {
-      text = await readText(reader, p.csv);
-    } catch (e) {
-      throw new Error(`${p.csv}: cannot read the CSV (${(e as Error).message})`, { cause: e });
-    }
-    const table = parseCsv(text);
+    const table = await readCsv(reader, p.csv);
     const errors: DataError[] = table.bad.map((b) => ({
       file: p.csv,
       line: b.line,

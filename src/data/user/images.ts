@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { allocSplit, parseParams } from '../common';
 import { splitConfig, type DatasetDefinition } from '../registry';
 import type { AssetReader, DataError, DataSplit, DatasetInfo } from '../types';
-import { classIndex, parseCsv, parseNumber } from './csv';
+import { classIndex, parseNumber, readCsv } from './csv';
 import { decodeImageFile, resizeImage, type DecodedImage } from './decode';
 import { stratifiedHoldout } from './split';
 
@@ -42,10 +42,6 @@ function dirOf(path: string): string {
   return i >= 0 ? path.slice(0, i + 1) : '';
 }
 
-export async function readText(reader: AssetReader, path: string): Promise<string> {
-  return new TextDecoder().decode(await reader(path));
-}
-
 const IMAGE_FILE = /\.(png|jpe?g|nii|nii\.gz)$/i;
 
 interface Listing {
@@ -65,13 +61,7 @@ async function listFromCsv(
   p: z.infer<typeof schema> & { csv: string },
   errors: DataError[],
 ): Promise<Listing> {
-  let text: string;
-  try {
-    text = await readText(reader, p.csv);
-  } catch (e) {
-    throw new Error(`${p.csv}: cannot read the CSV (${(e as Error).message})`, { cause: e });
-  }
-  const table = parseCsv(text);
+  const table = await readCsv(reader, p.csv);
   for (const b of table.bad) errors.push({ file: p.csv, line: b.line, message: b.message });
   const fi = table.header.indexOf(p.fileColumn);
   if (fi < 0)

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/data/index';
 import { memoryReader } from '../../../src/data/memoryReader';
 import type { DataError } from '../../../src/data/types';
+import { nifti } from './files';
 
 function png(seed: number, size = 8, channels = 1): Uint8Array {
   const data = new Uint8Array(size * size * channels);
@@ -13,23 +14,8 @@ function png(seed: number, size = 8, channels = 1): Uint8Array {
   return encode({ width: size, height: size, data, channels, depth: 8 });
 }
 
-/** A minimal NIfTI-1 file (uint8 volume), optionally cut short. */
-function nii(nx: number, ny: number, nz: number, truncateTo?: number): Uint8Array {
-  const buf = new ArrayBuffer(352 + nx * ny * nz);
-  const dv = new DataView(buf);
-  dv.setInt32(0, 348, true);
-  [3, nx, ny, nz, 1, 1, 1, 1].forEach((d, i) => dv.setInt16(40 + 2 * i, d, true));
-  dv.setInt16(70, 2, true); // uint8
-  dv.setInt16(72, 8, true);
-  for (let i = 0; i < 8; i++) dv.setFloat32(76 + 4 * i, 1, true);
-  dv.setFloat32(108, 352, true);
-  dv.setFloat32(112, 1, true);
-  new Uint8Array(buf, 344, 4).set([0x6e, 0x2b, 0x31, 0]); // "n+1\0"
-  const vox = new Uint8Array(buf, 352);
-  for (let i = 0; i < vox.length; i++) vox[i] = i % 200;
-  const all = new Uint8Array(buf);
-  return truncateTo === undefined ? all : all.slice(0, truncateTo);
-}
+const nii = (nx: number, ny: number, nz: number, truncateTo?: number) =>
+  nifti(nx, ny, nz, truncateTo === undefined ? {} : { truncateTo });
 
 function find(errors: DataError[], line: number): DataError {
   const e = errors.find((x) => x.line === line);
