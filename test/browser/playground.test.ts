@@ -230,11 +230,12 @@ describe('the playground', () => {
   test('the controls and the keyboard run a scene, step, pause, reset and switch talk mode', async () => {
     const { page, watch } = await openApp('?backend=wasm');
     await page.waitForFunction(() => Boolean(window.playground));
-    // Make the first scene cheap, then launch it through the controls.
-    await page.evaluate(
-      (config) => window.playground!.configure(config),
-      smallConfig(PRESETS[1]!.config),
-    );
+    // Make the first scene cheap, then launch it through the controls. Many steps: on a loaded
+    // machine a short run could finish before the pause click, and a finished run is not paused.
+    await page.evaluate((config) => window.playground!.configure(config), {
+      ...smallConfig(PRESETS[1]!.config),
+      steps: 100_000,
+    });
     const stage = (name: string) => console.log(`controls: ${name}`);
     stage('step');
     await page.getByTestId('step').click();
