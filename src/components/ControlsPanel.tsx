@@ -12,6 +12,7 @@ import { isUserDataset } from '../contracts/datasets';
 import { suggestedCsv } from '../state/uploads';
 import { selectUploads } from '../state/store';
 import { DataProblems, UploadField } from './UploadField';
+import { DataCard } from './DataCard';
 
 /** Loss parameters that the config sets elsewhere (views, kernel section). */
 const OVERRIDDEN = new Set(['n_views', 'contrast_mode']);
@@ -236,6 +237,7 @@ export function ControlsPanel() {
           )}
         </Field>
         <DataProblems />
+        <DataCard />
       </fieldset>
 
       <fieldset>

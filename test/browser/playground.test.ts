@@ -425,6 +425,10 @@ describe('the playground', () => {
     expect(info?.imageShape).toEqual({ height: 16, width: 16, channels: 1 });
     expect(info?.labels[0]?.classNames).toEqual(['left', 'top']);
     expect(info?.attributes.map((a) => a.name)).toEqual(['age']);
+    // The data card says what was loaded, with the parameters in use.
+    await expect(page.getByTestId('data-card').textContent()).resolves.toMatch(
+      /Your images \(labels\.csv\)[\s\S]*Uploaded by the user[\s\S]*"csv": "labels\.csv"/,
+    );
     const metrics = await page.evaluate(() => window.playground!.train({ steps: 2 }));
     expect(metrics?.step).toBe(2);
     expect(Number.isFinite(metrics?.loss)).toBe(true);
