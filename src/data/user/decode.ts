@@ -66,7 +66,7 @@ export function decodePngBytes(bytes: Uint8Array): DecodedImage {
 function decodeJpegBytes(bytes: Uint8Array): DecodedImage {
   let image: { width: number; height: number; data: Uint8Array };
   try {
-    image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 50 });
+    image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 40 });
   } catch (e) {
     throw new Error(`unreadable JPEG (${(e as Error).message})`, { cause: e });
   }
@@ -176,6 +176,34 @@ export async function decodeImageFile(
     default:
       throw new Error('not a PNG, JPEG or NIfTI image (unrecognised content)');
   }
+}
+
+/**
+ * Averages k_y×k_x blocks (integer factors, O(source pixels)) so that a large photo comes down to
+ * at most about twice the target size before the supersampled resize below, whose cost grows with
+ * the square of the shrink factor (a 12-megapixel photo would take tens of seconds).
+ */
+export function boxShrink(img: DecodedImage, h: number, w: number): DecodedImage {
+  const ky = Math.max(1, Math.floor(img.height / h));
+  const kx = Math.max(1, Math.floor(img.width / w));
+  if (kx === 1 && ky === 1) return img;
+  const oh = Math.floor(img.height / ky);
+  const ow = Math.floor(img.width / kx);
+  const c = img.channels;
+  const out = new Float32Array(oh * ow * c);
+  const src = img.data;
+  for (let y = 0; y < oh * ky; y++) {
+    const row = Math.floor(y / ky) * ow;
+    for (let x = 0; x < ow * kx; x++) {
+      const o = (row + Math.floor(x / kx)) * c;
+      const i = (y * img.width + x) * c;
+      for (let ch = 0; ch < c; ch++)
+        out[o + ch] = (out[o + ch] as number) + (src[i + ch] as number);
+    }
+  }
+  const inv = 1 / (kx * ky);
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * inv;
+  return { width: ow, height: oh, channels: img.channels, data: out };
 }
 
 /** Resizes to h×w and converts to c channels (luma for colour → grey), by supersampled bilinear. */

@@ -10,7 +10,7 @@ import { allocSplit, parseParams } from '../common';
 import { splitConfig, type DatasetDefinition } from '../registry';
 import type { AssetReader, DataError, DataSplit, DatasetInfo } from '../types';
 import { classIndex, parseNumber, readCsv } from './csv';
-import { decodeImageFile, resizeImage, type DecodedImage } from './decode';
+import { boxShrink, decodeImageFile, resizeImage, type DecodedImage } from './decode';
 import { stratifiedHoldout } from './split';
 
 const schema = z
@@ -40,6 +40,19 @@ interface Entry {
 function dirOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i >= 0 ? path.slice(0, i + 1) : '';
+}
+
+/** Problems spelt out in the error of a load that found no valid image at all. */
+const MAX_LISTED_ERRORS = 12;
+
+/** A reader's failure as the user should read it. */
+function readFailure(e: unknown, source: string): string {
+  const error = e as Error;
+  // Chrome's File.arrayBuffer() after the file changed or was removed on disk.
+  if (error?.name === 'NotReadableError')
+    return 'changed or removed since it was chosen; choose the files again';
+  const message = String(error?.message ?? e);
+  return /not found/.test(message) ? `file not found (listed in ${source})` : message;
 }
 
 const IMAGE_FILE = /\.(png|jpe?g|nii|nii\.gz)$/i;
@@ -155,44 +168,51 @@ export const userImagesDataset: DatasetDefinition = {
         ? listFromFolders(reader)
         : await listFromCsv(reader, { ...p, csv: p.csv }, errors);
 
+    // The output size comes from the first valid image (or `size`); every image is brought to it
+    // as soon as it is decoded, so a folder of large photos never sits in memory at full size.
+    let h = 0;
+    let w = 0;
+    const atTargetSize = (img: DecodedImage): DecodedImage => {
+      if (!h) {
+        h = img.height;
+        w = img.width;
+        if (p.size !== 'auto') h = w = p.size;
+        else if (Math.max(h, w) > 128) {
+          const s = 64 / Math.max(h, w);
+          h = Math.max(4, Math.round(h * s));
+          w = Math.max(4, Math.round(w * s));
+        }
+      }
+      if (img.height === h && img.width === w) return img;
+      const data = resizeImage(boxShrink(img, h, w), h, w, img.channels);
+      return { width: w, height: h, channels: img.channels, data };
+    };
     const entries: Entry[] = [];
     for (const c of candidates) {
+      const where = c.line !== undefined ? { line: c.line } : {};
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(await reader(base + c.file));
-      } catch {
-        errors.push({
-          file: c.file,
-          ...(c.line !== undefined ? { line: c.line } : {}),
-          message: `file not found (listed in ${source})`,
-        });
+      } catch (e) {
+        // The reader says why (not found, two files of that name, changed since it was chosen).
+        errors.push({ file: c.file, ...where, message: readFailure(e, source) });
         continue;
       }
       try {
-        entries.push({ ...c, image: await decodeImageFile(bytes, c.file, p.niftiSlice) });
+        const image = atTargetSize(await decodeImageFile(bytes, c.file, p.niftiSlice));
+        entries.push({ ...c, image });
       } catch (e) {
-        errors.push({
-          file: c.file,
-          ...(c.line !== undefined ? { line: c.line } : {}),
-          message: (e as Error).message,
-        });
+        errors.push({ file: c.file, ...where, message: (e as Error).message });
       }
     }
     if (entries.length === 0) {
-      const why = errors
-        .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`)
-        .join('\n');
-      throw new Error(`user-images: no valid image in ${source}${why ? `\n${why}` : ''}`);
-    }
-
-    const firstImg = (entries[0] as Entry).image;
-    let h = firstImg.height;
-    let w = firstImg.width;
-    if (p.size !== 'auto') h = w = p.size;
-    else if (Math.max(h, w) > 128) {
-      const s = 64 / Math.max(h, w);
-      h = Math.max(4, Math.round(h * s));
-      w = Math.max(4, Math.round(w * s));
+      const listed = errors
+        .slice(0, MAX_LISTED_ERRORS)
+        .map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+      if (errors.length > MAX_LISTED_ERRORS)
+        listed.push(`… and ${errors.length - MAX_LISTED_ERRORS} more`);
+      const why = listed.length ? `\n${listed.join('\n')}` : '';
+      throw new Error(`user-images: no valid image in ${source}${why}`);
     }
     const c: 1 | 3 =
       p.channels !== 'auto' ? p.channels : entries.some((e) => e.image.channels === 3) ? 3 : 1;

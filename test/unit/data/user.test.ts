@@ -2,6 +2,7 @@ import { encode } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { gzipSync } from 'node:zlib';
 import { filesReader } from '../../../src/data/browserReader';
+import { boxShrink } from '../../../src/data/user/decode';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/data/index';
 import { memoryReader } from '../../../src/data/memoryReader';
@@ -315,5 +316,46 @@ describe('filesReader (the chosen files in the browser)', () => {
     const reader = filesReader([file('a.png', 'set/x/a.png'), file('a.png', 'set/y/a.png')]);
     expect(new TextDecoder().decode(await reader('x/a.png'))).toBe('a.png');
     await expect(reader('z/a.png')).rejects.toThrow(/2 chosen files are named a\.png/);
+  });
+});
+
+describe('large photos and reader failures', () => {
+  it('boxShrink averages whole blocks; a large photo comes down to the target size', async () => {
+    const img = {
+      width: 4,
+      height: 2,
+      channels: 1 as const,
+      data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]),
+    };
+    const half = boxShrink(img, 1, 2);
+    expect(half).toMatchObject({ width: 2, height: 1 });
+    expect(Array.from(half.data)).toEqual([2.5, 4.5]);
+    // A 1200×900 photo with a left-to-right ramp: 64×48 (the long side at 64), ramp kept.
+    const { dataset } = await loadDataset(
+      { name: 'user-images', csv: 'l.csv', testFraction: 0 },
+      memoryReader({ 'l.csv': 'file\nbig.jpg\n', 'big.jpg': jpeg(1200, 900, false) }),
+    );
+    expect(dataset.info.imageShape).toEqual({ height: 48, width: 64, channels: 1 });
+    const row = Array.from(dataset.train.images.slice(20 * 64, 21 * 64));
+    expect(row[0]).toBeLessThan(0.05);
+    expect(row[63]).toBeGreaterThan(0.95);
+  });
+
+  it('keeps the reader’s own reason, e.g. two chosen files of the same name', async () => {
+    const file = (name: string, path: string, bytes: Uint8Array | string) =>
+      Object.assign(new File([bytes as BlobPart], name), { webkitRelativePath: path }) as File;
+    const { errors } = await loadDataset(
+      { name: 'user-images', csv: 'labels.csv', testFraction: 0 },
+      filesReader([
+        file('labels.csv', 'set/labels.csv', 'file,label\na.png,x\nb.png,y\nc.png,x\n'),
+        file('a.png', 'set/x/a.png', png(1)),
+        file('a.png', 'set/y/a.png', png(2)),
+        file('b.png', 'set/b.png', png(3)),
+      ]),
+    );
+    expect(errors.map((e) => [e.line, e.message])).toEqual([
+      [2, 'a.png: 2 chosen files are named a.png; which one is meant?'],
+      [4, 'file not found (listed in labels.csv)'],
+    ]);
   });
 });
