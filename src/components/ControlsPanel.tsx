@@ -35,24 +35,29 @@ function Field({
   );
 }
 
+/** A number field; a nullable one shows null as empty ("unset"), and emptying it sets null. */
 function NumberInput({
   id,
   value,
   onChange,
   step = 'any',
   min,
+  onNull,
 }: {
   id: string;
-  value: number;
+  value: number | null;
   onChange(v: number): void;
   step?: string;
   min?: number;
+  /** For a nullable field: an emptied field means null. */
+  onNull?: () => void;
 }) {
-  const [text, setText] = useState(String(value));
+  const asText = (v: number | null) => (v === null ? '' : String(v));
+  const [text, setText] = useState(asText(value));
   const [shown, setShown] = useState(value);
   if (shown !== value) {
     setShown(value);
-    setText(String(value));
+    setText(asText(value));
   }
   return (
     <input
@@ -61,10 +66,12 @@ function NumberInput({
       step={step}
       min={min}
       value={text}
+      placeholder={onNull ? 'unset' : undefined}
       onChange={(e) => {
         setText(e.target.value);
         const v = Number(e.target.value);
-        if (e.target.value !== '' && Number.isFinite(v)) onChange(v);
+        if (e.target.value === '') onNull?.();
+        else if (Number.isFinite(v)) onChange(v);
       }}
     />
   );
@@ -121,7 +128,10 @@ export function ControlsPanel() {
   const uploads = useStore(selectUploads);
   const chooseDataset = (name: string) => {
     // Switching to a user data set reads the CSV among the files already chosen, if one fits.
-    const csv = uploads && isUserDataset(name) ? suggestedCsv(uploads, name) : undefined;
+    const csv =
+      uploads && isUserDataset(name)
+        ? suggestedCsv(uploads, name, config.dataset['csv'])
+        : undefined;
     update({ dataset: { name, ...(csv !== undefined ? { csv } : {}) } });
   };
   const setDatasetParam = (key: string, value: unknown) =>
@@ -168,7 +178,7 @@ export function ControlsPanel() {
             onCsv={(csv) => setDatasetParam('csv', csv)}
           />
         )}
-        {Object.entries(dataset?.defaults ?? {})
+        {Object.entries(dataset?.kind === 'user' ? dataset.defaults : {})
           .filter(([key, v]) => typeof v === 'string' && key !== 'csv')
           .map(([key, v]) => (
             <Field
@@ -477,7 +487,8 @@ function ParamInput({
   value: unknown;
   onChange(v: unknown): void;
 }) {
-  const current = value ?? field.default;
+  // An explicit null (e.g. lambda unset: 1/√n) is shown as such, not as the default.
+  const current = value === undefined ? field.default : value;
   return (
     <Field label={field.key}>
       {(id) =>
@@ -505,8 +516,9 @@ function ParamInput({
           <NumberInput
             id={id}
             step={field.integer ? '1' : 'any'}
-            value={(current as number | null) ?? 0}
+            value={(current as number | null) ?? (field.nullable ? null : 0)}
             onChange={onChange}
+            {...(field.nullable ? { onNull: () => onChange(null) } : {})}
           />
         )
       }

@@ -15,6 +15,38 @@ const NO_CSV = '\u0000none';
 /** Problems listed one by one; the rest are counted. */
 const MAX_LISTED = 12;
 
+/**
+ * The files of a drop. A dropped folder arrives as one unreadable pseudo-file, so folders are
+ * walked through their entries, each file given its path inside the folder (as Folder… does).
+ */
+async function droppedFiles(dt: DataTransfer): Promise<File[]> {
+  // Entries must be taken while the drop event is being handled, before any await.
+  const entries = Array.from(dt.items ?? [])
+    .map((item) => item.webkitGetAsEntry?.())
+    .filter((e): e is FileSystemEntry => Boolean(e));
+  if (!entries.some((e) => e.isDirectory)) return Array.from(dt.files);
+  const out: File[] = [];
+  const walk = async (entry: FileSystemEntry, path: string): Promise<void> => {
+    if (entry.isFile) {
+      const file = await new Promise<File>((resolve, reject) =>
+        (entry as FileSystemFileEntry).file(resolve, reject),
+      );
+      out.push(Object.defineProperty(file, 'webkitRelativePath', { value: path + file.name }));
+    } else if (entry.isDirectory) {
+      const reader = (entry as FileSystemDirectoryEntry).createReader();
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+          reader.readEntries(resolve, reject),
+        );
+        if (!batch.length) break;
+        for (const child of batch) await walk(child, `${path}${entry.name}/`);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry, '');
+  return out;
+}
+
 function describe(summary: UploadSummary): string {
   const parts = [`${summary.count} file${summary.count === 1 ? '' : 's'}`];
   if (summary.images) parts.push(`${summary.images} image${summary.images === 1 ? '' : 's'}`);
@@ -39,13 +71,18 @@ export function UploadField({
   const controller = useController();
   const uploads = useStore(selectUploads);
   const [dragging, setDragging] = useState(false);
-  const choose = (files: FileList | null) => {
+  const choose = (files: FileList | File[] | null) => {
     if (files?.length) controller.chooseFiles(Array.from(files));
+  };
+  const chooseFromInput = (input: HTMLInputElement) => {
+    choose(input.files);
+    // Choosing the same folder again (after fixing a file) must fire another change.
+    input.value = '';
   };
   const drop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    choose(e.dataTransfer.files);
+    void droppedFiles(e.dataTransfer).then(choose, () => choose(e.dataTransfer.files));
   };
   return (
     <div
@@ -71,7 +108,7 @@ export function UploadField({
             {...{ webkitdirectory: '', directory: '' }}
             multiple
             hidden
-            onChange={(e) => choose(e.target.files)}
+            onChange={(e) => chooseFromInput(e.currentTarget)}
           />
         </label>
         <label className="button">
@@ -82,7 +119,7 @@ export function UploadField({
             accept={ACCEPT}
             multiple
             hidden
-            onChange={(e) => choose(e.target.files)}
+            onChange={(e) => chooseFromInput(e.currentTarget)}
           />
         </label>
       </div>
@@ -94,7 +131,13 @@ export function UploadField({
           CSV
           <select
             data-testid="upload-csv"
-            value={csv === null ? NO_CSV : typeof csv === 'string' ? csv : ''}
+            value={
+              csv === null
+                ? NO_CSV
+                : typeof csv === 'string' && uploads.csvs.includes(csv)
+                  ? csv
+                  : ''
+            }
             onChange={(e) => onCsv(e.target.value === NO_CSV ? null : e.target.value)}
           >
             <option value="" disabled>

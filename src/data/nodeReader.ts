@@ -27,7 +27,9 @@ export function nodeReader(root: string = DEFAULT_DATA_DIR): AssetReader {
   const list = () =>
     readdirSync(root, { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile())
-      .map((d) => join(d.parentPath, d.name).slice(join(root, '/').length).split('\\').join('/'))
+      // parentPath from Node 20.12; `path` before it.
+      .map((d) => join(d.parentPath ?? d.path, d.name))
+      .map((p) => p.slice(join(root, '/').length).split('\\').join('/'))
       .sort();
   return Object.assign(read, { list });
 }

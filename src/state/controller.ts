@@ -25,6 +25,9 @@ export class PlaygroundController {
   private flushProgress: () => void = () => undefined;
   /** The user's chosen files, for user data sets; kept here, out of the store and the URL. */
   private uploads: File[] = [];
+  /** Bumped at every choice of files; each user-data run remembers the choice it read. */
+  private uploadsVersion = 0;
+  private readonly runUploads = new Map<string, number>();
   private waiters: {
     runId: string;
     resolve: (m: MetricsRecord | undefined) => void;
@@ -63,6 +66,7 @@ export class PlaygroundController {
     const state = this.store.getState();
     state.addRun({ id, label: label ?? describeConfig(config), config });
     const files = isUserDataset(config.dataset.name) ? this.uploads : [];
+    if (isUserDataset(config.dataset.name)) this.runUploads.set(id, this.uploadsVersion);
     this.client.send({
       type: 'start',
       runId: id,
@@ -81,16 +85,24 @@ export class PlaygroundController {
    */
   chooseFiles(files: Iterable<File>): ReturnType<typeof summarizeUploads> {
     this.uploads = [...files];
+    this.uploadsVersion++;
     const summary = summarizeUploads(this.uploads);
     const state = this.store.getState();
     state.setUploads(summary);
+    // A message about the previous files (or a link without them) no longer applies.
+    state.setNotice(null);
     const dataset = state.config.dataset;
     if (isUserDataset(dataset.name)) {
-      const csv = suggestedCsv(summary, dataset.name);
+      const csv = suggestedCsv(summary, dataset.name, dataset['csv']);
       if (csv !== undefined && csv !== dataset['csv'])
         this.configure({ dataset: { ...dataset, csv } });
-      // Load the new files at once: the preview and any problem with them show before training.
-      this.startRun();
+      if (csv === undefined && summary.csvs.length > 1) {
+        // A run on a CSV that is not among the files would only fail: ask first.
+        state.setNotice('Several CSVs among the chosen files: choose one under Data → CSV.');
+      } else {
+        // Load the new files at once: the preview and any problem with them show before training.
+        this.startRun();
+      }
     }
     return summary;
   }
@@ -110,9 +122,15 @@ export class PlaygroundController {
     const state = this.store.getState();
     const active = state.activeRunId ? state.runs[state.activeRunId] : undefined;
     // A run that failed (e.g. its files were missing) has nothing to train: start it again.
+    // Nor may a run on files chosen before the current ones.
+    const staleFiles =
+      active !== undefined &&
+      isUserDataset(active.config.dataset.name) &&
+      this.runUploads.get(active.id) !== this.uploadsVersion;
     if (
       active &&
       active.status !== 'error' &&
+      !staleFiles &&
       JSON.stringify(active.config) === JSON.stringify(state.config)
     )
       return active.id;
@@ -230,7 +248,8 @@ export class PlaygroundController {
     });
     this.client.on('error', (e) => {
       if (e.runId) s().updateRun(e.runId, { status: 'error', message: e.message });
-      s().setNotice(e.message);
+      // A run that was already replaced keeps its message to itself (its card says it).
+      if (!e.runId || e.runId === s().activeRunId) s().setNotice(e.message);
       if (e.runId) this.settle(e.runId, 'stop', e.message);
     });
   }

@@ -43,18 +43,23 @@ export function summarizeUploads(files: readonly FileLike[]): UploadSummary {
 }
 
 /**
- * The CSV a user data set should read among the chosen files: the data set's default name when
- * present (labels.csv, features.csv), else the only CSV. Images without any CSV: null, every image
- * labelled by its folder. Undefined when the choice is ambiguous (the page then asks) or there is
- * nothing to read.
+ * The CSV a user data set should read among the chosen files: the current choice when it is among
+ * them, else the data set's default name at the top level (labels.csv, features.csv), else the
+ * only file of that name, else the only CSV. Images without any CSV: null, every image labelled by
+ * its folder. Undefined when the choice is ambiguous (e.g. train/labels.csv and test/labels.csv:
+ * the page then asks) or there is nothing to read.
  */
 export function suggestedCsv(
   summary: UploadSummary,
   dataset: UserDatasetId,
+  current?: unknown,
 ): string | null | undefined {
+  if (typeof current === 'string' && summary.csvs.includes(current)) return current;
   const preferred = dataset === 'user-images' ? 'labels.csv' : 'features.csv';
-  const byName = summary.csvs.find((c) => c === preferred || c.endsWith(`/${preferred}`));
-  if (byName) return byName;
+  if (summary.csvs.includes(preferred)) return preferred;
+  const nested = summary.csvs.filter((c) => c.endsWith(`/${preferred}`));
+  if (nested.length === 1) return nested[0];
+  if (nested.length > 1) return undefined;
   if (summary.csvs.length === 1) return summary.csvs[0];
   if (!summary.csvs.length && dataset === 'user-images' && summary.images + summary.volumes > 0)
     return null;

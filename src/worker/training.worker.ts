@@ -275,13 +275,23 @@ function receive(command: WorkerCommand): void {
       }
       return handle(command);
     })
-    .catch((error: unknown) =>
+    .catch((error: unknown) => {
+      // A start that a newer one replaced while it loaded failed for nobody: say it was replaced.
+      if (command.type === 'start' && latestStart !== command.runId) {
+        emit({
+          type: 'paused',
+          runId: command.runId,
+          step: 0,
+          reason: 'Replaced by a newer run before it loaded.',
+        });
+        return;
+      }
       emit({
         type: 'error',
         runId: command.runId,
         message: error instanceof Error ? error.message : String(error),
-      }),
-    );
+      });
+    });
   if (command.type === 'start') loaded = queue;
 }
 

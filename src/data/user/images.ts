@@ -93,7 +93,8 @@ async function listFromCsv(
       });
       continue;
     }
-    const file = row.fields[fi] as string;
+    // Paths written on Windows (img\\a.png) or with a leading ./ name the same file everywhere.
+    const file = (row.fields[fi] as string).replace(/\\/g, '/').replace(/^\.\//, '');
     if (!file) {
       errors.push({ file: p.csv, line: row.line, message: `empty '${p.fileColumn}'` });
       continue;

@@ -174,16 +174,21 @@ export const CATALOG: readonly CatalogEntry[] = [
       viewMajor,
       { name: 'labels', role: 'constant', description: 'continuous label (age) per sample' },
     ],
-    params: z.strictObject({
-      ...supconFamily,
-      temperature: temperature(0.1),
-      method: z.enum(['supcon', 'yaware', 'threshold', 'expw']).default('yaware'),
-      kernel: kernelName.nullable().default('gaussian'),
-      // Unused by method 'supcon', where a case may leave it null (spec A §0).
-      sigma: positive().nullable().default(1),
-      delta_reduction: z.enum(['sum', 'mean']).default('sum'),
-      expw_shift: z.enum(['rowmax', 'none']).default('rowmax'),
-    }),
+    params: z
+      .strictObject({
+        ...supconFamily,
+        temperature: temperature(0.1),
+        method: z.enum(['supcon', 'yaware', 'threshold', 'expw']).default('yaware'),
+        kernel: kernelName.nullable().default('gaussian'),
+        // Unused by method 'supcon', where a case may leave it null (spec A §0).
+        sigma: positive().nullable().default(1),
+        delta_reduction: z.enum(['sum', 'mean']).default('sum'),
+        expw_shift: z.enum(['rowmax', 'none']).default('rowmax'),
+      })
+      .refine((p) => p.method === 'supcon' || (p.kernel !== null && p.sigma !== null), {
+        message: "methods other than 'supcon' need a kernel and a sigma",
+        path: ['sigma'],
+      }),
   },
   {
     name: 'align',

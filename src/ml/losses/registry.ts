@@ -149,7 +149,7 @@ const IMPLEMENTATIONS: Record<string, Implementation> = {
     kernelizedSupCon(r.tensor2d('features'), r.numbers('labels'), {
       method: p.method as KernelizedSupConParams['method'],
       kernel: p.kernel as KernelizedSupConParams['kernel'],
-      sigma: num(p, 'sigma'),
+      sigma: p.sigma as number | null,
       temperature: num(p, 'temperature'),
       baseTemperature: num(p, 'base_temperature'),
       nViews: num(p, 'n_views'),

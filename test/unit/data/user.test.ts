@@ -358,4 +358,17 @@ describe('large photos and reader failures', () => {
       [4, 'file not found (listed in labels.csv)'],
     ]);
   });
+
+  it('reads CSV paths written on Windows (img\\a.png) or with a leading ./', async () => {
+    const { dataset, errors } = await loadDataset(
+      { name: 'user-images', csv: 'l.csv', testFraction: 0 },
+      memoryReader({
+        'l.csv': 'file\nimg\\a.png\n./img/b.png\n',
+        'img/a.png': png(1),
+        'img/b.png': png(2),
+      }),
+    );
+    expect(errors).toEqual([]);
+    expect(dataset.train.n).toBe(2);
+  });
 });

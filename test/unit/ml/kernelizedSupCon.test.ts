@@ -429,6 +429,6 @@ describe('kernelized_supcon', () => {
     );
     expect(() =>
       evaluate('kernelized_supcon', { features }, labels, { method: 'expw', sigma: null }),
-    ).toThrow(/needs sigma/);
+    ).toThrow(/need a kernel and a sigma/);
   });
 });

@@ -124,4 +124,46 @@ describe('PlaygroundController', () => {
       ['play', restarted],
     ]);
   });
+
+  test('several CSVs and no obvious one: no doomed run starts, the page asks instead', () => {
+    const { worker, store, controller } = setup();
+    controller.configure({ dataset: { name: 'user-features' } });
+    const before = worker.sent.length;
+    controller.chooseFiles([file('a.csv', 'set/a.csv'), file('b.csv', 'set/b.csv')]);
+    expect(worker.sent.length).toBe(before);
+    expect(store.getState().notice).toMatch(/Several CSVs/);
+    // Choosing the CSV makes the next play start a run on it.
+    controller.configure({ dataset: { name: 'user-features', csv: 'b.csv' } });
+    controller.play();
+    const start = worker.sent.find((c) => c.type === 'start')!;
+    expect(start).toMatchObject({ config: { dataset: { csv: 'b.csv' } } });
+  });
+
+  test('new files make the next play start a new run, even with the same configuration', () => {
+    const { worker, store, controller } = setup();
+    controller.configure({ dataset: { name: 'user-images', csv: null } });
+    controller.chooseFiles([file('a.png', 'set/a.png')]);
+    const first = store.getState().activeRunId!;
+    worker.deliver(readyEvent(first));
+    // Through the scripting API: files chosen while a built-in data set is configured...
+    controller.configure({ dataset: { name: 'mnist' } });
+    controller.chooseFiles([file('b.png', 'set/b.png')]);
+    controller.configure({ dataset: { name: 'user-images', csv: null } });
+    controller.play();
+    const started = worker.sent.filter((c) => c.type === 'start').at(-1)!;
+    expect(started.runId).not.toBe(first);
+    expect((started as { files?: File[] }).files?.map((f) => f.name)).toEqual(['b.png']);
+  });
+
+  test('an error of a run that is no longer active does not become the page notice', () => {
+    const { worker, store, controller } = setup();
+    const old = controller.startRun();
+    controller.startRun();
+    worker.deliver({ type: 'error', runId: old, message: 'old trouble' });
+    expect(store.getState().runs[old]!.status).toBe('error');
+    expect(store.getState().notice).toBeNull();
+    store.getState().setNotice('no files chosen');
+    controller.chooseFiles([file('a.png', 'a.png')]);
+    expect(store.getState().notice).toBeNull();
+  });
 });

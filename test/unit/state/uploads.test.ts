@@ -41,4 +41,20 @@ describe('uploads', () => {
     expect([...USER_DATASET_IDS].sort()).toEqual(user.sort());
     expect(isUserDataset('mnist')).toBe(false);
   });
+
+  test('keeps a current choice among the files, prefers the top-level default, never guesses', () => {
+    const nested = summarizeUploads([
+      { name: 'labels.csv', webkitRelativePath: 'set/train/labels.csv' },
+      { name: 'labels.csv', webkitRelativePath: 'set/test/labels.csv' },
+    ]);
+    expect(suggestedCsv(nested, 'user-images')).toBeUndefined();
+    expect(suggestedCsv(nested, 'user-images', 'train/labels.csv')).toBe('train/labels.csv');
+    const top = summarizeUploads([
+      { name: 'labels.csv', webkitRelativePath: 'set/a/labels.csv' },
+      { name: 'labels.csv', webkitRelativePath: 'set/labels.csv' },
+    ]);
+    expect(suggestedCsv(top, 'user-images')).toBe('labels.csv');
+    // A choice that is not among the files (e.g. from a link) does not stick.
+    expect(suggestedCsv(top, 'user-images', 'other.csv')).toBe('labels.csv');
+  });
 });
