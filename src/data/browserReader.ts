@@ -26,14 +26,20 @@ export function browserReader(base?: string): AssetReader {
 export function filesReader(files: Iterable<File>): AssetReader {
   const byPath = new Map<string, File>();
   const byName = new Map<string, File[]>();
+  /** Paths that two chosen files share (e.g. two loose labels.csv): never read, never guessed. */
+  const clashes = new Set<string>();
   for (const f of files) {
     const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
     const parts = rel.split('/');
-    byPath.set(parts.length > 1 ? parts.slice(1).join('/') : rel, f);
+    const path = parts.length > 1 ? parts.slice(1).join('/') : rel;
+    if (byPath.has(path)) clashes.add(path);
+    byPath.set(path, f);
     byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
   }
   const read = async (path: string) => {
     const clean = path.replace(/^\.\//, '');
+    if (clashes.has(clean))
+      throw new Error(`${path}: several chosen files have this path; which one is meant?`);
     let f = byPath.get(clean);
     if (!f) {
       const name = clean.split('/').pop() ?? clean;

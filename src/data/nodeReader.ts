@@ -11,7 +11,8 @@ export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../public/data/', impo
 export function nodeReader(root: string = DEFAULT_DATA_DIR): AssetReader {
   const read = async (path: string) => {
     const rel = normalize(path);
-    if (isAbsolute(rel) || rel.startsWith('..')) throw new Error(`${path}: path outside ${root}`);
+    if (isAbsolute(rel) || rel === '..' || /^\.\.[\\/]/.test(rel))
+      throw new Error(`${path}: path outside ${root}`);
     try {
       const buf = await readFile(join(root, rel));
       return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;

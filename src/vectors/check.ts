@@ -194,7 +194,12 @@ export async function evaluateCase(c: VectorCase): Promise<Evaluation> {
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(c.params)) {
     if (known.has(key)) params[key] = value;
-    else ignored.push(`param '${key}'`);
+    else {
+      // Unused parameters are set aside, but a near-miss of a known one is a misspelling.
+      const near = [...known].find((k) => editDistance(k, key) <= 2);
+      if (near) throw new Error(`unknown parameter '${key}' (did you mean '${near}'?)`);
+      ignored.push(`param '${key}'`);
+    }
   }
   for (const name of wanted) {
     if (!tensorNames.includes(name))
@@ -237,6 +242,22 @@ export async function evaluateCase(c: VectorCase): Promise<Evaluation> {
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+/** Levenshtein distance, for telling a misspelt parameter from an extra one. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 function toTensor(data: NestedNumbers, name: string): tf.Tensor {

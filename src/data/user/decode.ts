@@ -68,7 +68,10 @@ function decodeJpegBytes(bytes: Uint8Array): DecodedImage {
   try {
     image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 40 });
   } catch (e) {
-    throw new Error(`unreadable JPEG (${(e as Error).message})`, { cause: e });
+    const message = (e as Error).message;
+    if (/limit exceeded/.test(message))
+      throw new Error(`JPEG too large to decode here (${message})`, { cause: e });
+    throw new Error(`unreadable JPEG (${message})`, { cause: e });
   }
   const { width, height, data: rgba } = image;
   if (!width || !height) throw new Error('unreadable JPEG (no image data)');

@@ -133,7 +133,10 @@ async function listFromCsv(
 function listFromFolders(reader: AssetReader): Listing {
   if (!reader.list)
     throw new Error('user-images: no CSV given (csv: null), and these files cannot be listed');
-  const files = reader.list().filter((f) => IMAGE_FILE.test(f));
+  // Hidden files and macOS metadata (._x.png, __MACOSX/) are not images of the set.
+  const hidden = (f: string) =>
+    f.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
+  const files = reader.list().filter((f) => IMAGE_FILE.test(f) && !hidden(f));
   if (!files.length)
     throw new Error(
       'user-images: no CSV given, and no PNG, JPEG or NIfTI file among the chosen files',

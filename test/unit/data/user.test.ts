@@ -257,6 +257,9 @@ describe('user-images without a CSV (csv: null)', () => {
         'dogs/broken.png': new TextEncoder().encode('nope'),
         'dogs/notes.txt': 'ignored: not an image',
         'README.md': 'ignored too',
+        'dogs/._a.png': 'macOS metadata, not an image',
+        '__MACOSX/dogs/._c.png': 'macOS metadata too',
+        '.thumbs/x.png': png(9),
       }),
     );
     expect(dataset.info.labels[0]!.classNames).toEqual(['cats', 'dogs']);
@@ -310,6 +313,11 @@ describe('filesReader (the chosen files in the browser)', () => {
     expect(new TextDecoder().decode(await reader('img/a.png'))).toBe('A');
     expect(new TextDecoder().decode(await reader('photos/b.png'))).toBe('B');
     await expect(reader('c.png')).rejects.toThrow(/not found/);
+  });
+
+  it('never reads one of two loose files that share a path', async () => {
+    const reader = filesReader([file('labels.csv', '', 'first'), file('labels.csv', '', 'second')]);
+    await expect(reader('labels.csv')).rejects.toThrow(/several chosen files have this path/);
   });
 
   it('never guesses between two files of the same name', async () => {

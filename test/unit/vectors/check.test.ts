@@ -98,6 +98,17 @@ describe('checkFile', () => {
     expect(moved!.passed).toBe(false);
   });
 
+  test('a misspelt parameter (close to a known one) is a failure, not an ignored extra', async () => {
+    const c = structuredClone(ntXent.cases[0]!);
+    const { temperature, ...rest } = c.params as Record<string, unknown>;
+    c.params = { ...rest, temprature: temperature };
+    const [result] = await checkFile({ name: 'f.json', text: fileWith([c]) });
+    expect(result!.passed).toBe(false);
+    expect(result!.detail).toMatch(
+      /unknown parameter 'temprature' \(did you mean 'temperature'\?\)/,
+    );
+  });
+
   test('a gradient asked of an input the function does not have is a failure', async () => {
     const c = structuredClone(ntXent.cases[0]!);
     c.inputs = { ...(c.inputs as object), z: [[1, 2]] };
