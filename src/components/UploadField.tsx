@@ -95,8 +95,9 @@ export function UploadField({
       onDrop={drop}
     >
       <p className="hint">
-        Your files stay in this browser: nothing is uploaded anywhere, and a shared link does not
-        carry them. Drop files here, or choose:
+        Your files stay in this browser: nothing is uploaded anywhere, and a shared link carries
+        only the settings (the CSV&apos;s name and columns), never the files. Drop files or a folder
+        here, or choose:
       </p>
       <div className="upload-buttons">
         <label className="button">

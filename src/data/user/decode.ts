@@ -62,9 +62,10 @@ export function decodePngBytes(bytes: Uint8Array): DecodedImage {
 /**
  * JPEG with jpeg-js (pure JavaScript): the same decoder in Node, the page and the worker, so an
  * uploaded folder gives the same pixels everywhere (browsers' own decoders may differ slightly).
+ * The EXIF orientation is applied, as browsers do, so a portrait phone photo stands upright.
  */
 function decodeJpegBytes(bytes: Uint8Array): DecodedImage {
-  let image: { width: number; height: number; data: Uint8Array };
+  let image: { width: number; height: number; data: Uint8Array; exifBuffer?: Uint8Array };
   try {
     image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 40 });
   } catch (e) {
@@ -80,11 +81,75 @@ function decodeJpegBytes(bytes: Uint8Array): DecodedImage {
     if (rgba[p] !== rgba[p + 1] || rgba[p] !== rgba[p + 2]) grey = false;
   }
   const outC = grey ? 1 : 3;
-  const n = width * height;
-  const out = new Float32Array(n * outC);
-  for (let p = 0; p < n; p++)
-    for (let c = 0; c < outC; c++) out[p * outC + c] = (rgba[p * 4 + c] as number) / 255;
-  return { width, height, channels: outC, data: out };
+  const orientation = exifOrientation(image.exifBuffer);
+  const turned = orientation >= 5; // 5–8 swap width and height
+  const ow = turned ? height : width;
+  const oh = turned ? width : height;
+  const out = new Float32Array(ow * oh * outC);
+  for (let dy = 0; dy < oh; dy++) {
+    for (let dx = 0; dx < ow; dx++) {
+      const [sx, sy] = sourceOf(orientation, dx, dy, width, height);
+      const src = (sy * width + sx) * 4;
+      const dst = (dy * ow + dx) * outC;
+      for (let c = 0; c < outC; c++) out[dst + c] = (rgba[src + c] as number) / 255;
+    }
+  }
+  return { width: ow, height: oh, channels: outC, data: out };
+}
+
+/** The stored pixel shown at (dx, dy) for EXIF orientation 1–8 (w, h: the stored size). */
+function sourceOf(o: number, dx: number, dy: number, w: number, h: number): [number, number] {
+  switch (o) {
+    case 2:
+      return [w - 1 - dx, dy];
+    case 3:
+      return [w - 1 - dx, h - 1 - dy];
+    case 4:
+      return [dx, h - 1 - dy];
+    case 5:
+      return [dy, dx];
+    case 6:
+      return [dy, h - 1 - dx];
+    case 7:
+      return [w - 1 - dy, h - 1 - dx];
+    case 8:
+      return [w - 1 - dy, dx];
+    default:
+      return [dx, dy];
+  }
+}
+
+/** The Orientation tag (0x0112) of an EXIF block's first IFD; 1 when absent or unreadable. */
+export function exifOrientation(exif: Uint8Array | undefined): number {
+  if (!exif) return 1;
+  let t = -1;
+  for (let i = 0; i + 4 <= Math.min(exif.length, 16); i++) {
+    const ii =
+      exif[i] === 0x49 && exif[i + 1] === 0x49 && exif[i + 2] === 0x2a && exif[i + 3] === 0;
+    const mm =
+      exif[i] === 0x4d && exif[i + 1] === 0x4d && exif[i + 2] === 0 && exif[i + 3] === 0x2a;
+    if (ii || mm) {
+      t = i;
+      break;
+    }
+  }
+  if (t < 0) return 1;
+  const dv = new DataView(exif.buffer, exif.byteOffset + t, exif.length - t);
+  const le = exif[t] === 0x49;
+  try {
+    const ifd = dv.getUint32(4, le);
+    const n = dv.getUint16(ifd, le);
+    for (let k = 0; k < n; k++) {
+      const entry = ifd + 2 + k * 12;
+      if (dv.getUint16(entry, le) === 0x0112) {
+        const v = dv.getUint16(entry + 8, le);
+        return v >= 1 && v <= 8 ? v : 1;
+      }
+    }
+  } catch {
+    return 1; // a truncated or malformed block: show the pixels as stored
+  }
+  return 1;
 }
 
 const NIFTI_TYPES: Record<

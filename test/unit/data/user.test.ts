@@ -380,3 +380,58 @@ describe('large photos and reader failures', () => {
     expect(dataset.train.n).toBe(2);
   });
 });
+
+describe('JPEG EXIF orientation', () => {
+  /** "Exif\0\0" + a little-endian TIFF header + one IFD entry: Orientation = `o`. */
+  function exif(o: number): Uint8Array {
+    const b = new Uint8Array(6 + 8 + 2 + 12 + 4);
+    b.set([0x45, 0x78, 0x69, 0x66, 0, 0]);
+    const dv = new DataView(b.buffer, 6);
+    dv.setUint16(0, 0x4949, false); // "II": little-endian
+    dv.setUint16(2, 42, true);
+    dv.setUint32(4, 8, true); // first IFD at 8
+    dv.setUint16(8, 1, true); // one entry
+    dv.setUint16(10, 0x0112, true); // Orientation
+    dv.setUint16(12, 3, true); // SHORT
+    dv.setUint32(14, 1, true); // count
+    dv.setUint16(18, o, true);
+    return b;
+  }
+
+  /** A 16×8 landscape JPEG: bright left half, dark right half, tagged with orientation `o`. */
+  function tagged(o: number): Uint8Array {
+    const [w, h] = [16, 8];
+    const data = new Uint8Array(w * h * 4);
+    for (let p = 0; p < w * h; p++) {
+      const v = p % w < w / 2 ? 240 : 10;
+      data.set([v, v, v, 255], p * 4);
+    }
+    return encodeJpeg({ width: w, height: h, data, exifBuffer: exif(o) } as never, 95).data;
+  }
+
+  it('reads the tag, and stands the picture up as browsers do', async () => {
+    const load = async (o: number) =>
+      (
+        await loadDataset(
+          { name: 'user-images', csv: 'l.csv', testFraction: 0 },
+          memoryReader({ 'l.csv': 'file\nx.jpg\n', 'x.jpg': tagged(o) }),
+        )
+      ).dataset;
+    const upright = await load(1);
+    expect(upright.info.imageShape).toEqual({ height: 8, width: 16, channels: 1 });
+    expect(upright.train.images[0]).toBeGreaterThan(0.8); // bright on the left
+    // 6: rotate 90° clockwise to display: 8 wide, 16 tall, the bright half on top.
+    const cw = await load(6);
+    expect(cw.info.imageShape).toEqual({ height: 16, width: 8, channels: 1 });
+    expect(cw.train.images[0]).toBeGreaterThan(0.8);
+    expect(cw.train.images[15 * 8]).toBeLessThan(0.2);
+    // 8: rotate 90° counter-clockwise: the bright half at the bottom.
+    const ccw = await load(8);
+    expect(ccw.train.images[0]).toBeLessThan(0.2);
+    expect(ccw.train.images[15 * 8]).toBeGreaterThan(0.8);
+    // 3: upside down: bright on the right.
+    const flipped = await load(3);
+    expect(flipped.train.images[0]).toBeLessThan(0.2);
+    expect(flipped.train.images[15]).toBeGreaterThan(0.8);
+  });
+});
