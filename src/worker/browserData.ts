@@ -13,12 +13,21 @@ export async function loadBrowserDataset(
   config: TrainingConfig,
   dataUrl: string,
   files?: readonly File[],
+  /** False once a newer run replaced this one: a long folder load then stops reading files. */
+  stillWanted: () => boolean = () => true,
 ): Promise<{ dataset: Dataset; errors: DataError[] }> {
   const definition = getDatasetDefinition(config.dataset.name);
   let reader = browserReader(dataUrl);
   if (definition.kind === 'user') {
     if (!files?.length) throw new Error(missingFilesMessage(definition.title));
-    reader = filesReader(files);
+    const chosen = filesReader(files);
+    reader = Object.assign(
+      async (path: string) => {
+        if (!stillWanted()) throw new Error('replaced by a newer run');
+        return chosen(path);
+      },
+      { list: chosen.list },
+    );
   }
   const { dataset, errors } = await loadDataset({ seed: config.seed, ...config.dataset }, reader);
   // With `config.prior`, a VAE trained on the training images (on the chosen backend) adds

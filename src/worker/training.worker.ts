@@ -112,7 +112,12 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   if (command.config.prior) await backendReady;
   const [backend, { dataset, errors: dataErrors }] = await Promise.all([
     backendReady,
-    loadBrowserDataset(command.config, command.dataUrl, command.files),
+    loadBrowserDataset(
+      command.config,
+      command.dataUrl,
+      command.files,
+      () => latestStart === command.runId,
+    ),
   ]);
   if (latestStart !== command.runId) return superseded();
   const runId = command.runId;
