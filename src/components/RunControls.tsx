@@ -63,6 +63,9 @@ export function RunControls() {
       <span aria-live="off" data-testid="step-count">
         step {run?.step ?? 0}/{total}
         {run && run.stepsPerSecond > 0 ? ` · ${run.stepsPerSecond.toFixed(1)} steps/s` : ''}
+        {run?.status === 'loading' && run.filesRead
+          ? ` · reading your files ${run.filesRead.read}/${run.filesRead.total}`
+          : ''}
       </span>
       <span className="badge" data-testid="run-status">
         {run?.status ?? 'no run'}

@@ -212,6 +212,9 @@ export class PlaygroundController {
         dataErrors: e.dataErrors,
       }),
     );
+    this.client.on('loading', (e) =>
+      s().updateRun(e.runId, { filesRead: { read: e.filesRead, total: e.filesTotal } }),
+    );
     // Steps can come faster than a screen needs them: buffer the losses and apply them in one
     // store update at most every PROGRESS_INTERVAL_MS, so the page re-renders rarely.
     let buffered: { runId: string; step: number; loss: number; stepsPerSecond: number }[] = [];

@@ -35,6 +35,8 @@ export interface RunState {
   dataset?: DatasetInfo;
   /** Files or CSV lines the data set skipped while loading, each with its problem. */
   dataErrors?: DataError[];
+  /** While a user data set loads: files read so far, of those chosen. */
+  filesRead?: { read: number; total: number };
   backend?: BackendChoice;
   /** Why the run paused or failed, in words. */
   message?: string;

@@ -15,16 +15,23 @@ export async function loadBrowserDataset(
   files?: readonly File[],
   /** False once a newer run replaced this one: a long folder load then stops reading files. */
   stillWanted: () => boolean = () => true,
+  /** Called after each chosen file is read (the count so far, and how many were chosen). */
+  onFileRead: (read: number, total: number) => void = () => undefined,
 ): Promise<{ dataset: Dataset; errors: DataError[] }> {
   const definition = getDatasetDefinition(config.dataset.name);
   let reader = browserReader(dataUrl);
   if (definition.kind === 'user') {
     if (!files?.length) throw new Error(missingFilesMessage(definition.title));
     const chosen = filesReader(files);
+    let read = 0;
     reader = Object.assign(
       async (path: string) => {
         if (!stillWanted()) throw new Error('replaced by a newer run');
-        return chosen(path);
+        try {
+          return await chosen(path);
+        } finally {
+          onFileRead(++read, files.length);
+        }
       },
       { list: chosen.list },
     );

@@ -77,6 +77,8 @@ export type WorkerEvent =
       dataErrors: DataError[];
     }
   | { type: 'progress'; runId: string; step: number; loss: number; stepsPerSecond: number }
+  /** A user data set is being read: `filesRead` of the `filesTotal` chosen files so far. */
+  | { type: 'loading'; runId: string; filesRead: number; filesTotal: number }
   | { type: 'evaluation'; runId: string; metrics: MetricsRecord; snapshot: EmbeddingSnapshot }
   | { type: 'paused'; runId: string; step: number; reason?: string }
   | { type: 'finished'; runId: string; step: number; final: MetricsRecord }

@@ -117,6 +117,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
       command.dataUrl,
       command.files,
       () => latestStart === command.runId,
+      loadingReporter(command.runId),
     ),
   ]);
   if (latestStart !== command.runId) return superseded();
@@ -140,6 +141,19 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   });
   // The first frame only: the full evaluation comes with the first `evalEvery` steps.
   await session.previewNow();
+}
+
+/** How often, at most, the page hears how many files a user data set has read. */
+const LOADING_INTERVAL_MS = 200;
+
+function loadingReporter(runId: string): (read: number, total: number) => void {
+  let last = 0;
+  return (read, total) => {
+    const now = performance.now();
+    if (read < total && now - last < LOADING_INTERVAL_MS) return;
+    last = now;
+    emit({ type: 'loading', runId, filesRead: read, filesTotal: total });
+  };
 }
 
 function watchDevice(runId: string): void {

@@ -22,9 +22,23 @@ const files = [
 
 describe('loadBrowserDataset (user data)', () => {
   test('reads the chosen files, and names the files a link cannot carry', async () => {
-    const { dataset, errors } = await loadBrowserDataset(config, 'http://localhost/data/', files);
+    const progress: [number, number][] = [];
+    const { dataset, errors } = await loadBrowserDataset(
+      config,
+      'http://localhost/data/',
+      files,
+      () => true,
+      (read, total) => progress.push([read, total]),
+    );
     expect(errors).toEqual([]);
     expect(dataset.train.n).toBe(3);
+    // The CSV, then each image: every read counted against the four chosen files.
+    expect(progress).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
     await expect(loadBrowserDataset(config, 'http://localhost/data/')).rejects.toThrow(
       /no files chosen.*never part of a link/,
     );

@@ -166,4 +166,11 @@ describe('PlaygroundController', () => {
     controller.chooseFiles([file('a.png', 'a.png')]);
     expect(store.getState().notice).toBeNull();
   });
+
+  test('reading a user data set reports how many files are read', () => {
+    const { worker, store, controller } = setup();
+    const id = controller.startRun();
+    worker.deliver({ type: 'loading', runId: id, filesRead: 120, filesTotal: 500 });
+    expect(store.getState().runs[id]!.filesRead).toEqual({ read: 120, total: 500 });
+  });
 });
