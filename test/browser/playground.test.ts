@@ -230,8 +230,8 @@ describe('the playground', () => {
   test('the controls and the keyboard run a scene, step, pause, reset and switch talk mode', async () => {
     const { page, watch } = await openApp('?backend=wasm');
     await page.waitForFunction(() => Boolean(window.playground));
-    // Make the first scene cheap, then launch it through the controls. Many steps: on a loaded
-    // machine a short run could finish before the pause click, and a finished run is not paused.
+    // Make the first scene cheap, then launch it through the controls. Many steps, so the run
+    // cannot finish (a finished run is never 'paused') before the pause below.
     await page.evaluate((config) => window.playground!.configure(config), {
       ...smallConfig(PRESETS[1]!.config),
       steps: 100_000,
@@ -239,9 +239,12 @@ describe('the playground', () => {
     const stage = (name: string) => console.log(`controls: ${name}`);
     stage('step');
     await page.getByTestId('step').click();
+    // A step shows its count before the evaluation that follows it, and the run is 'paused' only
+    // after that evaluation: the play button means "pause" until then, so wait for both.
     await page.waitForFunction(
       () =>
-        /step [1-9]/.test(document.querySelector('[data-testid=step-count]')?.textContent ?? ''),
+        /step [1-9]/.test(document.querySelector('[data-testid=step-count]')?.textContent ?? '') &&
+        document.querySelector('[data-testid=run-status]')?.textContent === 'paused',
       null,
       {
         timeout: 60_000,
