@@ -11,6 +11,77 @@ export { jacobiEigen, type SymmetricEigen };
 export type SymmetricOperator = (x: Float64Array, y: Float64Array) => void;
 
 /**
+ * Lanczos with full re-orthogonalisation (twice, against the whole basis) from a fixed start
+ * vector, so results are deterministic: the iteration both solvers below share. Step `s` fills
+ * α_s, β_s of the tridiagonal matrix and, unless the space became invariant or the basis is full,
+ * basis vector s + 1.
+ */
+class LanczosBasis {
+  readonly basis: Float64Array;
+  readonly alpha: Float64Array;
+  readonly beta: Float64Array;
+  private readonly w: Float64Array;
+
+  constructor(
+    private readonly apply: SymmetricOperator,
+    readonly d: number,
+    readonly maxSteps: number,
+  ) {
+    this.basis = new Float64Array(maxSteps * d);
+    this.alpha = new Float64Array(maxSteps);
+    this.beta = new Float64Array(maxSteps);
+    this.w = new Float64Array(d);
+    fillStartVector(this.basis, d);
+  }
+
+  /** Runs step `step`; true when the Krylov space is invariant (β ≈ 0: no next vector). */
+  step(step: number): boolean {
+    const { basis, alpha, beta, w, d } = this;
+    const v = basis.subarray(step * d, (step + 1) * d);
+    this.apply(v, w);
+    let a = 0;
+    for (let j = 0; j < d; j++) a += w[j]! * v[j]!;
+    alpha[step] = a;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let s = 0; s <= step; s++) {
+        const o = s * d;
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += w[j]! * basis[o + j]!;
+        for (let j = 0; j < d; j++) w[j] = w[j]! - dot * basis[o + j]!;
+      }
+    }
+    let b = 0;
+    for (let j = 0; j < d; j++) b += w[j]! ** 2;
+    b = Math.sqrt(b);
+    beta[step] = b;
+    const invariant = b <= 1e-12 * Math.max(Math.abs(alpha[0]!), 1e-300);
+    if (!invariant && step + 1 < this.maxSteps) {
+      const o = (step + 1) * d;
+      for (let j = 0; j < d; j++) basis[o + j] = w[j]! / b;
+    }
+    return invariant;
+  }
+
+  /**
+   * k rows of d: the first min(k, m) Ritz vectors Σ_s y_{r,s}·q_s for the eigenvectors y (rows of
+   * length m) of the m×m tridiagonal matrix; the rows beyond are zero.
+   */
+  ritzVectors(y: Float64Array, m: number, k: number): Float64Array {
+    const { basis, d } = this;
+    const vectors = new Float64Array(k * d);
+    for (let r = 0; r < Math.min(k, m); r++) {
+      for (let s = 0; s < m; s++) {
+        const c = y[r * m + s]!;
+        if (c === 0) continue;
+        const o = s * d;
+        for (let j = 0; j < d; j++) vectors[r * d + j] = vectors[r * d + j]! + c * basis[o + j]!;
+      }
+    }
+    return vectors;
+  }
+}
+
+/**
  * The top `k` eigenpairs of a symmetric positive semi-definite operator of size d, by Lanczos with
  * full re-orthogonalisation from a fixed start vector (so the result is deterministic). The Krylov
  * space grows until the top `k` Ritz pairs have residual ‖A x − λ x‖ < tolerance·λ₁, or until
@@ -25,38 +96,14 @@ export function lanczosTopEigen(
 ): SymmetricEigen {
   const maxSteps = Math.min(d, options.maxSteps ?? 160);
   const tolerance = options.tolerance ?? 1e-9;
-  const basis = new Float64Array(maxSteps * d);
-  const alpha = new Float64Array(maxSteps);
-  const beta = new Float64Array(maxSteps);
-  const w = new Float64Array(d);
-  fillStartVector(basis, d);
-
-  let best: SymmetricEigen = { values: new Float64Array(k), vectors: new Float64Array(k * d) };
+  const lanczos = new LanczosBasis(apply, d, maxSteps);
+  const { alpha, beta } = lanczos;
   for (let step = 0; step < maxSteps; step++) {
-    const v = basis.subarray(step * d, (step + 1) * d);
-    apply(v, w);
-    let a = 0;
-    for (let j = 0; j < d; j++) a += w[j]! * v[j]!;
-    alpha[step] = a;
+    const invariant = lanczos.step(step);
     const m = step + 1;
-    // Full re-orthogonalisation (twice) against the whole basis.
-    for (let pass = 0; pass < 2; pass++) {
-      for (let s = 0; s <= step; s++) {
-        const u = basis.subarray(s * d, (s + 1) * d);
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += w[j]! * u[j]!;
-        for (let j = 0; j < d; j++) w[j] = w[j]! - dot * u[j]!;
-      }
-    }
-    let b = 0;
-    for (let j = 0; j < d; j++) b += w[j]! ** 2;
-    b = Math.sqrt(b);
-    beta[step] = b;
-
-    const enough = m >= k;
+    const b = beta[step]!;
     const last = step === maxSteps - 1;
-    const invariant = b <= 1e-12 * Math.max(Math.abs(alpha[0]!), 1e-300);
-    if ((enough && m % 4 === 0) || last || invariant) {
+    if ((m >= k && m % 4 === 0) || last || invariant) {
       const t = new Float64Array(m * m);
       for (let i = 0; i < m; i++) {
         t[i * m + i] = alpha[i]!;
@@ -67,37 +114,20 @@ export function lanczosTopEigen(
       }
       const ritz = jacobiEigen(t, m);
       const scale = Math.max(Math.abs(ritz.values[0]!), 1e-300);
-      let converged = true;
       const kk = Math.min(k, m);
+      let converged = true;
       for (let r = 0; r < kk; r++) {
         if (Math.abs(b * ritz.vectors[r * m + m - 1]!) > tolerance * scale) converged = false;
       }
       if (converged || last || invariant) {
-        const vectors = new Float64Array(k * d);
-        for (let r = 0; r < kk; r++) {
-          for (let s = 0; s < m; s++) {
-            const y = ritz.vectors[r * m + s]!;
-            if (y === 0) continue;
-            for (let j = 0; j < d; j++)
-              vectors[r * d + j] = vectors[r * d + j]! + y * basis[s * d + j]!;
-          }
-        }
-        best = { values: ritz.values.slice(0, k), vectors };
+        const vectors = lanczos.ritzVectors(ritz.vectors, m, k);
         // An invariant subspace smaller than k: complete with orthonormal directions (eigenvalue 0).
-        if (kk < k) {
-          const q = new Float64Array(k * d);
-          q.set(vectors);
-          orthonormaliseRows(q, k, d);
-          best.vectors = q;
-        }
-        return best;
+        if (kk < k) orthonormaliseRows(vectors, k, d);
+        return { values: ritz.values.slice(0, k), vectors };
       }
     }
-    if (invariant) break;
-    const next = basis.subarray((step + 1) * d, (step + 2) * d);
-    for (let j = 0; j < d; j++) next[j] = w[j]! / b;
   }
-  return best;
+  return { values: new Float64Array(k), vectors: new Float64Array(k * d) };
 }
 
 /**
@@ -149,49 +179,17 @@ export function lanczosRitz(
   steps: number,
 ): SymmetricEigen {
   const maxSteps = Math.max(1, Math.min(d, steps));
-  const basis = new Float64Array(maxSteps * d);
-  const alpha = new Float64Array(maxSteps);
-  const beta = new Float64Array(maxSteps);
-  const w = new Float64Array(d);
-  fillStartVector(basis, d);
+  const lanczos = new LanczosBasis(apply, d, maxSteps);
   let m = 0;
   for (let step = 0; step < maxSteps; step++) {
-    const v = basis.subarray(step * d, (step + 1) * d);
-    apply(v, w);
-    let a = 0;
-    for (let j = 0; j < d; j++) a += w[j]! * v[j]!;
-    alpha[step] = a;
     m = step + 1;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let s = 0; s <= step; s++) {
-        const o = s * d;
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += w[j]! * basis[o + j]!;
-        for (let j = 0; j < d; j++) w[j] = w[j]! - dot * basis[o + j]!;
-      }
-    }
-    let b = 0;
-    for (let j = 0; j < d; j++) b += w[j]! ** 2;
-    b = Math.sqrt(b);
-    beta[step] = b;
-    if (step === maxSteps - 1 || b <= 1e-12 * Math.max(Math.abs(alpha[0]!), 1e-300)) break;
-    const o = (step + 1) * d;
-    for (let j = 0; j < d; j++) basis[o + j] = w[j]! / b;
+    if (lanczos.step(step)) break;
   }
+  const { alpha, beta } = lanczos;
   const ritz = tridiagonalEigen(alpha.subarray(0, m), beta.subarray(0, m - 1), m);
-  const kk = Math.min(k, m);
-  const vectors = new Float64Array(k * d);
-  for (let r = 0; r < kk; r++) {
-    for (let s = 0; s < m; s++) {
-      const y = ritz.vectors[r * m + s]!;
-      if (y === 0) continue;
-      const o = s * d;
-      for (let j = 0; j < d; j++) vectors[r * d + j] = vectors[r * d + j]! + y * basis[o + j]!;
-    }
-  }
   const values = new Float64Array(k);
-  values.set(ritz.values.subarray(0, kk));
-  return { values, vectors };
+  values.set(ritz.values.subarray(0, Math.min(k, m)));
+  return { values, vectors: lanczos.ritzVectors(ritz.vectors, m, k) };
 }
 
 /**
