@@ -49,8 +49,9 @@ class TFSameConv2d(nn.Module):
 class Encoder(nn.Module):
     """image → representation h (probes) → projection z (the loss), as createEncoder in encoder.ts.
 
-    `layers` holds the trunk then the two head layers, in the order of the TS variables (two per
-    layer: weight then bias), which is the order of `weights/` in an export.
+    Submodules carry the state_dict names of EXPORT_FORMAT.md (`trunk.i` for the MLP, `convs.i` and
+    `dense` for the CNN, `head.0`, `head.1`); `ts_layers()` lists them in the order of the TS
+    variables (two per layer: weight then bias), which is the order of `weights/` in an export.
     """
 
     def __init__(
@@ -67,40 +68,48 @@ class Encoder(nn.Module):
         self.arch = arch
         self.embedding_dim = embedding_dim
         self.input_size = height * width * channels
-        self.layers = nn.ModuleList()
         self.resnet: Optional[nn.Module] = None
         self.kind = config["name"]
         proj_hidden = int(config.get("projectionHidden", 128))
         if arch == "resnet18":
+            if seed is not None:
+                torch.manual_seed(seed)  # torchvision draws its init from the global generator
             self.resnet = resnet18_trunk(channels, min(height, width))
             self.representation_dim = 512
             self.kind = "resnet18"
         elif self.kind == "mlp":
             widths = [self.input_size] + [int(h) for h in config.get("hidden", [256, 128])]
-            for a, b in zip(widths[:-1], widths[1:]):
-                self.layers.append(nn.Linear(a, b))
+            self.trunk = nn.ModuleList(nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:]))
             self.representation_dim = widths[-1]
         elif self.kind == "cnn":
             c, h, w = channels, height, width
+            self.convs = nn.ModuleList()
             for out in config.get("channels", [16, 32]):
-                self.layers.append(TFSameConv2d(3, c, int(out), 2))
+                self.convs.append(TFSameConv2d(3, c, int(out), 2))
                 c, h, w = int(out), -(-h // 2), -(-w // 2)
             self.flat = h * w * c
-            self.layers.append(nn.Linear(self.flat, int(config.get("representation", 128))))
+            self.dense = nn.Linear(self.flat, int(config.get("representation", 128)))
             self.representation_dim = int(config.get("representation", 128))
         else:
             raise ValueError(f"unknown encoder '{self.kind}' (valid: mlp, cnn)")
-        self.trunk_layers = len(self.layers)
-        self.layers.append(nn.Linear(self.representation_dim, proj_hidden))
-        self.layers.append(nn.Linear(proj_hidden, embedding_dim))
+        self.head = nn.ModuleList(
+            [nn.Linear(self.representation_dim, proj_hidden), nn.Linear(proj_hidden, embedding_dim)]
+        )
         if seed is not None:
             self.seeded_init(seed)
+
+    def ts_layers(self) -> List[nn.Module]:
+        """The layers holding the TS variables, in their order (not the ResNet trunk)."""
+        if self.resnet is not None:
+            return list(self.head)
+        trunk = list(self.trunk) if self.kind == "mlp" else [*self.convs, self.dense]
+        return trunk + list(self.head)
 
     def seeded_init(self, seed: int) -> None:
         """He-uniform weights from mulberry32(seed) in the TS order, zero biases (layers.ts)."""
         rng = SeededRandom(seed)
         with torch.no_grad():
-            for layer in self.layers:
+            for layer in self.ts_layers():
                 if isinstance(layer, TFSameConv2d):
                     cout, cin, k, _ = layer.weight.shape
                     w = he_uniform([k, k, cin, cout], k * k * cin, rng)  # TS [kh, kw, in, out]
@@ -118,20 +127,18 @@ class Encoder(nn.Module):
             rep = self.resnet(images.permute(0, 3, 1, 2))
         elif self.kind == "mlp":
             h = images.reshape(n, self.input_size)
-            trunk = self.layers[: self.trunk_layers]
-            for i, layer in enumerate(trunk):
+            for i, layer in enumerate(self.trunk):
                 h = layer(h)
-                if i < len(trunk) - 1:
+                if i < len(self.trunk) - 1:
                     h = F.relu(h)
             rep = h
         else:
             h = images.permute(0, 3, 1, 2)
-            for layer in self.layers[: self.trunk_layers - 1]:
+            for layer in self.convs:
                 h = F.relu(layer(h))
             # HWC flattening, as tf.reshape of an NHWC map, so the dense weights line up with TS.
-            rep = self.layers[self.trunk_layers - 1](h.permute(0, 2, 3, 1).reshape(n, -1))
-        head1, head2 = self.layers[self.trunk_layers], self.layers[self.trunk_layers + 1]
-        proj = head2(F.relu(head1(F.relu(rep))))
+            rep = self.dense(h.permute(0, 2, 3, 1).reshape(n, -1))
+        proj = self.head[1](F.relu(self.head[0](F.relu(rep))))
         return rep, proj
 
     def load_ts_weights(self, tensors: List[np.ndarray], start: int = 0) -> int:
@@ -141,7 +148,7 @@ class Encoder(nn.Module):
             raise ValueError("exported weights fit the exported architecture, not --arch resnet18")
         i = start
         with torch.no_grad():
-            for layer in self.layers:
+            for layer in self.ts_layers():
                 if i + 1 >= len(tensors):
                     raise ValueError(
                         f"the exported weights hold {len(tensors)} tensors, fewer than the model needs"
@@ -162,7 +169,7 @@ class Encoder(nn.Module):
     def ts_weights(self) -> List[np.ndarray]:
         """The weights in TS layout and order (the inverse of load_ts_weights)."""
         out = []
-        for layer in self.layers:
+        for layer in self.ts_layers():
             w = layer.weight.detach().cpu()
             w = w.permute(2, 3, 1, 0) if isinstance(layer, TFSameConv2d) else w.t()
             out += [w.contiguous().numpy(), layer.bias.detach().cpu().numpy()]
