@@ -50,7 +50,7 @@ class DegenerateInputs(unittest.TestCase):
         x = torch.ones(6, 3, dtype=torch.float32)
         value, grads = grads_of("nt_xent", {"temperature": 0.5, "normalize": True}, features=x)
         self.assertAlmostEqual(value.item(), math.log(5), places=5)
-        self.assertEqual(float(grads["features"].abs().max()), 0.0)
+        self.assertLess(float(grads["features"].abs().max()), 1e-6)
         value, grads = grads_of("uniform", {"t": 2}, x=x)
         self.assertAlmostEqual(value.item(), 0.0, places=6)
         self.assertEqual(float(grads["x"].abs().max()), 0.0)
