@@ -86,6 +86,24 @@ export default tseslint.config(
     ),
   },
   {
+    // The PyTorch export builds files from plain data: the CLI and the page both use it.
+    files: ['src/export/**'],
+    rules: restrict(
+      [
+        ...uiPackages,
+        '@tensorflow/*',
+        '**/engine/**',
+        '**/components/**',
+        '**/state/**',
+        '**/plots/**',
+        '**/worker/**',
+        '**/cli/**',
+        'node:*',
+      ],
+      'export/ turns plain data into files for Node and the browser: no TF.js, engine, UI or Node APIs.',
+    ),
+  },
+  {
     files: ['src/ml/**'],
     rules: restrict(
       [
