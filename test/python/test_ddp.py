@@ -3,6 +3,7 @@ set them) against 1 process, same global batch and seed, 20 steps: every logged 
 relative and the parameters after 20 steps within 1e-4, for a views loss, a class-label loss with
 the FairKL regulariser (bias labels, encoder features gathered), and SepCLR's two encoders."""
 
+import json
 import os
 import subprocess
 import sys
@@ -82,6 +83,43 @@ class DDPEquivalence(unittest.TestCase):
             loss={"name": "y_aware_infonce", "temperature": 0.1},
         )
         self.check(config, dataset_id="brain-mri", attribute="age")
+
+
+class TrainPyUnderTwoRanks(unittest.TestCase):
+    """train.py itself, started twice with the variables torchrun sets: rank 0 alone writes the
+    runner's JSON, whose history equals the one-process run's."""
+
+    def test_train_py_two_ranks_equals_one(self):
+        train_py = os.path.join(os.path.dirname(os.path.dirname(HERE)), "pytorch", "train.py")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = write_export(os.path.join(tmp, "export"), base_config(positives={"name": "class"}, loss={"name": "supcon", "temperature": 0.1}))
+            results = {}
+            for world in (1, 2):
+                out = os.path.join(tmp, f"m{world}.json")
+                port = str(free_port())
+                procs = []
+                for rank in range(world):
+                    env = dict(os.environ, OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1", MASTER_PORT=port)
+                    if world > 1:
+                        env.update(RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank))
+                    else:
+                        for k in ("RANK", "WORLD_SIZE", "LOCAL_RANK"):
+                            env.pop(k, None)
+                    cmd = [sys.executable, train_py, "--run", os.path.join(folder, "run.json"), "--steps", "10", "--eval-every", "5", "--device", "cpu", "--out", out]
+                    procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+                for p in procs:
+                    text = p.communicate(timeout=300)[0].decode()
+                    self.assertEqual(p.returncode, 0, text)
+                with open(out) as f:
+                    results[world] = json.load(f)
+            one, two = results[1], results[2]
+            self.assertEqual(two["pytorch"]["ranks"], 2)
+            self.assertEqual([h["step"] for h in two["history"]], [5, 10])
+            for a, b in zip(one["history"], two["history"]):
+                self.assertLessEqual(abs(a["loss"] - b["loss"]) / abs(a["loss"]), 1e-5)
+                # Same weights on rank 0 → the same evaluation up to float32 rounding.
+                self.assertAlmostEqual(a["uniformity"], b["uniformity"], places=4)
+                self.assertAlmostEqual(a["knnAccuracy"], b["knnAccuracy"], places=6)
 
 
 if __name__ == "__main__":
