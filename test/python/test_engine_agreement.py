@@ -95,7 +95,7 @@ class EngineAgreementTest(unittest.TestCase):
             for name, r in cls.report.items():
                 print(
                     f"  {name:34s} loss TS {r['ts']:.6f} PT {r['pt']:.6f} rel {r['rel']:.1e}; "
-                    f"params max |diff| {r['param']:.1e} (largest move {r.get('moved', float('nan')):.1e})"
+                    f"params max |diff| {r['param']:.1e}, {r['over']} over 1e-5 (largest move {r.get('moved', float('nan')):.1e})"
                 )
 
     def torch_trainer(self, name):
@@ -139,12 +139,16 @@ class EngineAgreementTest(unittest.TestCase):
         if trainer.model.salient is not None:
             got += trainer.model.salient.ts_weights()
         self.assertEqual(len(got), len(after))
-        worst = 0.0
+        worst, over, total = 0.0, 0, 0
         for i, (g, w) in enumerate(zip(got, after)):
             self.assertEqual(list(g.shape), list(w.shape), f"tensor {i} ({ts['names'][i]})")
-            worst = max(worst, float(np.max(np.abs(g.astype(np.float64) - w))))
+            diff = np.abs(g.astype(np.float64) - w)
+            worst = max(worst, float(np.max(diff)))
+            # Adam's first step is lr·g/(|g| + 1e-7): where |g| is near 1e-7, float32 noise in g shows.
+            over += int(np.sum(diff > 1e-5))
+            total += diff.size
         moved = max(float(np.max(np.abs(a.astype(np.float64) - b))) for a, b in zip(after, before))
-        self.report[name] = {"ts": ts["loss"], "pt": result.loss, "rel": rel, "param": worst}
+        self.report[name] = {"ts": ts["loss"], "pt": result.loss, "rel": rel, "param": worst, "over": f"{over}/{total}"}
         self.assertLessEqual(rel, LOSS_RTOL, f"{name}: loss TS {ts['loss']} vs PyTorch {result.loss}")
         self.assertLessEqual(worst, PARAM_ATOL, f"{name}: parameters after one step differ by {worst}")
         # The step did something, so agreeing on it means something (Adam's first step moves a
