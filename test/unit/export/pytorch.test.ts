@@ -47,7 +47,7 @@ test('the bundled sources are the files the CLI copies', async () => {
 });
 
 describe('page zip and CLI export of the same run', () => {
-  test('same files, same bytes except run.json source (supcon-mnist, a few trained steps)', async () => {
+  test('same files, same bytes except the source in run.json and README.md (supcon-mnist, a few trained steps)', async () => {
     const config = parseTrainingConfig({
       ...presetById('supcon-mnist').config,
       batchSize: 32,
@@ -90,6 +90,13 @@ describe('page zip and CLI export of the same run', () => {
         if (path === 'run.json' || path === 'README.md') continue;
         expect(sameBytes(page[path], cli[path]!), path).toBe(true);
       }
+      // The README differs only in its line naming the source.
+      const readme = (files: FileMap) =>
+        text(files['README.md']!).replace(/^Exported from .*$/m, '');
+      expect(readme(page)).toBe(readme(cli));
+      expect(text(page['README.md']!)).toMatch(
+        /^Exported from the Contrastive Playground \(preset `supcon-mnist`/m,
+      );
       const { source: pageSource, ...pageRun } = runJson(page);
       const { source: cliSource, ...cliRun } = runJson(cli);
       expect(pageRun).toEqual(cliRun);
