@@ -91,7 +91,7 @@ def _target_probes(info: Mapping[str, Any], train: Mapping[str, Any], test: Mapp
         y_te = _get(test, "labels", label["name"], n_te)
         if y_tr is None or y_te is None:
             continue
-        sel_tr, sel_te = y_tr[keep_tr.cpu()], y_te[keep_te.cpu()]
+        sel_tr, sel_te = y_tr.to(keep_tr.device)[keep_tr], y_te.to(keep_te.device)[keep_te]
         if torch.unique(sel_tr).numel() >= 2:
             labels[label["name"]] = (sel_tr, sel_te)
     if not labels:

@@ -298,7 +298,8 @@ def ridge_regression(train_x: Any, train_y: Any, test_x: Any, test_y: Any, lam: 
     z = torch.cat([(a - mean) / std, torch.ones(a.shape[0], 1, dtype=F64, device=a.device)], dim=1)
     d = a.shape[1]
     gram = z.T @ z
-    gram[torch.arange(d), torch.arange(d)] += lam
+    diag = torch.arange(d, device=a.device)
+    gram[diag, diag] += lam
     try:
         solution = torch.linalg.solve(gram, z.T @ y_tr)
     except RuntimeError as error:

@@ -43,3 +43,15 @@ def positive_mask(labels: Any, rows: int, n: int, like: torch.Tensor) -> torch.T
 
 def eye(rows: int, device: torch.device) -> torch.Tensor:
     return torch.eye(rows, dtype=torch.bool, device=device)
+
+
+def view_major_to_sample_major(features: torch.Tensor, n_views: int) -> torch.Tensor:
+    """[V·N, d] view-major rows → [N, V, d] (decoupled uniformity's layout, spec B §0)."""
+    v, n = view_count(features.shape[0], n_views, "view_major_to_sample_major")
+    return features.reshape(v, n, -1).transpose(0, 1)
+
+
+def split_views(features: torch.Tensor, n_views: int = 2) -> Tuple[torch.Tensor, ...]:
+    """The V view blocks [N, d] of view-major rows (pair losses take x = view 0, y = view 1)."""
+    v, n = view_count(features.shape[0], n_views, "split_views")
+    return tuple(features.split(n, dim=0))

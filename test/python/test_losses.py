@@ -111,6 +111,30 @@ class Interface(unittest.TestCase):
         with self.assertRaises(TypeError):
             F.call("align", {"x": x}, {})
 
+    def test_layout_helpers(self):
+        from cplay.similarity import split_views, view_major_to_sample_major
+
+        x = torch.arange(24.0).reshape(6, 4)  # V = 2 blocks of N = 3
+        z = view_major_to_sample_major(x, 2)
+        self.assertEqual(tuple(z.shape), (3, 2, 4))
+        self.assertTrue(torch.equal(z[1, 0], x[1]) and torch.equal(z[1, 1], x[4]))
+        a, b = split_views(x, 2)
+        self.assertTrue(torch.equal(a, x[:3]) and torch.equal(b, x[3:]))
+        with self.assertRaises(ValueError):
+            split_views(x, 4)
+
+    def test_numpy_constants(self):
+        import numpy as np
+
+        feats = torch.randn(8, 3, dtype=torch.float64)
+        a = F.supcon(feats, np.array([0, 1, 0, 2], dtype=np.int32), temperature=0.1)
+        b = F.supcon(feats, [0, 1, 0, 2], temperature=0.1)
+        self.assertEqual(a.item(), b.item())
+        ages = np.array([20.5, 31.25, 40.0, 52.75], dtype=np.float32)
+        a = F.kernelized_supcon(feats, ages, method="yaware", kernel="gaussian", sigma=5.0)
+        b = F.kernelized_supcon(feats, torch.tensor(ages, dtype=torch.float64), method="yaware", kernel="gaussian", sigma=5.0)
+        self.assertEqual(a.item(), b.item())
+
     def test_large_batch_distance_path_matches_explicit(self):
         torch.manual_seed(2)
         a = torch.randn(300, 200, dtype=torch.float64)  # 300²·200 > 2^24: Gram form

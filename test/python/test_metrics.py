@@ -288,6 +288,18 @@ class Evaluate(unittest.TestCase):
         want = M.knn_accuracy(train["representation"], train["labels"]["digit"][:40], test["representation"], test["labels"]["digit"])
         self.assertEqual(r["knnAccuracy"], want)
 
+    def test_numpy_arrays_as_the_data_reader_gives_them(self):
+        train, test = _split(60, 1), _split(30, 2)
+        as_numpy = lambda split: {
+            **split,
+            **{g: {k: v.numpy().astype({"labels": "int32", "attributes": "float32", "flags": "uint8"}[g]) for k, v in split[g].items()} for g in ("labels", "attributes", "flags")},
+        }
+        info = dict(INFO, biasLabel="colour")
+        self.assertEqual(
+            evaluate(step=2, loss_name="supcon", info=info, train=as_numpy(train), test=as_numpy(test)),
+            evaluate(step=2, loss_name="supcon", info=info, train=train, test=test),
+        )
+
     def test_histograms_snapshot(self):
         test = _split(30, 2)
         h = snapshot_histograms(dict(INFO, biasLabel="colour"), test, bins=6)

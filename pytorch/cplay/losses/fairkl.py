@@ -41,7 +41,7 @@ def fairkl(
     sigma = {}
     for name, mask in groups.items():
         masked = s * mask.to(s.dtype)
-        mu[name] = masked.sum() / max(int(mask.sum()), 1)
+        mu[name] = masked.sum() / torch.clamp_min(mask.sum(), 1).to(s.dtype)
         # torch.std semantics over all B² entries (zeros included), with derivative 0 at zero spread.
         centred = masked - masked.mean()
         sigma[name] = safe_sqrt((centred * centred).sum() / (b * b - 1))

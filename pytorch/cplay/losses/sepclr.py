@@ -16,12 +16,12 @@ from .align_uniform import uniform
 
 def _align_over(x: torch.Tensor, y: torch.Tensor, keep: torch.Tensor, tau: float) -> torch.Tensor:
     """A_τ(x, y; I) = (1/|I|) Σ_{i∈I} ‖x_i − y_i‖²/(2τ); NaN with gradient 0 when I is empty."""
-    count = int(keep.sum())
-    if count == 0:
-        return empty_term(x, y)
+    count = keep.sum()
     diff = x - y
     sq = (diff * diff).sum(dim=1)
-    return torch.where(keep, sq, torch.zeros_like(sq)).sum() / (count * 2 * tau)
+    mean = torch.where(keep, sq, torch.zeros_like(sq)).sum() / (torch.clamp_min(count, 1).to(sq.dtype) * 2 * tau)
+    # Selected without a host sync: the NaN branch sends no gradient.
+    return torch.where(count > 0, mean, torch.full_like(mean, math.nan))
 
 
 def sepclr_align(x: torch.Tensor, y: torch.Tensor, tau: float = 0.5, **_ignored: Any) -> torch.Tensor:
