@@ -174,7 +174,7 @@ def read_cifar10(folder: str, class_label: str) -> Dataset:
             classes = [c.decode() for c in pickle.load(f, encoding="bytes")[b"label_names"]]
     train = Split(_as_images(x), {class_label: y})
     test = Split(_as_images(tx), {class_label: ty})
-    return Dataset(_info("cifar-10", "CIFAR-10", train.images, class_label, classes), train, test)
+    return Dataset(_info("cifar-10", "CIFAR-10", train.images, class_label, classes, {}), train, test)
 
 
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".nii", ".nii.gz")
