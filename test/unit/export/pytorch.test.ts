@@ -19,6 +19,7 @@ import { decodeNpy } from '../../../src/export/npy';
 import { buildPytorchExport, weightNames, type FileMap } from '../../../src/export/pytorch';
 import { decodeRunWeights, encodeRunWeights } from '../../../src/export/runWeights';
 import { presetById } from '../../../src/presets';
+import { transferablesOf } from '../../../src/worker/protocol';
 
 /** Byte equality of large arrays (Vitest's deep equality is slow and memory-hungry on megabytes). */
 const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -212,3 +213,49 @@ test('a run whose weights do not fit its config is refused before anything is wr
   await expect(buildNodeExport({ preset: 'nope' })).rejects.toThrow(/Unknown preset 'nope'/);
   await expect(buildNodeExport({})).rejects.toThrow(/exactly one of/);
 }, 60_000);
+
+test('the export-data event transfers every array of the payload and the weights', () => {
+  const split = {
+    n: 2,
+    images: new Float32Array(8),
+    labels: { digit: new Int32Array(2) },
+    attributes: { age: new Float32Array(2) },
+    flags: { isTarget: new Uint8Array(2) },
+  };
+  const test2 = { ...split, images: new Float32Array(8) };
+  const tensor = { shape: [2], data: new Float32Array(2) };
+  const event = {
+    type: 'export-data' as const,
+    runId: 'r',
+    requestId: 1,
+    payload: {
+      config: parseTrainingConfig(presetById('infonce-mnist').config),
+      lossParams: {},
+      lossStyle: 'view-major',
+      dataset: {
+        info: {} as never,
+        config: { name: 'mnist' },
+        train: split,
+        test: test2,
+      },
+      weights: { step: 1, tensors: [tensor] },
+    },
+  };
+  const buffers = transferablesOf(event);
+  for (const a of [
+    split.images,
+    split.labels.digit,
+    split.attributes.age,
+    split.flags.isTarget,
+    test2.images,
+    tensor.data,
+  ])
+    expect(buffers).toContain(a.buffer);
+  const weightsOnly = transferablesOf({
+    type: 'export-data',
+    runId: 'r',
+    requestId: 2,
+    weights: { step: 1, tensors: [tensor] },
+  });
+  expect(weightsOnly).toEqual([tensor.data.buffer]);
+});
