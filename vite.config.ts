@@ -1,5 +1,19 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { execSync } from 'node:child_process';
+
+/** The commit the page is built from: the PyTorch export names it in run.json. */
+function gitCommit(): string | null {
+  try {
+    return (
+      execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || null
+    );
+  } catch {
+    return null;
+  }
+}
 
 // Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -9,6 +23,7 @@ const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react()],
+  define: { __PLAYGROUND_COMMIT__: JSON.stringify(gitCommit()) },
   base: './',
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

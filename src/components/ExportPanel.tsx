@@ -3,7 +3,7 @@ import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { useController, useStore } from './storeContext';
 import { selectActiveRun, selectRuns } from '../state/store';
-import { downloadText, metricsToCsv } from '../plots';
+import { downloadBytes, downloadText, metricsToCsv } from '../plots';
 import { configToHash } from '../state/urlState';
 import { parseTrainingConfig } from '../contracts/trainingConfig';
 
@@ -16,6 +16,7 @@ export function ExportPanel() {
   const controller = useController();
   const fileRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const link = `${location.origin}${location.pathname}${configToHash(config)}`;
 
   const openRun = async (file: File) => {
@@ -27,6 +28,38 @@ export function ExportPanel() {
       setNotice(`Re-opened ${file.name}: its configuration is loaded and a new run started.`);
     } catch (error) {
       setNotice(`Could not open ${file.name}: ${(error as Error).message}`);
+    }
+  };
+
+  const exportRun = async () => {
+    if (!active) return;
+    // The weights make the file a trained model: `npm run export:pytorch -- --run FILE` uses them.
+    let weights: Awaited<ReturnType<typeof controller.runWeights>> | null = null;
+    try {
+      weights = await controller.runWeights(active.id);
+    } catch (error) {
+      setNotice(`The run's weights are not in the file: ${(error as Error).message}`);
+    }
+    downloadText(
+      JSON.stringify(
+        { config: active.config, history: active.history, backend: active.backend, weights },
+        null,
+        2,
+      ),
+      `${active.id}.json`,
+      'application/json',
+    );
+  };
+
+  const exportPytorch = async () => {
+    setExporting(true);
+    try {
+      const { filename, zip } = await controller.exportPytorch();
+      downloadBytes(zip, filename, 'application/zip');
+    } catch (error) {
+      setNotice(`Could not export to PyTorch: ${(error as Error).message}`);
+    } finally {
+      setExporting(false);
     }
   };
 
@@ -75,22 +108,15 @@ export function ExportPanel() {
         >
           metrics JSON
         </button>
-        <button
-          disabled={!active}
-          onClick={() =>
-            active &&
-            downloadText(
-              JSON.stringify(
-                { config: active.config, history: active.history, backend: active.backend },
-                null,
-                2,
-              ),
-              `${active.id}.json`,
-              'application/json',
-            )
-          }
-        >
+        <button disabled={!active} onClick={() => void exportRun()}>
           export run
+        </button>
+        <button
+          disabled={!active || exporting}
+          onClick={() => void exportPytorch()}
+          title="A zip with train.py, the losses in PyTorch, the data set and the current weights: train this run on a GPU or many"
+        >
+          {exporting ? 'exporting…' : 'Export to PyTorch'}
         </button>
         <button onClick={() => fileRef.current?.click()}>open run…</button>
         <input

@@ -36,7 +36,15 @@ export async function downloadPlotImage(
 
 /** Downloads `text` as a file (no network: a same-origin blob: URL, revoked afterwards). */
 export function downloadText(text: string, filename: string, mime = 'text/plain'): void {
-  const blob = new Blob([text], { type: `${mime};charset=utf-8` });
+  downloadBlob(new Blob([text], { type: `${mime};charset=utf-8` }), filename);
+}
+
+/** Downloads bytes (a zip) as a file, the same way. */
+export function downloadBytes(bytes: Uint8Array, filename: string, mime: string): void {
+  downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime }), filename);
+}
+
+function downloadBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -12,6 +12,7 @@ import type { StoreApi } from './store';
 import { SampleHover } from './sampleHover';
 import { isUserDataset } from '../contracts/datasets';
 import { suggestedCsv, summarizeUploads } from './uploads';
+import { encodeRunWeights, type RunWeightsJson } from '../export/runWeights';
 
 let runCounter = 0;
 const PROGRESS_INTERVAL_MS = 250;
@@ -135,6 +136,39 @@ export class PlaygroundController {
     )
       return active.id;
     return this.startRun(state.config);
+  }
+
+  /**
+   * The active run as a PyTorch project (pytorch/EXPORT_FORMAT.md) in a zip, with its current
+   * weights: the worker sends the config as the engine runs it, the data set and the weights; the
+   * Python sources and the zip library load only now.
+   */
+  async exportPytorch(): Promise<{ filename: string; zip: Uint8Array }> {
+    const state = this.store.getState();
+    const run = state.activeRunId ? state.runs[state.activeRunId] : undefined;
+    if (!run) throw new Error('no run to export: start one first');
+    const [payload, page] = await Promise.all([
+      this.client.exportProject(run.id),
+      import('../export/page'),
+    ]);
+    const sameAsPreset = JSON.stringify(run.config) === JSON.stringify(state.config);
+    const folder = `pytorch-${run.config.loss.name}-${run.config.dataset.name}-step${payload.weights?.step ?? 0}`;
+    const zip = await page.pytorchZip(
+      payload,
+      {
+        preset: sameAsPreset ? state.presetId : null,
+        commit: page.BUILD_COMMIT,
+        exportedAt: new Date().toISOString(),
+        from: 'page',
+      },
+      folder,
+    );
+    return { filename: `${folder}.zip`, zip };
+  }
+
+  /** The active run's current weights, for the run's JSON (`npm run export:pytorch -- --run`). */
+  async runWeights(runId: string): Promise<RunWeightsJson> {
+    return encodeRunWeights(await this.client.exportWeights(runId));
   }
 
   play(): void {

@@ -7,9 +7,11 @@
  * its script runs even while the page's main thread is busy (a message posted to a worker that is
  * not running yet waits for the main thread to hand it over).
  */
+import type { ExportPayload } from '../export/pytorch';
 import {
   bootName,
   type HeldOutSample,
+  type WeightsSnapshot,
   type WorkerCommand,
   type WorkerEvent,
   type WorkerEventOf,
@@ -33,6 +35,11 @@ export class TrainingClient {
   private readonly pendingSamples = new Map<
     number,
     { resolve: (s: HeldOutSample) => void; reject: (e: Error) => void }
+  >();
+
+  private readonly pendingExports = new Map<
+    number,
+    { resolve: (e: WorkerEventOf<'export-data'>) => void; reject: (e: Error) => void }
   >();
 
   private worker: WorkerLike | null = null;
@@ -89,6 +96,27 @@ export class TrainingClient {
     });
   }
 
+  /** Run `runId` as the PyTorch export needs it: config, loss parameters, data and weights. */
+  exportProject(runId: string): Promise<ExportPayload> {
+    return this.requestExport(runId, 'project').then((e) => e.payload!);
+  }
+
+  /** Run `runId`'s current weights. */
+  exportWeights(runId: string): Promise<WeightsSnapshot> {
+    return this.requestExport(runId, 'weights').then((e) => e.weights!);
+  }
+
+  private requestExport(
+    runId: string,
+    what: 'project' | 'weights',
+  ): Promise<WorkerEventOf<'export-data'>> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pendingExports.set(requestId, { resolve, reject });
+      this.send({ type: 'export', runId, requestId, what });
+    });
+  }
+
   on<T extends WorkerEvent['type']>(type: T, listener: Listener<T>): () => void {
     const set = this.listeners.get(type) ?? new Set();
     set.add(listener as (event: WorkerEvent) => void);
@@ -102,6 +130,9 @@ export class TrainingClient {
     for (const p of this.pendingSamples.values())
       p.reject(new Error('the training worker was terminated'));
     this.pendingSamples.clear();
+    for (const p of this.pendingExports.values())
+      p.reject(new Error('the training worker was terminated'));
+    this.pendingExports.clear();
   }
 
   private dispatch(event: WorkerEvent): void {
@@ -111,6 +142,15 @@ export class TrainingClient {
       if (pending) {
         if (event.sample) pending.resolve(event.sample);
         else pending.reject(new Error(event.error ?? 'no sample'));
+      }
+    }
+    if (event.type === 'export-data') {
+      const pending = this.pendingExports.get(event.requestId);
+      this.pendingExports.delete(event.requestId);
+      if (pending) {
+        if (event.error || (!event.payload && !event.weights))
+          pending.reject(new Error(event.error ?? 'nothing exported'));
+        else pending.resolve(event);
       }
     }
     this.listeners.get(event.type)?.forEach((listener) => listener(event));

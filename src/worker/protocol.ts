@@ -7,6 +7,7 @@ import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { BackendChoice, BackendRequest } from '../contracts/backend';
 import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
 import type { DataError, DatasetInfo } from '../data/types';
+import type { ExportPayload, ExportTensor } from '../export/pytorch';
 
 export type WorkerCommand =
   /**
@@ -42,7 +43,20 @@ export type WorkerCommand =
       index: number;
       views: number;
       seed?: number;
-    };
+    }
+  /**
+   * What the PyTorch export (or the run's JSON) needs: `project` gives the config as the engine
+   * runs it, the effective loss parameters, the data set as loaded and the current weights;
+   * `weights` only the weights. Answered by an `export-data` event with the same `requestId`,
+   * between training steps, like `sample`.
+   */
+  | { type: 'export'; runId: string; requestId: number; what: 'project' | 'weights' };
+
+/** The run's weights at one step, in the order of the TS model's variables. */
+export interface WeightsSnapshot {
+  step: number;
+  tensors: ExportTensor[];
+}
 
 /** A held-out image and its augmented views, as plain typed arrays ([h, w, c] row-major, in [0, 1]). */
 export interface HeldOutSample {
@@ -85,7 +99,16 @@ export type WorkerEvent =
   | { type: 'backend-changed'; runId: string; backend: BackendChoice; reason: string }
   | { type: 'error'; runId: string; message: string }
   /** The answer to a `sample` command: the sample, or why there is none. */
-  | { type: 'sample'; runId: string; requestId: number; sample?: HeldOutSample; error?: string };
+  | { type: 'sample'; runId: string; requestId: number; sample?: HeldOutSample; error?: string }
+  /** The answer to an `export` command: `payload` (project) or `weights`, or why there is none. */
+  | {
+      type: 'export-data';
+      runId: string;
+      requestId: number;
+      payload?: ExportPayload;
+      weights?: WeightsSnapshot;
+      error?: string;
+    };
 
 export type WorkerEventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
 
@@ -108,6 +131,15 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
   if (event.type === 'sample' && event.sample) {
     add(event.sample.image);
     event.sample.views.forEach(add);
+  }
+  if (event.type === 'export-data') {
+    const p = event.payload;
+    if (p)
+      for (const split of [p.dataset.train, p.dataset.test]) {
+        add(split.images);
+        [split.labels, split.attributes, split.flags].forEach((r) => Object.values(r).forEach(add));
+      }
+    [...(p?.weights?.tensors ?? []), ...(event.weights?.tensors ?? [])].forEach((t) => add(t.data));
   }
   if (event.type === 'ready') {
     const l = event.snapshotLabels;

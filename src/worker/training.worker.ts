@@ -33,6 +33,7 @@ import {
   type WorkerEvent,
 } from './protocol';
 import { loadBrowserDataset, browserAugment } from './browserData';
+import { currentWeights, exportPayload } from '../engine/exportPayload';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -233,6 +234,31 @@ async function answerSample(command: Extract<WorkerCommand, { type: 'sample' }>)
   }
 }
 
+async function answerExport(command: Extract<WorkerCommand, { type: 'export' }>): Promise<void> {
+  const { runId, requestId } = command;
+  if (!session || runId !== currentRun)
+    return emit({ type: 'export-data', runId, requestId, error: `run ${runId} is not loaded` });
+  try {
+    emit(
+      command.what === 'weights'
+        ? { type: 'export-data', runId, requestId, weights: await currentWeights(session.trainer) }
+        : {
+            type: 'export-data',
+            runId,
+            requestId,
+            payload: await exportPayload(session.trainer, { weights: true }),
+          },
+    );
+  } catch (error) {
+    emit({
+      type: 'export-data',
+      runId,
+      requestId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
 async function handle(command: WorkerCommand): Promise<void> {
   if (command.type === 'start') return start(command);
   if (!session || command.runId !== currentRun) return;
@@ -255,6 +281,8 @@ async function handle(command: WorkerCommand): Promise<void> {
       return;
     case 'sample':
       return answerSample(command);
+    case 'export':
+      return answerExport(command);
   }
 }
 
@@ -283,6 +311,11 @@ function receive(command: WorkerCommand): void {
   }
   if (command.type === 'sample') {
     loaded = loaded.then(() => answerSample(command));
+    return;
+  }
+  if (command.type === 'export') {
+    // Like `sample`: a long `play` must not hold the export back; the weights are cloned at once.
+    loaded = loaded.then(() => answerExport(command));
     return;
   }
   queue = queue
