@@ -9,7 +9,7 @@ the whole gathered batch; K ranks then follow one process's trajectory.
 from __future__ import annotations
 
 import math
-import time
+import sys
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
@@ -109,8 +109,12 @@ class Trainer:
         self.sampler = choose_sampler(config, dataset, rng.fork())
         self.net: nn.Module = self.model
         if self.dist.enabled:
-            if arch == "resnet18":
+            if arch == "resnet18" and self.device.type == "cuda":
+                # Batch statistics of the global batch, as one process would compute them.
                 self.model = nn.SyncBatchNorm.convert_sync_batchnorm(self.model)
+            elif arch == "resnet18" and self.dist.is_main:
+                # torch's SyncBatchNorm runs on CUDA only: on CPU ranks each normalises its own slice.
+                print("warning: --arch resnet18 on CPU ranks keeps per-rank batch norm (SyncBatchNorm needs CUDA)", file=sys.stderr)
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.net = nn.parallel.DistributedDataParallel(self.model, device_ids=ids)
         self.optimizer = create_optimizer(config, self.model.parameters())

@@ -256,6 +256,22 @@ class Training(unittest.TestCase):
             for k, v in trainer.model.state_dict().items():
                 torch.testing.assert_close(v, before[k], rtol=0, atol=0)
 
+    def test_resnet18_arch_trains_and_is_seeded(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = write_export(tmp, base_config(batchSize=8), shape=(8, 8, 3))
+            data = read_export_data(os.path.join(folder, "data"))
+            a = Trainer(load_run(folder), data, arch="resnet18")
+            b = Trainer(load_run(folder), data, arch="resnet18")
+            for (k, va), vb in zip(a.model.state_dict().items(), b.model.state_dict().values()):
+                torch.testing.assert_close(va, vb, rtol=0, atol=0, msg=k)
+            self.assertEqual(a.model.encoder.representation_dim, 512)
+            conv1 = a.model.encoder.resnet.conv1
+            self.assertEqual((conv1.in_channels, conv1.stride), (3, (1, 1)))
+            before = a.model.encoder.head[0].weight.detach().clone()
+            results = [a.step() for _ in range(2)]
+            self.assertTrue(all(r.applied and np.isfinite(r.loss) for r in results))
+            self.assertFalse(torch.equal(before, a.model.encoder.head[0].weight))
+
     def test_exported_weights_are_loaded(self):
         """weights/ in the TS layout and order (EXPORT_FORMAT.md) becomes the model's starting point."""
         sys.path.insert(0, PYTORCH)
@@ -265,7 +281,6 @@ class Training(unittest.TestCase):
             config = base_config(encoder={"name": "cnn", "channels": [4], "representation": 8, "projectionHidden": 8})
             folder = write_export(tmp, config)
             source = Trainer(load_run(folder), read_export_data(os.path.join(folder, "data")))
-            source.run["config"]["seed"] = 99
             other = Encoder(config["encoder"], (8, 8, 1), 8, seed=12345)
             tensors = other.ts_weights()
             os.makedirs(os.path.join(folder, "weights"))
