@@ -114,6 +114,18 @@ class Augmentations(unittest.TestCase):
             self.assertTrue(bool((out >= 0).all() and (out <= 1).all()))
             self.assertGreater(float((out[:3] - x).abs().mean()), 1e-3, dataset_id)
 
+    def test_cutout_zeroes_one_box(self):
+        x = torch.ones(5, 8, 8, 1)
+        out = augment(x, {"cutout": {"p": 1, "size": 0.5}}, views=2, seed=4)
+        for r in range(10):
+            zero = (out[r, :, :, 0] == 0).nonzero()
+            self.assertGreater(len(zero), 0)
+            rows, cols = zero[:, 0], zero[:, 1]
+            h = int(rows.max() - rows.min() + 1)
+            w = int(cols.max() - cols.min() + 1)
+            self.assertEqual(len(zero), h * w)  # one axis-aligned box
+            self.assertLessEqual(max(h, w), 4)
+
     def test_pure_translation_moves_pixels(self):
         # affine: x_in = x + 1 (output pixel x shows input pixel x + 1), edges repeated.
         x = torch.arange(5.0).reshape(1, 1, 5, 1).repeat(1, 3, 1, 1) / 10
