@@ -200,8 +200,14 @@ class DataReaders(unittest.TestCase):
                     os.makedirs(os.path.join(tmp, split, cls))
                     for i in range(n):
                         self._png(os.path.join(tmp, split, cls, f"{i}.png"), value)
+            from torchvision.io import write_jpeg
+
+            write_jpeg(torch.full((3, 20, 20), 128, dtype=torch.uint8), os.path.join(tmp, "train", "cat", "big.jpg"))
             ds = read_data_dir(tmp, class_label="label")
-            self.assertEqual((ds.train.n, ds.test.n), (6, 4))
+            self.assertEqual((ds.train.n, ds.test.n), (7, 4))
+            # The JPEG (RGB, 20 px) comes down to the first image's grey 10 × 10.
+            self.assertEqual(ds.train.images.shape[1:], (10, 10, 1))
+            self.assertAlmostEqual(float(ds.train.images[3].mean()), 128 / 255, delta=0.01)  # cat/0-2.png, cat/big.jpg
             self.assertEqual(ds.info["labels"][0]["classNames"], ["cat", "dog"])
             dogs = ds.train.images[ds.train.labels["label"] == 1]
             np.testing.assert_allclose(dogs, 200 / 255, atol=1e-6)
@@ -309,6 +315,29 @@ class Training(unittest.TestCase):
                 np.testing.assert_array_equal(a, b)
             with self.assertRaises(ValueError):
                 source.load_ts_weights(loaded[:-2])
+
+    def test_train_py_with_a_data_dir(self):
+        """--data-dir replaces data/ (here a torchvision MNIST layout of other-sized images)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = write_export(os.path.join(tmp, "x"), base_config(positives={"name": "class"}, loss={"name": "supcon", "temperature": 0.1}))
+            raw = os.path.join(tmp, "d", "MNIST", "raw")
+            os.makedirs(raw)
+            rng = np.random.default_rng(0)
+            for prefix, n in (("train", 40), ("t10k", 20)):
+                with open(os.path.join(raw, f"{prefix}-images-idx3-ubyte"), "wb") as f:
+                    f.write(struct.pack(">IIII", 0x0803, n, 12, 12) + rng.integers(0, 256, (n, 12, 12), dtype=np.uint8).tobytes())
+                with open(os.path.join(raw, f"{prefix}-labels-idx1-ubyte"), "wb") as f:
+                    f.write(struct.pack(">II", 0x0801, n) + (np.arange(n) % 4).astype(np.uint8).tobytes())
+            out = os.path.join(tmp, "m.json")
+            env = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK")}
+            proc = subprocess.run(
+                [sys.executable, os.path.join(PYTORCH, "train.py"), "--run", os.path.join(folder, "run.json"), "--data-dir", os.path.join(tmp, "d"), "--steps", "3", "--eval-every", "3", "--device", "cpu", "--out", out],
+                env=env, capture_output=True, text=True, timeout=300,
+            )
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertIn("on mnist (40 train, 20 test)", proc.stderr)
+            with open(out) as f:
+                self.assertEqual(json.load(f)["final"]["step"], 3)
 
     def test_train_py_writes_the_runner_json(self):
         with tempfile.TemporaryDirectory() as tmp:
