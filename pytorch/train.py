@@ -134,10 +134,16 @@ def main(argv=None) -> int:
         if args.arch == "as-exported":
             torch.manual_seed(int(config["seed"]))
         trainer = Trainer(run, dataset, info, arch=args.arch, augmentations=not args.no_augment)
-        weights = load_weights(folder) if args.arch == "as-exported" and not args.data_dir else None
+        weights = load_weights(folder) if args.arch == "as-exported" else None
         if weights is not None:
-            trainer.load_ts_weights(weights[1])
-            log(f"starting from the exported weights (step {weights[0]})")
+            try:
+                trainer.load_ts_weights(weights[1])
+                log(f"starting from the exported weights (step {weights[0]})")
+            except ValueError as e:
+                if not args.data_dir:
+                    raise
+                # Another data set (e.g. CIFAR-10 for a run exported on MNIST) may change the input size.
+                log(f"the exported weights do not fit the --data-dir images ({e}); starting from the seeded initialisation")
         k = info.world
         log(
             f"{config['loss']['name']} on {dataset.info['id']} ({dataset.train.n} train, {dataset.test.n} test), "

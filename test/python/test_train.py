@@ -256,6 +256,33 @@ class Training(unittest.TestCase):
             for k, v in trainer.model.state_dict().items():
                 torch.testing.assert_close(v, before[k], rtol=0, atol=0)
 
+    def test_exported_weights_are_loaded(self):
+        """weights/ in the TS layout and order (EXPORT_FORMAT.md) becomes the model's starting point."""
+        sys.path.insert(0, PYTORCH)
+        import train
+
+        with tempfile.TemporaryDirectory() as tmp:
+            config = base_config(encoder={"name": "cnn", "channels": [4], "representation": 8, "projectionHidden": 8})
+            folder = write_export(tmp, config)
+            source = Trainer(load_run(folder), read_export_data(os.path.join(folder, "data")))
+            source.run["config"]["seed"] = 99
+            other = Encoder(config["encoder"], (8, 8, 1), 8, seed=12345)
+            tensors = other.ts_weights()
+            os.makedirs(os.path.join(folder, "weights"))
+            index = {"step": 7, "tensors": []}
+            for i, t in enumerate(tensors):
+                np.save(os.path.join(folder, "weights", f"{i:03d}.npy"), t)
+                index["tensors"].append({"name": f"w{i}", "shape": list(t.shape), "file": f"weights/{i:03d}.npy"})
+            with open(os.path.join(folder, "weights", "weights.json"), "w") as f:
+                json.dump(index, f)
+            step, loaded = train.load_weights(folder)
+            self.assertEqual(step, 7)
+            source.load_ts_weights(loaded)
+            for a, b in zip(source.model.encoder.ts_weights(), tensors):
+                np.testing.assert_array_equal(a, b)
+            with self.assertRaises(ValueError):
+                source.load_ts_weights(loaded[:-2])
+
     def test_train_py_writes_the_runner_json(self):
         with tempfile.TemporaryDirectory() as tmp:
             folder = write_export(os.path.join(tmp, "x"), base_config(steps=4, evalEvery=2))
