@@ -11,7 +11,7 @@ import { warmProjectionWorker } from './state/projectionWorker';
 import { createTrainingWorker } from './worker/client';
 import { createPlaygroundApi } from './scripting';
 import { openPlotlyGate } from './plots/plotlyLoader';
-import { parseTrainingConfig } from './contracts/trainingConfig';
+import { gateConfig, setDatasetCheck } from './contracts/configGate';
 import { PRESETS } from './presets';
 import type { BackendRequest } from './contracts/backend';
 import './styles.css';
@@ -19,10 +19,28 @@ import './styles.css';
 /** Plotly loads at the latest this long after start-up, first picture or not. */
 const PLOTLY_FALLBACK_MS = 6000;
 
-const defaults = parseTrainingConfig(PRESETS[0]!.config);
+const defaults = gateConfig(PRESETS[0]!.config);
 const fromUrl = configFromHash(location.hash);
 const store = createStore(fromUrl.kind === 'ok' ? fromUrl.config : defaults);
 if (fromUrl.kind === 'invalid') store.getState().setConfigMessage(fromUrl.message);
+if (fromUrl.kind === 'ok' && fromUrl.notice) store.getState().setConfigMessage(fromUrl.notice);
+
+// The data sets' parameter schemas come with the data code (the UI chunk needs it too), after the
+// first run has started: from then on every config is checked against them when it is set. The
+// config the page started with is checked now; the worker would refuse it with the same message.
+void import('./data/paramsCheck').then(({ checkDatasetParams }) => {
+  setDatasetCheck(checkDatasetParams);
+  try {
+    gateConfig(store.getState().config);
+  } catch (error) {
+    store
+      .getState()
+      .setConfigMessage(
+        `The link’s data set is not valid (${(error as Error).message}); the defaults are shown instead.`,
+      );
+    store.getState().setConfig(defaults);
+  }
+});
 
 // `?backend=wasm|webgpu|webgl|cpu` forces a backend (tests, comparisons); the default ladder picks one.
 const requested = new URLSearchParams(location.search).get('backend');

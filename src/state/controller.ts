@@ -5,7 +5,7 @@
  */
 import type { TrainingClient } from '../worker/client';
 import type { TrainingConfig } from '../contracts/trainingConfig';
-import { parseTrainingConfig } from '../contracts/trainingConfig';
+import { assertPlainJson, gateConfig, mergeConfig, quoteValue } from '../contracts/configGate';
 import type { MetricsRecord } from '../contracts/metrics';
 import type { BackendRequest } from '../contracts/backend';
 import type { StoreApi } from './store';
@@ -107,12 +107,25 @@ export class PlaygroundController {
     return summary;
   }
 
-  /** Validates and applies a partial configuration; an invalid one throws with the field named. */
-  configure(partial: Partial<TrainingConfig> | Record<string, unknown>): TrainingConfig {
-    const next: Record<string, unknown> = { ...this.store.getState().config, ...partial };
+  /**
+   * Validates and applies a partial configuration (a plain object, deep-merged: see mergeConfig);
+   * an invalid one throws with the field named and leaves the stored config untouched.
+   */
+  configure(partial: unknown): TrainingConfig {
+    if (
+      partial === null ||
+      typeof partial !== 'object' ||
+      Array.isArray(partial) ||
+      ![Object.prototype, null].includes(Object.getPrototypeOf(partial) as object | null)
+    )
+      throw new Error(
+        `configure() takes a plain object of config fields, e.g. {batchSize: 64} (got ${quoteValue(partial)})`,
+      );
+    // The patch itself first: a cycle or a BigInt must fail before anything is copied.
+    assertPlainJson(partial);
+    const current = this.store.getState().config as unknown as Record<string, unknown>;
     // `null` removes an optional section (e.g. `regularizer: null` turns FairKL off).
-    for (const [key, value] of Object.entries(partial)) if (value === null) delete next[key];
-    const merged = parseTrainingConfig(next);
+    const merged = gateConfig(mergeConfig(current, partial as Record<string, unknown>));
     this.store.getState().setConfig(merged);
     return merged;
   }
