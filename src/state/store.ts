@@ -10,6 +10,7 @@ import type { BackendChoice } from '../contracts/backend';
 import type { DataError, DatasetInfo } from '../data/types';
 import type { HeldOutSample } from '../worker/protocol';
 import type { UploadSummary } from './uploads';
+import type { ConfigWarning } from '../contracts/configWarnings';
 
 export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
 
@@ -41,6 +42,16 @@ export interface RunState {
   /** Why the run paused or failed, in words. */
   message?: string;
   startedAt: number;
+  /** Refused before it started (its estimated memory does not fit the backend); never sent. */
+  refused?: boolean;
+  /** Restored from this browser's storage: shown and compared, not loaded in the worker. */
+  restored?: boolean;
+  /** When a pause or reset was asked for while the run trained (cleared when it stops). */
+  stopRequestedAt?: number;
+  /** When the step now in progress began (play, or the latest progress event). */
+  stepStartedAt?: number;
+  /** The collapse detector's warning, raised once per run. */
+  collapse?: ConfigWarning;
 }
 
 export interface ConfigSlice {
@@ -67,6 +78,8 @@ export interface RunsActions {
   appendLoss(id: string, step: number, loss: number, stepsPerSecond: number): void;
   recordEvaluation(id: string, metrics: MetricsRecord, snapshot: EmbeddingSnapshot): void;
   removeRun(id: string): void;
+  /** Puts back runs saved in this browser (after the current ones, none of them active). */
+  restoreRuns(runs: RunState[]): void;
   setActiveRun(id: string | null): void;
 }
 
@@ -166,6 +179,15 @@ export function createStore(initialConfig: TrainingConfig) {
           runOrder,
           activeRunId: s.activeRunId === id ? (runOrder.at(-1) ?? null) : s.activeRunId,
         };
+      }),
+    restoreRuns: (restored) =>
+      set((s) => {
+        const fresh = restored.filter((r) => !s.runs[r.id]);
+        if (!fresh.length) return {};
+        const runs = { ...s.runs };
+        for (const r of fresh) runs[r.id] = r;
+        // Restored runs come first: they are older than anything this page has started.
+        return { runs, runOrder: [...fresh.map((r) => r.id), ...s.runOrder] };
       }),
     setActiveRun: (activeRunId) => set({ activeRunId }),
 

@@ -49,16 +49,20 @@ export class TrainingClient {
 
   private attach(worker: WorkerLike): void {
     this.worker = worker;
-    worker.addEventListener('message', (event: MessageEvent) =>
-      this.dispatch(event.data as WorkerEvent),
-    );
-    worker.addEventListener('error', (event: ErrorEvent) =>
+    const generation = this.generation;
+    worker.addEventListener('message', (event: MessageEvent) => {
+      if (generation === this.generation) this.dispatch(event.data as WorkerEvent);
+    });
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      if (generation !== this.generation) return;
+      // An error the worker did not catch: its backend's state is unknown.
       this.dispatch({
         type: 'error',
         runId: '',
         message: `The training worker failed: ${event.message}`,
-      }),
-    );
+        fatal: true,
+      });
+    });
   }
 
   send(command: WorkerCommand): void {
@@ -95,6 +99,26 @@ export class TrainingClient {
     this.listeners.set(type, set);
     return () => set.delete(listener as (event: WorkerEvent) => void);
   }
+
+  /**
+   * Ends the worker (and its backend) but keeps the listeners: the next command starts a fresh
+   * one. After an out-of-memory or a backend failure, a new worker is the only clean backend.
+   * Returns false when there is no factory to make another (a worker given as is).
+   */
+  restart(): boolean {
+    if (!this.factory) return false;
+    const old = this.worker;
+    this.worker = null;
+    this.generation++;
+    old?.terminate();
+    for (const p of this.pendingSamples.values())
+      p.reject(new Error('the training worker was restarted'));
+    this.pendingSamples.clear();
+    return true;
+  }
+
+  /** Bumped at every restart; events of an ended worker are dropped. */
+  private generation = 0;
 
   terminate(): void {
     this.worker?.terminate();

@@ -82,8 +82,19 @@ export type WorkerEvent =
   | { type: 'evaluation'; runId: string; metrics: MetricsRecord; snapshot: EmbeddingSnapshot }
   | { type: 'paused'; runId: string; step: number; reason?: string }
   | { type: 'finished'; runId: string; step: number; final: MetricsRecord }
-  | { type: 'backend-changed'; runId: string; backend: BackendChoice; reason: string }
-  | { type: 'error'; runId: string; message: string }
+  /** `resumed`: the run was training and goes on training on the new backend. */
+  | {
+      type: 'backend-changed';
+      runId: string;
+      backend: BackendChoice;
+      reason: string;
+      resumed?: boolean;
+    }
+  /**
+   * `fatal`: the backend may be unusable (out of memory, a WASM abort, an error while training);
+   * the page then restarts the worker, so the next run gets a fresh backend.
+   */
+  | { type: 'error'; runId: string; message: string; fatal?: boolean }
   /** The answer to a `sample` command: the sample, or why there is none. */
   | { type: 'sample'; runId: string; requestId: number; sample?: HeldOutSample; error?: string };
 

@@ -33,6 +33,7 @@ import {
   type WorkerEvent,
 } from './protocol';
 import { loadBrowserDataset, browserAugment } from './browserData';
+import { hookedStep, isBackendFailure, type WorkerTestHooks } from './failure';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -70,6 +71,24 @@ async function registerBackendsFor(request: BackendRequest): Promise<void> {
 }
 
 let session: TrainingSession | null = null;
+
+const testHooks: WorkerTestHooks = {
+  failNextStep: false,
+  slowStepMs: 0,
+  destroyDevice() {
+    if (tf.getBackend() !== 'webgpu') return false;
+    const device = (tf.backend() as unknown as { device?: { destroy(): void } }).device;
+    device?.destroy();
+    return Boolean(device);
+  },
+};
+(self as unknown as { __playgroundTestHooks: WorkerTestHooks }).__playgroundTestHooks = testHooks;
+
+/** Routes the session's steps through the test hooks (untouched unless a test sets them). */
+function instrument(s: TrainingSession): void {
+  const trainer = s.trainer;
+  trainer.step = hookedStep(testHooks, trainer.step.bind(trainer));
+}
 let currentRun = '';
 let latestStart = '';
 const failedBackends: BackendName[] = [];
@@ -130,6 +149,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     paused: (step, reason) => emit({ type: 'paused', runId, step, ...(reason ? { reason } : {}) }),
     finished: (step, final) => emit({ type: 'finished', runId, step, final }),
   });
+  instrument(session);
   watchDevice(runId);
   emit({
     type: 'ready',
@@ -156,23 +176,56 @@ function loadingReporter(runId: string): (read: number, total: number) => void {
   };
 }
 
+/** Set while a lost device's run moves to the next backend; a step that failed meanwhile waits for it. */
+let recovery: Promise<void> | null = null;
+
 function watchDevice(runId: string): void {
-  onDeviceLost(async (message) => {
+  onDeviceLost((message) => {
     if (!session || currentRun !== runId) return;
-    failedBackends.push('webgpu');
-    const wasRunning = session.isRunning;
-    session.pause();
-    await loadWebgl();
-    const backend = await chooseBackend('auto', failedBackends);
-    await session.rebuild();
-    emit({
-      type: 'backend-changed',
-      runId,
-      backend,
-      reason: `The GPU device was lost (${message}); continuing on ${backend.backend}.`,
-    });
-    if (wasRunning) void session.play();
+    recovery = recoverFromDeviceLoss(runId, session, message);
   });
+}
+
+async function recoverFromDeviceLoss(
+  runId: string,
+  session: TrainingSession,
+  message: string,
+): Promise<void> {
+  failedBackends.push('webgpu');
+  const wasRunning = session.isRunning;
+  session.pause();
+  // The loop stops at its step boundary (or its step fails on the lost device): wait for it.
+  while (session.isRunning) await new Promise((resolve) => setTimeout(resolve, 20));
+  await loadWebgl();
+  const backend = await chooseBackend('auto', failedBackends);
+  await session.rebuild();
+  instrument(session);
+  emit({
+    type: 'backend-changed',
+    runId,
+    backend,
+    reason: `The GPU device was lost (${message}); continuing on ${backend.backend}.`,
+    resumed: wasRunning,
+  });
+  if (wasRunning && !session.isRunning) void session.play();
+}
+
+/**
+ * A step that failed because the WebGPU device was lost is not a failure of the run: the device
+ * handler moves it to the next backend. Waits briefly for that handler (the device's `lost`
+ * promise may settle after the failed read) and resumes a play it interrupted.
+ */
+async function recoveredFromDeviceLoss(command: WorkerCommand): Promise<boolean> {
+  if (command.type !== 'play' && command.type !== 'step' && command.type !== 'evaluate')
+    return false;
+  if (!recovery) await new Promise((resolve) => setTimeout(resolve, 300));
+  const pending = recovery;
+  if (!pending) return false;
+  await pending;
+  recovery = null;
+  if (command.type === 'play' && session && !session.isRunning)
+    void session.play(command.untilStep);
+  return true;
 }
 
 /** Most views a `sample` command may ask for. */
@@ -294,7 +347,8 @@ function receive(command: WorkerCommand): void {
       }
       return handle(command);
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
+      if (await recoveredFromDeviceLoss(command).catch(() => false)) return;
       // A start that a newer one replaced while it loaded failed for nobody: say it was replaced.
       if (command.type === 'start' && latestStart !== command.runId) {
         emit({
@@ -305,10 +359,12 @@ function receive(command: WorkerCommand): void {
         });
         return;
       }
+      const fatal = isBackendFailure(error, command.type);
       emit({
         type: 'error',
         runId: command.runId,
         message: error instanceof Error ? error.message : String(error),
+        ...(fatal ? { fatal } : {}),
       });
     });
   if (command.type === 'start') loaded = queue;
