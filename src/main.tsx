@@ -14,6 +14,7 @@ import { openPlotlyGate } from './plots/plotlyLoader';
 import { gateConfig, setDatasetCheck } from './contracts/configGate';
 import { PRESETS } from './presets';
 import type { BackendRequest } from './contracts/backend';
+import { idbKeyValueStore, RunPersistence } from './state/persistence';
 import './styles.css';
 
 /** Plotly loads at the latest this long after start-up, first picture or not. */
@@ -49,6 +50,43 @@ const backend: BackendRequest =
 
 const controller = new PlaygroundController(store, createTrainingWorker(), backend);
 window.playground = createPlaygroundApi(controller);
+// Browser tests (test/browser/reliability.test.ts) reach the store with `?testHooks=1`, to put a
+// state in it that the config gate would refuse (as a bug would) and check the error boundaries.
+if (new URLSearchParams(location.search).has('testHooks'))
+  (window as unknown as { __playgroundStore: typeof store }).__playgroundStore = store;
+
+// Runs saved in this browser come back paused, beside the new one; every run is saved as it trains.
+try {
+  const persistence = new RunPersistence(store, idbKeyValueStore(), (saved) =>
+    store.getState().setSavedRuns(saved),
+  );
+  controller.persistence = persistence;
+  persistence.start();
+  void persistence.restore().then(({ notice }) => {
+    if (notice) store.getState().setNotice(notice);
+  });
+  addEventListener('pagehide', () => void persistence.flush());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void persistence.flush();
+  });
+} catch (error) {
+  store.getState().setNotice(`Runs will not be saved in this browser: ${(error as Error).message}`);
+}
+
+// Leaving while a run trains loses its latest steps: ask, but only then (a listener that is
+// always there would also keep the page out of the back/forward cache).
+const warnBeforeUnload = (event: BeforeUnloadEvent) => {
+  event.preventDefault();
+  event.returnValue = '';
+};
+let warning = false;
+store.subscribe((state) => {
+  const training = Object.values(state.runs).some((r) => r.status === 'running');
+  if (training === warning) return;
+  warning = training;
+  if (training) addEventListener('beforeunload', warnBeforeUnload);
+  else removeEventListener('beforeunload', warnBeforeUnload);
+});
 
 // Load the default run right away so the first plot comes without a click.
 controller.startRun(store.getState().config);

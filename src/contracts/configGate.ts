@@ -150,7 +150,7 @@ export function gateConfig(input: unknown): TrainingConfig {
     config = parseTrainingConfig(input);
   } catch (error) {
     // Zod's messages name the field; add the value, quoted and bounded.
-    throw new Error(withQuotedValues((error as Error).message, input));
+    throw new Error(withQuotedValues((error as Error).message, input), { cause: error });
   }
   if (datasetCheck) {
     const { seed: _seed, ...dataset } = config.dataset;

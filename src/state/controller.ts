@@ -48,6 +48,8 @@ export class PlaygroundController {
   /** Bumped at every choice of files; each user-data run remembers the choice it read. */
   private uploadsVersion = 0;
   private readonly runUploads = new Map<string, number>();
+  /** Saves runs in this browser (main.tsx sets it; absent in tests and where storage fails). */
+  persistence: { clear(): Promise<void> } | null = null;
   /** Runs the current worker has been sent; a restarted worker knows none. */
   private readonly liveRuns = new Set<string>();
   private waiters: {

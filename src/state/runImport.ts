@@ -24,7 +24,7 @@ export function parseRunFile(text: string): ImportedRun {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not JSON (${(error as Error).message.slice(0, 120)})`);
+    throw new Error(`not JSON (${(error as Error).message.slice(0, 120)})`, { cause: error });
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     throw new Error(`a run file is an object with a "config" (got ${quoteValue(data)})`);

@@ -105,6 +105,8 @@ export interface UiSlice {
   hoverCard: HoverCardState | null;
   /** The user's chosen files, summarised (the files themselves stay with the controller). */
   uploads: UploadSummary | null;
+  /** Runs saved in this browser and about how many bytes they take; null before the first read. */
+  savedRuns: { runs: number; bytes: number } | null;
 }
 
 export interface UiActions {
@@ -115,6 +117,7 @@ export interface UiActions {
   setNotice(notice: string | null): void;
   setHoverCard(card: HoverCardState | null): void;
   setUploads(uploads: UploadSummary | null): void;
+  setSavedRuns(saved: { runs: number; bytes: number } | null): void;
 }
 
 export type Store = ConfigSlice & ConfigActions & RunsSlice & RunsActions & UiSlice & UiActions;
@@ -205,6 +208,8 @@ export function createStore(initialConfig: TrainingConfig) {
     setNotice: (notice) => set({ notice }),
     setHoverCard: (hoverCard) => set({ hoverCard }),
     setUploads: (uploads) => set({ uploads }),
+    savedRuns: null,
+    setSavedRuns: (savedRuns) => set({ savedRuns }),
   }));
 }
 
