@@ -175,8 +175,9 @@ export class PlaygroundController {
           r.config.dataset.name === config.dataset.name &&
           JSON.stringify(r.config.dataset) === JSON.stringify(config.dataset),
       )?.dataset;
-    if (!loaded) return guessDatasetFacts(config.dataset);
-    const cls = loaded.labels.find((l) => l.name === loaded.classLabel);
+    // A restored run's summary comes from storage: trust it only as far as it has the fields.
+    if (!loaded?.imageShape) return guessDatasetFacts(config.dataset);
+    const cls = loaded.labels?.find((l) => l.name === loaded.classLabel);
     return {
       imageShape: loaded.imageShape,
       ...(cls ? { classes: cls.classNames.length } : {}),
