@@ -1,5 +1,5 @@
 /** The playground's layout: controls on the left, run controls on top, plots in the centre. */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type ComponentProps } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { ControlsPanel } from './ControlsPanel';
 import { RunControls } from './RunControls';
@@ -14,11 +14,20 @@ import { selectActiveRun, type RunState } from '../state/store';
 import { LiveLoss } from './LiveLoss';
 import type { MetricsRecord } from '../contracts/metrics';
 import { AlignUniformPlane, LossCurve, MetricsOverTime, SimilarityHistograms } from '../plots';
-import { ErrorBoundary } from './ErrorBoundary';
+import { ErrorBoundary as PanelBoundary } from './ErrorBoundary';
 import { Warnings } from './Warnings';
 import { SavedRuns } from './SavedRuns';
 import { PRESETS } from '../presets';
 import { gateConfig } from '../contracts/configGate';
+
+/**
+ * A panel's error boundary; a new configuration (restored defaults, a fixed value) lets every
+ * failed panel try again, not only the one whose button was pressed.
+ */
+function ErrorBoundary(props: Omit<ComponentProps<typeof PanelBoundary>, 'resetKey'>) {
+  const config = useStore((s) => s.config);
+  return <PanelBoundary {...props} resetKey={config} />;
+}
 
 /** The "restore defaults" of every panel's error boundary: the first scene's configuration. */
 function useRestoreDefaults(): () => void {

@@ -13,6 +13,8 @@ interface Props {
   children: ReactNode;
   /** Puts the default configuration back; the button is absent without it. */
   onRestoreDefaults?: () => void;
+  /** A new value clears a shown error (the config changed: the panel may draw again). */
+  resetKey?: unknown;
 }
 
 interface State {
@@ -34,6 +36,10 @@ export class ErrorBoundary extends Component<Props, State> {
       error,
       info.componentStack,
     );
+  }
+
+  override componentDidUpdate(previous: Props): void {
+    if (this.state.error && previous.resetKey !== this.props.resetKey) this.reset();
   }
 
   private reset = () => this.setState((s) => ({ error: null, generation: s.generation + 1 }));

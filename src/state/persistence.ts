@@ -231,10 +231,15 @@ export class RunPersistence {
       if (!run || run.refused || !this.working) continue;
       const record = toRecord(run);
       this.lastSaved.set(id, run);
-      this.sizes.set(id, approximateBytes(record));
-      this.enqueue(() => this.kv.set(id, record));
+      // The figure counts what is written, not what is about to be.
+      this.enqueue(() =>
+        this.kv.set(id, record).then(() => {
+          if (!this.lastSaved.has(id)) return; // removed or cleared meanwhile
+          this.sizes.set(id, approximateBytes(record));
+          this.emitSummary();
+        }),
+      );
     }
-    this.emitSummary();
     return this.writing;
   }
 

@@ -200,11 +200,12 @@ async function recoverFromDeviceLoss(
   const backend = await chooseBackend('auto', failedBackends);
   await session.rebuild();
   instrument(session);
+  const reason = `The GPU device was lost (${message}); continuing on ${backend.backend}.`;
   emit({
     type: 'backend-changed',
     runId,
-    backend,
-    reason: `The GPU device was lost (${message}); continuing on ${backend.backend}.`,
+    backend: { ...backend, reason },
+    reason,
     resumed: wasRunning,
   });
   if (wasRunning && !session.isRunning) void session.play();
