@@ -251,10 +251,10 @@ export function App() {
         </label>
       </header>
       <Notice />
-      <ErrorBoundary name="the warnings" onRestoreDefaults={restore}>
+      <ErrorBoundary name="the warnings" onRestoreDefaults={restore} className="wide">
         <Warnings />
       </ErrorBoundary>
-      <ErrorBoundary name="the controls" onRestoreDefaults={restore}>
+      <ErrorBoundary name="the controls" onRestoreDefaults={restore} className="controls">
         <ControlsPanel />
       </ErrorBoundary>
       <main className="main">

@@ -15,6 +15,8 @@ interface Props {
   onRestoreDefaults?: () => void;
   /** A new value clears a shown error (the config changed: the panel may draw again). */
   resetKey?: unknown;
+  /** Extra classes of the message box, so it takes the failed panel's place in the layout. */
+  className?: string;
 }
 
 interface State {
@@ -49,7 +51,11 @@ export class ErrorBoundary extends Component<Props, State> {
     if (!error)
       return <ErrorBoundaryChildren key={generation}>{this.props.children}</ErrorBoundaryChildren>;
     return (
-      <section className="card panel-error" role="alert" data-testid="panel-error">
+      <section
+        className={`card panel-error ${this.props.className ?? ''}`}
+        role="alert"
+        data-testid="panel-error"
+      >
         <h2>Something went wrong in {this.props.name}</h2>
         <p>
           <code>{(error.message || String(error)).slice(0, 300)}</code>

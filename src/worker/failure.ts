@@ -31,9 +31,15 @@ export interface WorkerTestHooks {
 export function hookedStep<T>(hooks: WorkerTestHooks, step: () => Promise<T>): () => Promise<T> {
   return () => {
     if (hooks.slowStepMs > 0) {
-      // Synchronous on purpose: a real long WASM kernel does not let messages in either.
-      const until = performance.now() + hooks.slowStepMs;
-      while (performance.now() < until);
+      // Blocks the worker on purpose: a real long WASM kernel does not let messages in either.
+      // Atomics.wait sleeps without spinning a core (the page is cross-origin isolated, so
+      // SharedArrayBuffer exists); a spin is the fallback.
+      if (typeof SharedArrayBuffer !== 'undefined')
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, hooks.slowStepMs);
+      else {
+        const until = performance.now() + hooks.slowStepMs;
+        while (performance.now() < until);
+      }
     }
     if (hooks.failNextStep) {
       hooks.failNextStep = false;
