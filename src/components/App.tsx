@@ -93,8 +93,11 @@ function Notice() {
     const run = selectActiveRun(s);
     return run && (run.status === 'paused' || run.status === 'error') ? run.message : undefined;
   });
-  const text = message ?? notice;
-  if (!text) return null;
+  const full = message ?? notice;
+  if (!full) return null;
+  // Messages quote values at most 80 characters long, but one from elsewhere (a worker error
+  // naming a file) is bounded here too: no alert the size of a book.
+  const text = full.length > 600 ? `${full.slice(0, 599)}…` : full;
   return (
     <div className={`notice ${message ? 'error' : ''}`} role="alert" data-testid="notice">
       <span>{text}</span>

@@ -180,22 +180,25 @@ function splitOnce(text: string, sep: string): [string, string | undefined] {
 /**
  * `configure`'s merge: nested plain objects merge key by key; a section whose `name` changes (a
  * different loss, data set, encoder) is replaced, since its other keys belong to another schema;
- * arrays and values replace; `null` removes the key. Both sides must already be plain JSON.
+ * arrays and values replace. `null` at the top level removes an optional section
+ * (`regularizer: null`); deeper down it is a value like any other (a user data set's `csv: null`
+ * means "no CSV"). Both sides must already be plain JSON.
  */
 export function mergeConfig(
   base: Record<string, unknown>,
   patch: Record<string, unknown>,
+  topLevel = true,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     const current = out[key];
-    if (value === null) delete out[key];
+    if (value === null && topLevel) delete out[key];
     else if (
       isMergeable(value) &&
       isMergeable(current) &&
       (!('name' in value) || value.name === current.name)
     )
-      out[key] = mergeConfig(current, value);
+      out[key] = mergeConfig(current, value, false);
     else out[key] = value;
   }
   return out;

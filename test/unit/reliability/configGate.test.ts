@@ -194,3 +194,17 @@ describe('the config gate', () => {
     for (const p of PRESETS) expect(() => gateConfig(p.config)).not.toThrow();
   });
 });
+
+test('a nested null is a value, not a removal (a user data set without a CSV)', () => {
+  expect(
+    mergeConfig(
+      { dataset: { name: 'user-images', csv: 'a.csv' } },
+      { dataset: { name: 'user-images', csv: null } },
+    ),
+  ).toEqual({
+    dataset: { name: 'user-images', csv: null },
+  });
+  expect(mergeConfig({ regularizer: { name: 'fairkl' }, seed: 1 }, { regularizer: null })).toEqual({
+    seed: 1,
+  });
+});
