@@ -16,10 +16,14 @@ export function Warnings() {
   const runsKey = useStore(
     (s) => s.runOrder.length + ':' + (selectActiveRun(s)?.backend?.backend ?? ''),
   );
-  const collapse = useStore((s) => {
-    const run = selectActiveRun(s);
-    return run?.collapse ? { run: run.id, warning: run.collapse } : undefined;
-  });
+  // Two stable selections (a fresh object per call would make React re-render without end).
+  const collapseRun = useStore((s) => selectActiveRun(s)?.id);
+  const collapseWarning = useStore((s) => selectActiveRun(s)?.collapse);
+  const collapse = useMemo(
+    () =>
+      collapseWarning && collapseRun ? { run: collapseRun, warning: collapseWarning } : undefined,
+    [collapseRun, collapseWarning],
+  );
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set());
   const warnings = useMemo(() => {
     void runsKey;
