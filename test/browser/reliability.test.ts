@@ -181,6 +181,30 @@ describe('reliability (issue 13)', () => {
     await page.close();
   });
 
+  test('the collapse detector flags SGD at lr 10 with momentum 0.999, once per run', async () => {
+    const { page, watch } = await openApp();
+    const metrics = await page.evaluate(async () => {
+      window.playground!.configure({
+        dataset: { name: 'mnist', nTrain: 500, nTest: 200 },
+        batchSize: 64,
+        evalEvery: 2,
+        optimizer: { name: 'sgd', lr: 10, momentum: 0.999 },
+        evaluation: { maxTrain: 200, maxTest: 200, knnK: 5 },
+      });
+      await window.playground!.train({ steps: 2 });
+      return window.playground!.train({ steps: 2 });
+    });
+    expect(metrics?.uniformity).toBeGreaterThan(-0.01);
+    const notes = page.locator('[data-testid=warnings] li[data-warning=collapse]');
+    await notes.first().waitFor();
+    await expect(notes.count()).resolves.toBe(1);
+    await expect(notes.textContent()).resolves.toMatch(/collapsed at step 2: uniformity -0\.00/);
+    await notes.locator('button').click();
+    await expect(notes.count()).resolves.toBe(0);
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
   test('out of memory ends that run with a message; the worker restarts and the next run trains', async () => {
     const { page, watch } = await openApp();
     // The probe's config: refused before anything is allocated, with the number.

@@ -93,9 +93,18 @@ describe('collapse detector', () => {
     expect(collapseWarning({ step: 6, effectiveRank: 1.5 }, 64)?.id).toBe('collapse');
     expect(collapseWarning({ step: 6, effectiveRank: 2.5 }, 64)).toBeNull();
     expect(
-      collapseWarning({ step: 6, alignment: 1e-5, uniformity: -0.01, effectiveRank: 10 }, 64)
+      collapseWarning({ step: 6, alignment: 1e-5, uniformity: -0.02, effectiveRank: 10 }, 64)
         ?.message,
-    ).toMatch(/alignment 1\.0e-5/);
+    ).toMatch(/uniformity -0\.0200 with alignment 1\.0e-5/);
+    expect(
+      collapseWarning({ step: 6, alignment: 1e-3, uniformity: -0.02, effectiveRank: 10 }, 64),
+    ).toBeNull();
+    // Every point within ~0.07 of the others (SGD at lr 10 on MNIST after two steps, measured in
+    // the browser): collapsed, whatever the alignment and the rank.
+    expect(
+      collapseWarning({ step: 2, alignment: 1.3e-4, uniformity: -0.0017, effectiveRank: 2.7 }, 16)
+        ?.id,
+    ).toBe('collapse');
     expect(
       collapseWarning({ step: 6, alignment: 1e-5, uniformity: -2, effectiveRank: 10 }, 64),
     ).toBeNull();
