@@ -14,7 +14,6 @@ import { openPlotlyGate } from './plots/plotlyLoader';
 import { gateConfig, setDatasetCheck } from './contracts/configGate';
 import { PRESETS } from './presets';
 import type { BackendRequest } from './contracts/backend';
-import { idbKeyValueStore, RunPersistence } from './state/persistence';
 import './styles.css';
 
 /** Plotly loads at the latest this long after start-up, first picture or not. */
@@ -56,22 +55,28 @@ if (new URLSearchParams(location.search).has('testHooks'))
   (window as unknown as { __playgroundStore: typeof store }).__playgroundStore = store;
 
 // Runs saved in this browser come back paused, beside the new one; every run is saved as it trains.
-try {
-  const persistence = new RunPersistence(store, idbKeyValueStore(), (saved) =>
-    store.getState().setSavedRuns(saved),
-  );
-  controller.persistence = persistence;
-  persistence.start();
-  void persistence.restore().then(({ notice }) => {
+// A chunk of its own, off the way to the first plot (the first run has started by then).
+void import('./state/persistence')
+  .then(({ idbKeyValueStore, RunPersistence }) => {
+    const persistence = new RunPersistence(store, idbKeyValueStore(), (saved) =>
+      store.getState().setSavedRuns(saved),
+    );
+    controller.persistence = persistence;
+    persistence.start();
+    addEventListener('pagehide', () => void persistence.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') void persistence.flush();
+    });
+    return persistence.restore();
+  })
+  .then(({ notice }) => {
     if (notice) store.getState().setNotice(notice);
-  });
-  addEventListener('pagehide', () => void persistence.flush());
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') void persistence.flush();
-  });
-} catch (error) {
-  store.getState().setNotice(`Runs will not be saved in this browser: ${(error as Error).message}`);
-}
+  })
+  .catch((error: unknown) =>
+    store
+      .getState()
+      .setNotice(`Runs will not be saved in this browser: ${(error as Error).message}`),
+  );
 
 // Leaving while a run trains loses its latest steps: ask, but only then (a listener that is
 // always there would also keep the page out of the back/forward cache).
