@@ -58,8 +58,13 @@ if (new URLSearchParams(location.search).has('testHooks'))
 // A chunk of its own, off the way to the first plot (the first run has started by then).
 void import('./state/persistence')
   .then(({ idbKeyValueStore, RunPersistence }) => {
-    const persistence = new RunPersistence(store, idbKeyValueStore(), (saved) =>
-      store.getState().setSavedRuns(saved),
+    const persistence = new RunPersistence(
+      store,
+      idbKeyValueStore(),
+      (saved) => store.getState().setSavedRuns(saved),
+      undefined,
+      (runId) => controller.fetchWeights(runId),
+      (runId, saved) => controller.setResumable(runId, saved),
     );
     controller.persistence = persistence;
     persistence.start();

@@ -50,6 +50,8 @@ export class PlaygroundController {
   private readonly runUploads = new Map<string, number>();
   /** Saves runs in this browser (main.tsx sets it; absent in tests and where storage fails). */
   persistence: { clear(): Promise<void> } | null = null;
+  /** Saved weights of restored runs: playing one continues from them (persistence fills it). */
+  private readonly resumable = new Map<string, { weights: Float32Array[][]; step: number }>();
   /** Runs the current worker has been sent; a restarted worker knows none. */
   private readonly liveRuns = new Set<string>();
   private waiters: {
@@ -163,6 +165,39 @@ export class PlaygroundController {
     return merged;
   }
 
+  /** A restored run's saved weights: playing it continues from them instead of from step 0. */
+  setResumable(runId: string, saved: { weights: Float32Array[][]; step: number }): void {
+    this.resumable.set(runId, saved);
+  }
+
+  /** A loaded run's current weights and step (for saving it), or null when the worker lacks it. */
+  fetchWeights(runId: string): Promise<{ weights: Float32Array[][]; step: number } | null> {
+    if (!this.liveRuns.has(runId)) return Promise.resolve(null);
+    return this.client.weights(runId).catch(() => null);
+  }
+
+  /** Loads a restored run into the worker with its saved weights, under its own id. */
+  private resume(run: RunState): string {
+    const saved = this.resumable.get(run.id)!;
+    this.resumable.delete(run.id);
+    this.liveRuns.add(run.id);
+    this.store.getState().updateRun(run.id, {
+      restored: false,
+      status: 'loading',
+      step: saved.step,
+      message: undefined,
+    });
+    this.client.send({
+      type: 'start',
+      runId: run.id,
+      config: run.config,
+      backend: this.backend,
+      dataUrl: this.dataUrl,
+      resume: saved,
+    });
+    return run.id;
+  }
+
   /** The data set's image shape and classes: from a loaded run of it, else from its name. */
   datasetFacts(config: TrainingConfig): DatasetFacts {
     const state = this.store.getState();
@@ -217,6 +252,14 @@ export class PlaygroundController {
       active !== undefined && JSON.stringify(active.config) === JSON.stringify(state.config);
     // A refused config stays refused: one failed run says so, not one per click.
     if (active?.refused && sameConfig) return active.id;
+    // A restored run with its weights goes on from where it was saved.
+    if (
+      active?.restored &&
+      sameConfig &&
+      this.resumable.has(active.id) &&
+      !isUserDataset(active.config.dataset.name)
+    )
+      return this.resume(active);
     // A run that failed (e.g. its files were missing) has nothing to train: start it again.
     // Nor may a run on files chosen before the current ones.
     const staleFiles =

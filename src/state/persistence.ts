@@ -20,6 +20,13 @@ export const PERSIST_VERSION = 1;
 export const DB_NAME = 'contrastive-playground';
 export const STORE_NAME = 'runs';
 export const SAVE_INTERVAL_MS = 2000;
+/** Weights of a run are saved when they take at most this much (the presets' take 0.5–3 MB). */
+export const MAX_WEIGHT_BYTES = 32 * 2 ** 20;
+
+export interface SavedWeights {
+  weights: Float32Array[][];
+  step: number;
+}
 
 /** The few IndexedDB operations used, so tests can run on fake-indexeddb or a Map. */
 export interface KeyValueStore {
@@ -62,6 +69,21 @@ export interface SavedRecord {
   version: number;
   savedAt: number;
   run: SavedFields;
+  /** The encoders' weights at `run.step`, when affordable (absent while it trains). */
+  weights?: Float32Array[][];
+}
+
+/** The saved weights of a record, if they are well formed and taken at the run's step. */
+export function weightsOf(value: unknown): SavedWeights | null {
+  const record = value as Partial<SavedRecord> | null;
+  const w = record?.weights;
+  if (!Array.isArray(w) || !w.length) return null;
+  if (!w.every((part) => Array.isArray(part) && part.every((a) => a instanceof Float32Array)))
+    return null;
+  const step = record?.run?.step;
+  return typeof step === 'number' && Number.isInteger(step) && step >= 0
+    ? { weights: w, step }
+    : null;
 }
 
 function toRecord(run: RunState): SavedRecord {
@@ -116,7 +138,9 @@ export function fromRecord(value: unknown): RunState | string {
     message:
       run.status === 'finished'
         ? undefined
-        : 'Restored from this browser’s storage (config, curves and embedding; weights are not saved): play trains it again from step 0.',
+        : weightsOf(value)
+          ? `Restored from this browser’s storage with its weights: play goes on from step ${run.step} (the optimiser starts afresh).`
+          : 'Restored from this browser’s storage (config, curves and embedding; its weights were not saved): play trains it again from step 0.',
   };
   return restored;
 }
@@ -153,6 +177,11 @@ export class RunPersistence {
     private readonly kv: KeyValueStore,
     private readonly onSummary: (summary: SavedSummary) => void = () => undefined,
     private readonly intervalMs = SAVE_INTERVAL_MS,
+    /** Asks the worker for a run's weights (null when it does not hold the run). */
+    private readonly fetchWeights: (runId: string) => Promise<SavedWeights | null> = async () =>
+      null,
+    /** Hands a restored run's saved weights to whoever can continue from them. */
+    private readonly onResumable: (runId: string, saved: SavedWeights) => void = () => undefined,
   ) {}
 
   /** Reads the saved runs into the store (paused); returns how many came back and were skipped. */
@@ -177,6 +206,8 @@ export class RunPersistence {
       }
       runs.push(run);
       this.sizes.set(run.id, approximateBytes(value));
+      const saved = weightsOf(value);
+      if (saved && run.status !== 'finished') this.onResumable(run.id, saved);
     }
     runs.sort((a, b) => a.startedAt - b.startedAt);
     for (const run of runs) this.lastSaved.set(run.id, run);
@@ -231,14 +262,22 @@ export class RunPersistence {
       if (!run || run.refused || !this.working) continue;
       const record = toRecord(run);
       this.lastSaved.set(id, run);
+      // Weights only at rest (paused): asking for them while it trains would slow every save.
+      const atRest = run.status === 'paused' || run.status === 'ready';
       // The figure counts what is written, not what is about to be.
-      this.enqueue(() =>
-        this.kv.set(id, record).then(() => {
+      this.enqueue(async () => {
+        if (atRest) {
+          const saved = await this.fetchWeights(id).catch(() => null);
+          const bytes = saved?.weights.flat().reduce((a, w) => a + w.byteLength, 0) ?? 0;
+          if (saved && saved.step === run.step && bytes <= MAX_WEIGHT_BYTES)
+            record.weights = saved.weights;
+        }
+        await this.kv.set(id, record).then(() => {
           if (!this.lastSaved.has(id)) return; // removed or cleared meanwhile
           this.sizes.set(id, approximateBytes(record));
           this.emitSummary();
-        }),
-      );
+        });
+      });
     }
     return this.writing;
   }

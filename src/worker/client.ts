@@ -93,6 +93,23 @@ export class TrainingClient {
     });
   }
 
+  /** Run `runId`'s current weights and step; rejects when the run is not loaded. */
+  weights(runId: string): Promise<{ weights: Float32Array[][]; step: number }> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pendingWeights.set(requestId, { resolve, reject });
+      this.send({ type: 'weights', runId, requestId });
+    });
+  }
+
+  private readonly pendingWeights = new Map<
+    number,
+    {
+      resolve: (w: { weights: Float32Array[][]; step: number }) => void;
+      reject: (e: Error) => void;
+    }
+  >();
+
   on<T extends WorkerEvent['type']>(type: T, listener: Listener<T>): () => void {
     const set = this.listeners.get(type) ?? new Set();
     set.add(listener as (event: WorkerEvent) => void);
@@ -111,9 +128,10 @@ export class TrainingClient {
     this.worker = null;
     this.generation++;
     old?.terminate();
-    for (const p of this.pendingSamples.values())
+    for (const p of [...this.pendingSamples.values(), ...this.pendingWeights.values()])
       p.reject(new Error('the training worker was restarted'));
     this.pendingSamples.clear();
+    this.pendingWeights.clear();
     return true;
   }
 
@@ -129,6 +147,14 @@ export class TrainingClient {
   }
 
   private dispatch(event: WorkerEvent): void {
+    if (event.type === 'weights') {
+      const pending = this.pendingWeights.get(event.requestId);
+      this.pendingWeights.delete(event.requestId);
+      if (pending) {
+        if (event.weights) pending.resolve({ weights: event.weights, step: event.step ?? 0 });
+        else pending.reject(new Error(event.error ?? 'no weights'));
+      }
+    }
     if (event.type === 'sample') {
       const pending = this.pendingSamples.get(event.requestId);
       this.pendingSamples.delete(event.requestId);

@@ -21,7 +21,11 @@ export type WorkerCommand =
       backend: BackendRequest;
       dataUrl: string;
       files?: File[];
+      /** Saved weights to continue from (a run restored after a reload), and its step. */
+      resume?: { weights: Float32Array[][]; step: number };
     }
+  /** The run's current weights, answered by a `weights` event (between steps). */
+  | { type: 'weights'; runId: string; requestId: number }
   /** Trains until `untilStep` (default: config.steps) or a pause. */
   | { type: 'play'; runId: string; untilStep?: number }
   | { type: 'pause'; runId: string }
@@ -95,6 +99,15 @@ export type WorkerEvent =
    * the page then restarts the worker, so the next run gets a fresh backend.
    */
   | { type: 'error'; runId: string; message: string; fatal?: boolean }
+  /** The answer to a `weights` command: every encoder's weights at `step`, or why there are none. */
+  | {
+      type: 'weights';
+      runId: string;
+      requestId: number;
+      weights?: Float32Array[][];
+      step?: number;
+      error?: string;
+    }
   /** The answer to a `sample` command: the sample, or why there is none. */
   | { type: 'sample'; runId: string; requestId: number; sample?: HeldOutSample; error?: string };
 
@@ -120,6 +133,7 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
     add(event.sample.image);
     event.sample.views.forEach(add);
   }
+  if (event.type === 'weights') event.weights?.flat().forEach(add);
   if (event.type === 'ready') {
     const l = event.snapshotLabels;
     [...Object.values(l.labels), ...Object.values(l.attributes), ...Object.values(l.flags)].forEach(

@@ -149,6 +149,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     paused: (step, reason) => emit({ type: 'paused', runId, step, ...(reason ? { reason } : {}) }),
     finished: (step, final) => emit({ type: 'finished', runId, step, final }),
   });
+  if (command.resume) session.restore(command.resume.weights, command.resume.step);
   instrument(session);
   watchDevice(runId);
   emit({
@@ -287,6 +288,19 @@ async function answerSample(command: Extract<WorkerCommand, { type: 'sample' }>)
   }
 }
 
+async function answerWeights(command: Extract<WorkerCommand, { type: 'weights' }>): Promise<void> {
+  const reply = (rest: { weights?: Float32Array[][]; step?: number; error?: string }) =>
+    emit({ type: 'weights', runId: command.runId, requestId: command.requestId, ...rest });
+  if (!session || command.runId !== currentRun)
+    return reply({ error: `run ${command.runId} is not loaded` });
+  try {
+    const step = session.step;
+    reply({ weights: await session.weights(), step });
+  } catch (error) {
+    reply({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 async function handle(command: WorkerCommand): Promise<void> {
   if (command.type === 'start') return start(command);
   if (!session || command.runId !== currentRun) return;
@@ -309,6 +323,8 @@ async function handle(command: WorkerCommand): Promise<void> {
       return;
     case 'sample':
       return answerSample(command);
+    case 'weights':
+      return answerWeights(command);
   }
 }
 
@@ -337,6 +353,10 @@ function receive(command: WorkerCommand): void {
   }
   if (command.type === 'sample') {
     loaded = loaded.then(() => answerSample(command));
+    return;
+  }
+  if (command.type === 'weights') {
+    loaded = loaded.then(() => answerWeights(command));
     return;
   }
   queue = queue

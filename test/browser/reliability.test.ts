@@ -302,15 +302,21 @@ describe('reliability (issue 13)', () => {
       /runs, about [\d.]+ (KiB|MiB)/,
     );
     await page.screenshot({ path: `${SHOTS}/reliability-restored.png`, fullPage: true });
-    // Clear: storage emptied, the restored runs leave the page, the live one stays.
+    // The run that was paused in the worker was saved with its weights: it goes on from step 4.
+    await page
+      .getByTestId('compare-table')
+      .getByRole('button', { name: /seed 2 \(saved\)/ })
+      .click();
+    const resumed = await page.evaluate(() => window.playground!.train({ steps: 2 }));
+    expect(resumed?.step).toBe(6);
+    expect(Number.isFinite(resumed?.loss)).toBe(true);
+    // Clear: storage emptied, the restored runs leave the page, the live ones stay.
     await page.getByTestId('clear-saved').click();
     await page.waitForFunction(() => window.playground!.runs().every((r) => !r.restored));
-    await page.reload();
-    await page.waitForFunction(() => Boolean(window.playground));
-    await page.waitForTimeout(1000);
-    expect(
-      await page.evaluate(() => window.playground!.runs().filter((r) => r.restored).length),
-    ).toBeLessThanOrEqual(1);
+    await page.waitForFunction(() =>
+      /: 0 runs/.test(document.querySelector('[data-testid=saved-runs]')?.textContent ?? ''),
+    );
+    expect(await page.evaluate(() => window.playground!.runs().length)).toBe(2);
     expect(watch.errors).toEqual([]);
     await page.close();
   });

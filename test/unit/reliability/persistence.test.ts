@@ -75,7 +75,7 @@ describe('run persistence', () => {
     expect(b.history).toEqual([{ step: 5, loss: 1, alignment: 0.5 }]);
     expect(b.snapshot!.projection).toBeInstanceOf(Float32Array);
     expect([...b.snapshot!.projection]).toEqual([1, 2, 3, 4]);
-    expect(b.message).toMatch(/weights are not saved/);
+    expect(b.message).toMatch(/its weights were not saved/);
     expect(summaries.at(-1)).toBe(2);
   });
 
@@ -166,5 +166,52 @@ describe('run persistence', () => {
     expect(page.getState().runOrder).toEqual(['live']);
     expect(p.summary()).toEqual({ runs: 0, bytes: 0 });
     p.stop();
+  });
+});
+
+describe('saved weights', () => {
+  test('a paused run is saved with its weights; on restore they are handed over for resuming', async () => {
+    const kv = await freshDb();
+    const store = pageWithRuns();
+    const weights = [[new Float32Array([1, 2, 3]), new Float32Array([4])]];
+    const asked: string[] = [];
+    const saver = new RunPersistence(store, kv, undefined, 20, async (id) => {
+      asked.push(id);
+      return id === 'run-b' ? { weights, step: 5 } : null;
+    });
+    saver.start();
+    store.getState().updateRun('run-a', { status: 'paused' });
+    store.getState().updateRun('run-b', { status: 'paused' });
+    await saver.flush();
+    saver.stop();
+    expect(asked.sort()).toEqual(['run-a', 'run-b']);
+    const resumable = new Map<string, { weights: Float32Array[][]; step: number }>();
+    const page = createStore(config);
+    await new RunPersistence(page, kv, undefined, 20, undefined, (id, saved) =>
+      resumable.set(id, saved),
+    ).restore();
+    expect([...resumable.keys()]).toEqual(['run-b']);
+    expect(resumable.get('run-b')!.step).toBe(5);
+    expect(resumable.get('run-b')!.weights[0]!.map((w) => [...w])).toEqual([[1, 2, 3], [4]]);
+    expect(page.getState().runs['run-b']!.message).toMatch(
+      /with its weights: play goes on from step 5/,
+    );
+    expect(page.getState().runs['run-a']!.message).toMatch(/its weights were not saved/);
+  });
+
+  test('weights of another step, or while training, are not saved', async () => {
+    const kv = await freshDb();
+    const store = pageWithRuns();
+    const saver = new RunPersistence(store, kv, undefined, 20, async () => ({
+      weights: [[new Float32Array(2)]],
+      step: 99,
+    }));
+    saver.start();
+    store.getState().updateRun('run-a', { status: 'paused' });
+    store.getState().updateRun('run-b', { status: 'running', step: 6 });
+    await saver.flush();
+    saver.stop();
+    for (const [, value] of await kv.entries())
+      expect((value as { weights?: unknown }).weights).toBeUndefined();
   });
 });

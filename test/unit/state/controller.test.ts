@@ -285,3 +285,38 @@ describe('PlaygroundController: reliability (issue 13)', () => {
     expect(store.getState().runs[id]!.collapse).toBe(first);
   });
 });
+
+test('a restored run with saved weights resumes under its own id from its step', () => {
+  const workers: FakeWorker[] = [];
+  const client = new TrainingClient(() => {
+    const worker = new FakeWorker();
+    workers.push(worker);
+    return { worker, delivered: false };
+  });
+  const store = createStore(parseTrainingConfig(PRESETS[0]!.config));
+  const controller = new PlaygroundController(store, client, 'wasm', '/data/');
+  const config = store.getState().config;
+  store.getState().restoreRuns([
+    {
+      id: 'saved-1',
+      label: 'saved',
+      config,
+      status: 'paused',
+      step: 8,
+      stepsPerSecond: 0,
+      lossCurve: [],
+      history: [],
+      startedAt: 1,
+      restored: true,
+    },
+  ]);
+  store.getState().setActiveRun('saved-1');
+  const weights = [[new Float32Array([0.5])]];
+  controller.setResumable('saved-1', { weights, step: 8 });
+  void controller.train(2);
+  const sent = workers[0]!.sent;
+  expect(sent[0]).toMatchObject({ type: 'start', runId: 'saved-1', resume: { weights, step: 8 } });
+  expect(sent[1]).toMatchObject({ type: 'play', runId: 'saved-1', untilStep: 10 });
+  expect(store.getState().runs['saved-1']).toMatchObject({ restored: false, status: 'running' });
+  expect(store.getState().runOrder).toEqual(['saved-1']);
+});
