@@ -11,7 +11,7 @@ import { warmProjectionWorker } from './state/projectionWorker';
 import { createTrainingWorker } from './worker/client';
 import { createPlaygroundApi } from './scripting';
 import { openPlotlyGate } from './plots/plotlyLoader';
-import { parseTrainingConfig } from './contracts/trainingConfig';
+import { gateConfig, setDatasetCheck } from './contracts/configGate';
 import { PRESETS } from './presets';
 import type { BackendRequest } from './contracts/backend';
 import './styles.css';
@@ -19,10 +19,28 @@ import './styles.css';
 /** Plotly loads at the latest this long after start-up, first picture or not. */
 const PLOTLY_FALLBACK_MS = 6000;
 
-const defaults = parseTrainingConfig(PRESETS[0]!.config);
+const defaults = gateConfig(PRESETS[0]!.config);
 const fromUrl = configFromHash(location.hash);
 const store = createStore(fromUrl.kind === 'ok' ? fromUrl.config : defaults);
 if (fromUrl.kind === 'invalid') store.getState().setConfigMessage(fromUrl.message);
+if (fromUrl.kind === 'ok' && fromUrl.notice) store.getState().setConfigMessage(fromUrl.notice);
+
+// The data sets' parameter schemas come with the data code (the UI chunk needs it too), after the
+// first run has started: from then on every config is checked against them when it is set. The
+// config the page started with is checked now; the worker would refuse it with the same message.
+void import('./data/paramsCheck').then(({ checkDatasetParams }) => {
+  setDatasetCheck(checkDatasetParams);
+  try {
+    gateConfig(store.getState().config);
+  } catch (error) {
+    store
+      .getState()
+      .setConfigMessage(
+        `The link’s data set is not valid (${(error as Error).message}); the defaults are shown instead.`,
+      );
+    store.getState().setConfig(defaults);
+  }
+});
 
 // `?backend=wasm|webgpu|webgl|cpu` forces a backend (tests, comparisons); the default ladder picks one.
 const requested = new URLSearchParams(location.search).get('backend');
@@ -31,6 +49,54 @@ const backend: BackendRequest =
 
 const controller = new PlaygroundController(store, createTrainingWorker(), backend);
 window.playground = createPlaygroundApi(controller);
+// Browser tests (test/browser/reliability.test.ts) reach the store with `?testHooks=1`, to put a
+// state in it that the config gate would refuse (as a bug would) and check the error boundaries.
+if (new URLSearchParams(location.search).has('testHooks'))
+  (window as unknown as { __playgroundStore: typeof store }).__playgroundStore = store;
+
+// Runs saved in this browser come back paused, beside the new one; every run is saved as it trains.
+// A chunk of its own, off the way to the first plot (the first run has started by then).
+void import('./state/persistence')
+  .then(({ idbKeyValueStore, RunPersistence }) => {
+    const persistence = new RunPersistence(
+      store,
+      idbKeyValueStore(),
+      (saved) => store.getState().setSavedRuns(saved),
+      undefined,
+      (runId) => controller.fetchWeights(runId),
+      (runId, saved) => controller.setResumable(runId, saved),
+    );
+    controller.persistence = persistence;
+    persistence.start();
+    addEventListener('pagehide', () => void persistence.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') void persistence.flush();
+    });
+    return persistence.restore();
+  })
+  .then(({ notice }) => {
+    if (notice) store.getState().setNotice(notice);
+  })
+  .catch((error: unknown) =>
+    store
+      .getState()
+      .setNotice(`Runs will not be saved in this browser: ${(error as Error).message}`),
+  );
+
+// Leaving while a run trains loses its latest steps: ask, but only then (a listener that is
+// always there would also keep the page out of the back/forward cache).
+const warnBeforeUnload = (event: BeforeUnloadEvent) => {
+  event.preventDefault();
+  event.returnValue = '';
+};
+let warning = false;
+store.subscribe((state) => {
+  const training = Object.values(state.runs).some((r) => r.status === 'running');
+  if (training === warning) return;
+  warning = training;
+  if (training) addEventListener('beforeunload', warnBeforeUnload);
+  else removeEventListener('beforeunload', warnBeforeUnload);
+});
 
 // Load the default run right away so the first plot comes without a click.
 controller.startRun(store.getState().config);

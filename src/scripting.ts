@@ -2,15 +2,20 @@
  * window.playground: a scripting API for speakers and automation, over the same controller
  * actions the UI uses. Config and metric names are those of the engine's contracts.
  */
-import type { PlaygroundController } from './state/controller';
+import type { PlaygroundController, RunSummary } from './state/controller';
 import type { TrainingConfig } from './contracts/trainingConfig';
 import type { MetricsRecord } from './contracts/metrics';
 import type { BackendChoice } from './contracts/backend';
 import type { DataError, DatasetInfo } from './data/types';
 
 export interface PlaygroundApi {
-  /** Merges a partial config into the current one (validated; throws naming the bad field). */
+  /**
+   * Deep-merges a partial config (a plain object) into the current one; validated by the config
+   * gate, it throws naming the bad field and stores nothing when invalid.
+   */
   configure(partial: Record<string, unknown>): TrainingConfig;
+  /** Every run, restored ones included: `{id, label, step, status, restored}`. */
+  runs(): RunSummary[];
   /** Trains `steps` more steps (starting a run if none) and resolves with the latest metrics. */
   train(options?: { steps?: number }): Promise<MetricsRecord | undefined>;
   evaluate(): Promise<MetricsRecord | undefined>;
@@ -37,6 +42,7 @@ export function createPlaygroundApi(controller: PlaygroundController): Playgroun
   };
   return {
     configure: (partial) => controller.configure(partial),
+    runs: () => controller.runs(),
     // A changed configuration starts a new run; the old one stays for comparison.
     train: async (options = {}) => controller.train(options.steps ?? state().config.evalEvery),
     evaluate: () => controller.evaluate(),

@@ -1,5 +1,5 @@
 /** The playground's layout: controls on the left, run controls on top, plots in the centre. */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type ComponentProps } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { ControlsPanel } from './ControlsPanel';
 import { RunControls } from './RunControls';
@@ -14,6 +14,30 @@ import { selectActiveRun, type RunState } from '../state/store';
 import { LiveLoss } from './LiveLoss';
 import type { MetricsRecord } from '../contracts/metrics';
 import { AlignUniformPlane, LossCurve, MetricsOverTime, SimilarityHistograms } from '../plots';
+import { ErrorBoundary as PanelBoundary } from './ErrorBoundary';
+import { Warnings } from './Warnings';
+import { SavedRuns } from './SavedRuns';
+import { PRESETS } from '../presets';
+import { gateConfig } from '../contracts/configGate';
+
+/**
+ * A panel's error boundary; a new configuration (restored defaults, a fixed value) lets every
+ * failed panel try again, not only the one whose button was pressed.
+ */
+function ErrorBoundary(props: Omit<ComponentProps<typeof PanelBoundary>, 'resetKey'>) {
+  const config = useStore((s) => s.config);
+  return <PanelBoundary {...props} resetKey={config} />;
+}
+
+/** The "restore defaults" of every panel's error boundary: the first scene's configuration. */
+function useRestoreDefaults(): () => void {
+  const setConfig = useStore((s) => s.setConfig);
+  const setMessage = useStore((s) => s.setConfigMessage);
+  return () => {
+    setConfig(gateConfig(PRESETS[0]!.config));
+    setMessage('Defaults restored after a panel failed.');
+  };
+}
 
 const PROBE_METRICS: readonly (keyof MetricsRecord)[] = [
   'knnAccuracy',
@@ -69,8 +93,11 @@ function Notice() {
     const run = selectActiveRun(s);
     return run && (run.status === 'paused' || run.status === 'error') ? run.message : undefined;
   });
-  const text = message ?? notice;
-  if (!text) return null;
+  const full = message ?? notice;
+  if (!full) return null;
+  // Messages quote values at most 80 characters long, but one from elsewhere (a worker error
+  // naming a file) is bounded here too: no alert the size of a book.
+  const text = full.length > 600 ? `${full.slice(0, 599)}…` : full;
   return (
     <div className={`notice ${message ? 'error' : ''}`} role="alert" data-testid="notice">
       <span>{text}</span>
@@ -173,25 +200,36 @@ function HistogramPlot() {
 }
 
 function Plots() {
+  const restore = useRestoreDefaults();
   return (
     <div className="grid">
-      <EmbeddingView />
+      <ErrorBoundary name="the embedding" onRestoreDefaults={restore}>
+        <EmbeddingView />
+      </ErrorBoundary>
       <section className="card" aria-label="Loss curve" data-testid="plot-loss">
-        <LiveLoss />
-        <LossPlot />
+        <ErrorBoundary name="the loss curve" onRestoreDefaults={restore}>
+          <LiveLoss />
+          <LossPlot />
+        </ErrorBoundary>
       </section>
       <section
         className="card"
         aria-label="Alignment and uniformity"
         data-testid="plot-align-uniform"
       >
-        <AlignUniformPlot />
+        <ErrorBoundary name="the alignment–uniformity plot" onRestoreDefaults={restore}>
+          <AlignUniformPlot />
+        </ErrorBoundary>
       </section>
       <section className="card" aria-label="Probes and bias metrics" data-testid="plot-metrics">
-        <ProbePlot />
+        <ErrorBoundary name="the probe plot" onRestoreDefaults={restore}>
+          <ProbePlot />
+        </ErrorBoundary>
       </section>
       <section className="card" aria-label="Similarity histograms" data-testid="plot-histograms">
-        <HistogramPlot />
+        <ErrorBoundary name="the histograms" onRestoreDefaults={restore}>
+          <HistogramPlot />
+        </ErrorBoundary>
       </section>
     </div>
   );
@@ -202,28 +240,45 @@ export function App() {
   const talk = useStore((s) => s.talkMode);
   const setTalk = useStore((s) => s.setTalkMode);
   const rootRef = useRef<HTMLDivElement>(null);
+  const restore = useRestoreDefaults();
   return (
     <div className={`app ${talk ? 'talk' : ''}`} ref={rootRef}>
       <header className="topbar">
         <h1>Contrastive Playground</h1>
-        <RunControls />
+        <ErrorBoundary name="the run controls" onRestoreDefaults={restore}>
+          <RunControls />
+        </ErrorBoundary>
         <label className="row">
           <input type="checkbox" checked={talk} onChange={(e) => setTalk(e.target.checked)} /> talk
           mode (t)
         </label>
       </header>
       <Notice />
-      <ControlsPanel />
+      <ErrorBoundary name="the warnings" onRestoreDefaults={restore} className="wide">
+        <Warnings />
+      </ErrorBoundary>
+      <ErrorBoundary name="the controls" onRestoreDefaults={restore} className="controls">
+        <ControlsPanel />
+      </ErrorBoundary>
       <main className="main">
-        <PresetBar />
-        <MetricsSummary visible={talk} />
-        <LossPanel />
+        <ErrorBoundary name="the scenes" onRestoreDefaults={restore}>
+          <PresetBar />
+          <MetricsSummary visible={talk} />
+        </ErrorBoundary>
+        <ErrorBoundary name="the loss panel" onRestoreDefaults={restore}>
+          <LossPanel />
+        </ErrorBoundary>
         <Plots />
         <section className="card" aria-label="Compare runs">
           <h2>Compare runs</h2>
-          <ComparePanel />
+          <ErrorBoundary name="the comparison" onRestoreDefaults={restore}>
+            <ComparePanel />
+            <SavedRuns />
+          </ErrorBoundary>
         </section>
-        <ExportPanel />
+        <ErrorBoundary name="share and export" onRestoreDefaults={restore}>
+          <ExportPanel />
+        </ErrorBoundary>
         <p className="caption">
           Keys: space play/pause · → step · r reset · 1–9 scenes · f full screen · t talk mode.
           Brain MRI subjects are simulated on one real template (Colin27 + AAL); their ages, sites

@@ -58,6 +58,7 @@ export function ComparePanel() {
                   <button onClick={() => setActive(run.id)} title="show this run">
                     {run.id === activeId ? '● ' : ''}
                     {run.label}
+                    {run.restored ? ' (saved)' : ''}
                   </button>
                 </td>
                 <td>{run.step}</td>

@@ -5,7 +5,8 @@
 import { useId, useState, type ReactNode } from 'react';
 import { useStore } from './storeContext';
 import { selectConfig } from '../state/store';
-import { parseTrainingConfig, type TrainingConfig } from '../contracts/trainingConfig';
+import type { TrainingConfig } from '../contracts/trainingConfig';
+import { gateConfig } from '../contracts/configGate';
 import { listLosses, paramFields, type ParamField } from '../ml/losses/catalog';
 import { DATASETS } from '../data';
 import { isUserDataset } from '../contracts/datasets';
@@ -113,7 +114,7 @@ export function ControlsPanel() {
 
   const apply = (next: Record<string, unknown>) => {
     try {
-      setConfig(parseTrainingConfig(next));
+      setConfig(gateConfig(next));
       setMessage(null);
     } catch (error) {
       setMessage((error as Error).message);

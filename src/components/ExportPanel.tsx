@@ -5,7 +5,7 @@ import { useController, useStore } from './storeContext';
 import { selectActiveRun, selectRuns } from '../state/store';
 import { downloadBytes, downloadText, metricsToCsv } from '../plots';
 import { configToHash } from '../state/urlState';
-import { parseTrainingConfig } from '../contracts/trainingConfig';
+import { parseRunFile } from '../state/runImport';
 
 export function ExportPanel() {
   const runs = useStore(useShallow(selectRuns));
@@ -21,8 +21,7 @@ export function ExportPanel() {
 
   const openRun = async (file: File) => {
     try {
-      const data = JSON.parse(await file.text()) as { config?: unknown; history?: unknown };
-      const parsed = parseTrainingConfig(data.config);
+      const { config: parsed } = parseRunFile(await file.text());
       setConfig(parsed);
       controller.startRun(parsed, `${file.name} (re-opened)`);
       setNotice(`Re-opened ${file.name}: its configuration is loaded and a new run started.`);

@@ -1,6 +1,6 @@
 /** Presets as guided scenes: each sets the configuration, shows what to look for, and runs. */
 import { PRESETS } from '../presets';
-import { parseTrainingConfig } from '../contracts/trainingConfig';
+import { gateConfig } from '../contracts/configGate';
 import { useController, useStore } from './storeContext';
 
 export function usePresetLauncher() {
@@ -11,7 +11,7 @@ export function usePresetLauncher() {
     const preset = PRESETS[index];
     if (!preset) return;
     try {
-      const config = parseTrainingConfig(preset.config);
+      const config = gateConfig(preset.config);
       setConfig(config, preset.id);
       setMessage(null);
       controller.startRun(config, preset.title);

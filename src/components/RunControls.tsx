@@ -1,6 +1,29 @@
 /** Play/pause, step, reset, speed, progress and the backend badge: always in view. */
 import { useController, useStore } from './storeContext';
+import { useEffect, useState } from 'react';
 import { selectActiveRun } from '../state/store';
+import { LONG_STEP_MS } from '../state/controller';
+
+/** While a pause waits for a long step (over 2 s) to end, says so, with how long it has run. */
+function StopWaiting() {
+  const requested = useStore((s) => selectActiveRun(s)?.stopRequestedAt);
+  const stepStarted = useStore((s) => selectActiveRun(s)?.stepStartedAt);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (requested === undefined) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [requested]);
+  if (requested === undefined || stepStarted === undefined) return null;
+  const running = now - stepStarted;
+  if (running < LONG_STEP_MS) return null;
+  return (
+    <span className="badge" role="status" data-testid="stop-waiting">
+      waiting for the current step to finish ({(running / 1000).toFixed(0)} s so far); the pause
+      takes effect at the next step boundary
+    </span>
+  );
+}
 
 export function BackendBadge() {
   const backend = useStore((s) => selectActiveRun(s)?.backend);
@@ -71,6 +94,7 @@ export function RunControls() {
         {run?.status ?? 'no run'}
       </span>
       <BackendBadge />
+      <StopWaiting />
     </div>
   );
 }

@@ -5,6 +5,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ErrorBoundary } from './ErrorBoundary';
 import { StoreContext, ControllerContext } from './storeContext';
 import type { StoreApi } from '../state/store';
 import type { PlaygroundController } from '../state/controller';
@@ -14,7 +15,15 @@ export function mount(root: HTMLElement, store: StoreApi, controller: Playground
     <StrictMode>
       <StoreContext.Provider value={store}>
         <ControllerContext.Provider value={controller}>
-          <App />
+          <ErrorBoundary
+            name="the page"
+            onRestoreDefaults={() => {
+              location.hash = '';
+              location.reload();
+            }}
+          >
+            <App />
+          </ErrorBoundary>
         </ControllerContext.Provider>
       </StoreContext.Provider>
     </StrictMode>,

@@ -74,6 +74,7 @@ export const gaussiansDataset: DatasetDefinition = {
   kind: 'builtin',
   assets: [],
   defaults: schema.parse({}),
+  paramsSchema: schema,
   async load(config) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('gaussians', schema, params);

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { AssetReader, DatasetConfig, LoadResult } from './types';
 
 export interface DatasetDefinition {
@@ -12,6 +13,8 @@ export interface DatasetDefinition {
   assets: string[];
   /** Parameter defaults, for the UI and the data card. */
   defaults: Record<string, unknown>;
+  /** The schema of its parameters (everything but `name` and `seed`), for checks at configure time. */
+  paramsSchema: z.ZodType;
   load(config: DatasetConfig, reader: AssetReader): Promise<LoadResult>;
 }
 

@@ -114,6 +114,7 @@ export const shapesDataset: DatasetDefinition = {
   kind: 'builtin',
   assets: [],
   defaults: schema.parse({}),
+  paramsSchema: schema,
   async load(config) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('shapes', schema, params);

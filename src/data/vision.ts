@@ -89,6 +89,7 @@ function realDataset(
     kind: 'builtin',
     assets: [file],
     defaults: schema.parse({}),
+    paramsSchema: schema,
     async load(config, reader) {
       const { seed, params } = splitConfig(config);
       const p = parseParams(id, schema, params);
@@ -211,6 +212,7 @@ export const coloredMnistDataset: DatasetDefinition = {
   kind: 'builtin',
   assets: ['mnist.bin'],
   defaults: coloredSchema.parse({}),
+  paramsSchema: coloredSchema,
   async load(config, reader) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('colored-mnist', coloredSchema, params);
@@ -312,6 +314,7 @@ export const digitsOnFashionDataset: DatasetDefinition = {
   kind: 'builtin',
   assets: ['fashion-mnist.bin', 'mnist.bin'],
   defaults: dofSchema.parse({}),
+  paramsSchema: dofSchema,
   async load(config, reader) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('digits-on-fashion', dofSchema, params);

@@ -119,6 +119,21 @@ export class TrainingSession {
     if (weights) this.writeAllWeights(weights);
   }
 
+  /** Every encoder's weights as plain arrays (to save a run in the browser). */
+  weights(): Promise<Float32Array[][]> {
+    return this.readAllWeights();
+  }
+
+  /**
+   * Puts saved weights back and goes on counting from `step` (a run restored after a reload);
+   * the optimiser's state starts afresh. Throws when the shapes do not fit this config.
+   */
+  restore(weights: Float32Array[][], step: number): void {
+    this.writeAllWeights(weights);
+    this.trainer.stepCount = step;
+    this.goodWeights = weights;
+  }
+
   dispose(): void {
     this.stopRequested = true;
     this.trainer.dispose();

@@ -5,7 +5,7 @@
  */
 import type { TrainingClient } from '../worker/client';
 import type { TrainingConfig } from '../contracts/trainingConfig';
-import { parseTrainingConfig } from '../contracts/trainingConfig';
+import { assertPlainJson, gateConfig, mergeConfig, quoteValue } from '../contracts/configGate';
 import type { MetricsRecord } from '../contracts/metrics';
 import type { BackendRequest } from '../contracts/backend';
 import type { StoreApi } from './store';
@@ -13,6 +13,26 @@ import { SampleHover } from './sampleHover';
 import { isUserDataset } from '../contracts/datasets';
 import { suggestedCsv, summarizeUploads } from './uploads';
 import { encodeRunWeights, type RunWeightsJson } from '../export/runWeights';
+import {
+  collapseWarning,
+  guessDatasetFacts,
+  memoryRefusal,
+  type DatasetFacts,
+} from '../contracts/configWarnings';
+import type { BackendName } from '../contracts/backend';
+import type { RunState, RunStatus } from './store';
+
+/** A step running longer than this makes a pause or reset say that it waits for the step's end. */
+export const LONG_STEP_MS = 2000;
+
+/** What window.playground.runs() lists for each run. */
+export interface RunSummary {
+  id: string;
+  label: string;
+  step: number;
+  status: RunStatus;
+  restored: boolean;
+}
 
 let runCounter = 0;
 const PROGRESS_INTERVAL_MS = 250;
@@ -29,6 +49,12 @@ export class PlaygroundController {
   /** Bumped at every choice of files; each user-data run remembers the choice it read. */
   private uploadsVersion = 0;
   private readonly runUploads = new Map<string, number>();
+  /** Saves runs in this browser (main.tsx sets it; absent in tests and where storage fails). */
+  persistence: { clear(): Promise<void> } | null = null;
+  /** Saved weights of restored runs: playing one continues from them (persistence fills it). */
+  private readonly resumable = new Map<string, { weights: Float32Array[][]; step: number }>();
+  /** Runs the current worker has been sent; a restarted worker knows none. */
+  private readonly liveRuns = new Set<string>();
   private waiters: {
     runId: string;
     resolve: (m: MetricsRecord | undefined) => void;
@@ -66,6 +92,15 @@ export class PlaygroundController {
     const id = `run-${Date.now().toString(36)}-${runCounter++}`;
     const state = this.store.getState();
     state.addRun({ id, label: label ?? describeConfig(config), config });
+    // What cannot fit is refused before the worker allocates anything: an out-of-memory would
+    // take the backend down with it.
+    const refusal = memoryRefusal(config, this.datasetFacts(config), this.likelyBackend());
+    if (refusal) {
+      state.updateRun(id, { status: 'error', refused: true, message: refusal });
+      state.setNotice(refusal);
+      return id;
+    }
+    this.liveRuns.add(id);
     const files = isUserDataset(config.dataset.name) ? this.uploads : [];
     if (isUserDataset(config.dataset.name)) this.runUploads.set(id, this.uploadsVersion);
     this.client.send({
@@ -108,31 +143,137 @@ export class PlaygroundController {
     return summary;
   }
 
-  /** Validates and applies a partial configuration; an invalid one throws with the field named. */
-  configure(partial: Partial<TrainingConfig> | Record<string, unknown>): TrainingConfig {
-    const next: Record<string, unknown> = { ...this.store.getState().config, ...partial };
+  /**
+   * Validates and applies a partial configuration (a plain object, deep-merged: see mergeConfig);
+   * an invalid one throws with the field named and leaves the stored config untouched.
+   */
+  configure(partial: unknown): TrainingConfig {
+    if (
+      partial === null ||
+      typeof partial !== 'object' ||
+      Array.isArray(partial) ||
+      ![Object.prototype, null].includes(Object.getPrototypeOf(partial) as object | null)
+    )
+      throw new Error(
+        `configure() takes a plain object of config fields, e.g. {batchSize: 64} (got ${quoteValue(partial)})`,
+      );
+    // The patch itself first: a cycle or a BigInt must fail before anything is copied.
+    assertPlainJson(partial);
+    const current = this.store.getState().config as unknown as Record<string, unknown>;
     // `null` removes an optional section (e.g. `regularizer: null` turns FairKL off).
-    for (const [key, value] of Object.entries(partial)) if (value === null) delete next[key];
-    const merged = parseTrainingConfig(next);
+    const merged = gateConfig(mergeConfig(current, partial as Record<string, unknown>));
     this.store.getState().setConfig(merged);
     return merged;
+  }
+
+  /** A restored run's saved weights: playing it continues from them instead of from step 0. */
+  setResumable(runId: string, saved: { weights: Float32Array[][]; step: number }): void {
+    this.resumable.set(runId, saved);
+  }
+
+  /** A loaded run's current weights and step (for saving it), or null when the worker lacks it. */
+  fetchWeights(runId: string): Promise<{ weights: Float32Array[][]; step: number } | null> {
+    if (!this.liveRuns.has(runId)) return Promise.resolve(null);
+    return this.client.weights(runId).catch(() => null);
+  }
+
+  /** Loads a restored run into the worker with its saved weights, under its own id. */
+  private resume(run: RunState): string {
+    const saved = this.resumable.get(run.id)!;
+    this.resumable.delete(run.id);
+    this.liveRuns.add(run.id);
+    this.store.getState().updateRun(run.id, {
+      restored: false,
+      status: 'loading',
+      step: saved.step,
+      message: undefined,
+    });
+    this.client.send({
+      type: 'start',
+      runId: run.id,
+      config: run.config,
+      backend: this.backend,
+      dataUrl: this.dataUrl,
+      resume: saved,
+    });
+    return run.id;
+  }
+
+  /** The data set's image shape and classes: from a loaded run of it, else from its name. */
+  datasetFacts(config: TrainingConfig): DatasetFacts {
+    const state = this.store.getState();
+    const loaded = [...state.runOrder]
+      .reverse()
+      .map((id) => state.runs[id])
+      .find(
+        (r) =>
+          r?.dataset &&
+          r.config.dataset.name === config.dataset.name &&
+          JSON.stringify(r.config.dataset) === JSON.stringify(config.dataset),
+      )?.dataset;
+    // A restored run's summary comes from storage: trust it only as far as it has the fields.
+    if (!loaded?.imageShape) return guessDatasetFacts(config.dataset);
+    const cls = loaded.labels?.find((l) => l.name === loaded.classLabel);
+    return {
+      imageShape: loaded.imageShape,
+      ...(cls ? { classes: cls.classNames.length } : {}),
+    };
+  }
+
+  /** The backend a new run will most likely get: the latest run's, else the one asked for. */
+  likelyBackend(): BackendName {
+    const state = this.store.getState();
+    for (const id of [...state.runOrder].reverse()) {
+      const b = state.runs[id]?.backend?.backend;
+      if (b && !state.runs[id]?.restored) return b;
+    }
+    return this.backend === 'auto' ? 'wasm' : this.backend;
+  }
+
+  /** Every run, restored ones included: what window.playground.runs() returns. */
+  runs(): RunSummary[] {
+    const state = this.store.getState();
+    return state.runOrder
+      .map((id) => state.runs[id])
+      .filter((r): r is RunState => r !== undefined)
+      .map((r) => ({
+        id: r.id,
+        label: r.label,
+        step: r.step,
+        status: r.status,
+        restored: Boolean(r.restored),
+      }));
   }
 
   /** The active run, or a new one when there is none or the configuration changed since it started. */
   private runForCurrentConfig(): string {
     const state = this.store.getState();
     const active = state.activeRunId ? state.runs[state.activeRunId] : undefined;
+    const sameConfig =
+      active !== undefined && JSON.stringify(active.config) === JSON.stringify(state.config);
+    // A refused config stays refused: one failed run says so, not one per click.
+    if (active?.refused && sameConfig) return active.id;
+    // A restored run with its weights goes on from where it was saved.
+    if (
+      active?.restored &&
+      sameConfig &&
+      this.resumable.has(active.id) &&
+      !isUserDataset(active.config.dataset.name)
+    )
+      return this.resume(active);
     // A run that failed (e.g. its files were missing) has nothing to train: start it again.
     // Nor may a run on files chosen before the current ones.
     const staleFiles =
       active !== undefined &&
       isUserDataset(active.config.dataset.name) &&
       this.runUploads.get(active.id) !== this.uploadsVersion;
+    // A restored run, or one of a worker since restarted, is not loaded: start it afresh.
     if (
       active &&
       active.status !== 'error' &&
       !staleFiles &&
-      JSON.stringify(active.config) === JSON.stringify(state.config)
+      this.liveRuns.has(active.id) &&
+      sameConfig
     )
       return active.id;
     return this.startRun(state.config);
@@ -171,26 +312,52 @@ export class PlaygroundController {
     return encodeRunWeights(await this.client.exportWeights(runId));
   }
 
+  /** The refusal of a run that was never sent to the worker, else null. */
+  private refusal(id: string): string | null {
+    const run = this.store.getState().runs[id];
+    return run?.refused ? (run.message ?? 'refused') : null;
+  }
+
   play(): void {
     const id = this.runForCurrentConfig();
-    this.store.getState().updateRun(id, { status: 'running', message: undefined });
+    if (this.refusal(id)) return;
+    this.store
+      .getState()
+      .updateRun(id, { status: 'running', message: undefined, stepStartedAt: Date.now() });
     this.client.send({ type: 'play', runId: id });
   }
 
   pause(): void {
     const id = this.activeId;
-    if (id) this.client.send({ type: 'pause', runId: id });
+    if (!id) return;
+    const run = this.store.getState().runs[id];
+    // The worker stops at the next step boundary; a long step makes the page say it waits.
+    if (run?.status === 'running')
+      this.store.getState().updateRun(id, { stopRequestedAt: Date.now() });
+    this.client.send({ type: 'pause', runId: id });
   }
 
   step(count = 1): void {
     const id = this.runForCurrentConfig();
-    this.store.getState().updateRun(id, { status: 'running' });
+    if (this.refusal(id)) return;
+    this.store.getState().updateRun(id, { status: 'running', stepStartedAt: Date.now() });
     this.client.send({ type: 'step', runId: id, count });
   }
 
   /** Drops the active run and starts it again from step 0 with the current configuration. */
   reset(): string {
     const id = this.activeId;
+    const run = id ? this.store.getState().runs[id] : undefined;
+    if (
+      run?.status === 'running' &&
+      run.stepStartedAt !== undefined &&
+      Date.now() - run.stepStartedAt > LONG_STEP_MS
+    )
+      this.store
+        .getState()
+        .setNotice(
+          'Resetting: waiting for the current step to finish (steps take over 2 s); the new run starts after it.',
+        );
     if (id) {
       this.client.send({ type: 'dispose', runId: id });
       this.store.getState().removeRun(id);
@@ -202,15 +369,19 @@ export class PlaygroundController {
   /** Trains `steps` more steps on the active run; resolves with the latest metrics. */
   train(steps: number): Promise<MetricsRecord | undefined> {
     const id = this.runForCurrentConfig();
+    const refused = this.refusal(id);
+    if (refused) return Promise.reject(new Error(refused));
     const run = this.store.getState().runs[id]!;
     const promise = this.waitFor(id, false);
-    this.store.getState().updateRun(id, { status: 'running' });
+    this.store.getState().updateRun(id, { status: 'running', stepStartedAt: Date.now() });
     this.client.send({ type: 'play', runId: id, untilStep: run.step + steps });
     return promise;
   }
 
   evaluate(): Promise<MetricsRecord | undefined> {
     const id = this.activeId ?? this.startRun();
+    const refused = this.refusal(id);
+    if (refused) return Promise.reject(new Error(refused));
     const promise = this.waitFor(id, true);
     this.client.send({ type: 'evaluate', runId: id });
     return promise;
@@ -258,6 +429,9 @@ export class PlaygroundController {
       const batch = buffered;
       buffered = [];
       for (const e of batch) s().appendLoss(e.runId, e.step, e.loss, e.stepsPerSecond);
+      const now = Date.now();
+      for (const runId of new Set(batch.map((e) => e.runId)))
+        s().updateRun(runId, { stepStartedAt: now });
     };
     this.flushProgress = flush;
     this.client.on('progress', (e) => {
@@ -267,27 +441,60 @@ export class PlaygroundController {
     this.client.on('evaluation', (e) => {
       this.flushProgress();
       s().recordEvaluation(e.runId, e.metrics, e.snapshot);
+      const run = s().runs[e.runId];
+      if (run && !run.collapse) {
+        const collapse = collapseWarning(e.metrics, run.config.embeddingDim);
+        if (collapse) s().updateRun(e.runId, { collapse });
+      }
       this.settle(e.runId, 'evaluation');
     });
     this.client.on('paused', (e) => {
       this.flushProgress();
-      s().updateRun(e.runId, { status: 'paused', step: e.step, message: e.reason });
+      s().updateRun(e.runId, {
+        status: 'paused',
+        step: e.step,
+        message: e.reason,
+        stopRequestedAt: undefined,
+      });
       this.settle(e.runId, 'stop', undefined);
     });
     this.client.on('finished', (e) => {
       this.flushProgress();
-      s().updateRun(e.runId, { status: 'finished', step: e.step });
+      s().updateRun(e.runId, { status: 'finished', step: e.step, stopRequestedAt: undefined });
       this.settle(e.runId, 'stop');
     });
     this.client.on('backend-changed', (e) => {
-      s().updateRun(e.runId, { backend: e.backend, message: e.reason });
+      s().updateRun(e.runId, {
+        backend: e.backend,
+        message: e.reason,
+        ...(e.resumed ? { status: 'running' as const, stopRequestedAt: undefined } : {}),
+      });
       s().setNotice(e.reason);
     });
     this.client.on('error', (e) => {
-      if (e.runId) s().updateRun(e.runId, { status: 'error', message: e.message });
+      let message = e.message;
+      if (e.fatal) {
+        // The backend may be poisoned (issue 13: after one out-of-memory every later run failed
+        // the same way): end this worker; the next command starts a fresh one.
+        const restarted = this.client.restart();
+        if (restarted) {
+          message = `${e.message} — the training backend failed, so it was restarted; the next run starts on a fresh one.`;
+          for (const id of this.liveRuns) {
+            const run = s().runs[id];
+            if (id !== e.runId && run && ['loading', 'ready', 'running'].includes(run.status))
+              s().updateRun(id, {
+                status: 'paused',
+                message: 'Stopped: the training worker was restarted after a failure.',
+              });
+            if (id !== e.runId) this.settle(id, 'stop');
+          }
+          this.liveRuns.clear();
+        }
+      }
+      if (e.runId) s().updateRun(e.runId, { status: 'error', message, stopRequestedAt: undefined });
       // A run that was already replaced keeps its message to itself (its card says it).
-      if (!e.runId || e.runId === s().activeRunId) s().setNotice(e.message);
-      if (e.runId) this.settle(e.runId, 'stop', e.message);
+      if (!e.runId || e.runId === s().activeRunId) s().setNotice(message);
+      if (e.runId) this.settle(e.runId, 'stop', message);
     });
   }
 }

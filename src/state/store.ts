@@ -10,6 +10,7 @@ import type { BackendChoice } from '../contracts/backend';
 import type { DataError, DatasetInfo } from '../data/types';
 import type { HeldOutSample } from '../worker/protocol';
 import type { UploadSummary } from './uploads';
+import type { ConfigWarning } from '../contracts/configWarnings';
 
 export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
 
@@ -41,6 +42,16 @@ export interface RunState {
   /** Why the run paused or failed, in words. */
   message?: string;
   startedAt: number;
+  /** Refused before it started (its estimated memory does not fit the backend); never sent. */
+  refused?: boolean;
+  /** Restored from this browser's storage: shown and compared, not loaded in the worker. */
+  restored?: boolean;
+  /** When a pause or reset was asked for while the run trained (cleared when it stops). */
+  stopRequestedAt?: number;
+  /** When the step now in progress began (play, or the latest progress event). */
+  stepStartedAt?: number;
+  /** The collapse detector's warning, raised once per run. */
+  collapse?: ConfigWarning;
 }
 
 export interface ConfigSlice {
@@ -67,6 +78,8 @@ export interface RunsActions {
   appendLoss(id: string, step: number, loss: number, stepsPerSecond: number): void;
   recordEvaluation(id: string, metrics: MetricsRecord, snapshot: EmbeddingSnapshot): void;
   removeRun(id: string): void;
+  /** Puts back runs saved in this browser (after the current ones, none of them active). */
+  restoreRuns(runs: RunState[]): void;
   setActiveRun(id: string | null): void;
 }
 
@@ -92,6 +105,8 @@ export interface UiSlice {
   hoverCard: HoverCardState | null;
   /** The user's chosen files, summarised (the files themselves stay with the controller). */
   uploads: UploadSummary | null;
+  /** Runs saved in this browser and about how many bytes they take; null before the first read. */
+  savedRuns: { runs: number; bytes: number } | null;
 }
 
 export interface UiActions {
@@ -102,6 +117,7 @@ export interface UiActions {
   setNotice(notice: string | null): void;
   setHoverCard(card: HoverCardState | null): void;
   setUploads(uploads: UploadSummary | null): void;
+  setSavedRuns(saved: { runs: number; bytes: number } | null): void;
 }
 
 export type Store = ConfigSlice & ConfigActions & RunsSlice & RunsActions & UiSlice & UiActions;
@@ -167,6 +183,15 @@ export function createStore(initialConfig: TrainingConfig) {
           activeRunId: s.activeRunId === id ? (runOrder.at(-1) ?? null) : s.activeRunId,
         };
       }),
+    restoreRuns: (restored) =>
+      set((s) => {
+        const fresh = restored.filter((r) => !s.runs[r.id]);
+        if (!fresh.length) return {};
+        const runs = { ...s.runs };
+        for (const r of fresh) runs[r.id] = r;
+        // Restored runs come first: they are older than anything this page has started.
+        return { runs, runOrder: [...fresh.map((r) => r.id), ...s.runOrder] };
+      }),
     setActiveRun: (activeRunId) => set({ activeRunId }),
 
     talkMode: false,
@@ -183,6 +208,8 @@ export function createStore(initialConfig: TrainingConfig) {
     setNotice: (notice) => set({ notice }),
     setHoverCard: (hoverCard) => set({ hoverCard }),
     setUploads: (uploads) => set({ uploads }),
+    savedRuns: null,
+    setSavedRuns: (savedRuns) => set({ savedRuns }),
   }));
 }
 

@@ -3,7 +3,8 @@
  * The hash is `#config=<base64url JSON>`; anything invalid falls back to the defaults with a message
  * saying what was wrong, never a blank page.
  */
-import { parseTrainingConfig, type TrainingConfig } from '../contracts/trainingConfig';
+import type { TrainingConfig } from '../contracts/trainingConfig';
+import { gateConfig, quoteValue } from '../contracts/configGate';
 
 const KEY = 'config';
 
@@ -26,12 +27,27 @@ export function configToHash(config: TrainingConfig): string {
 }
 
 export type HashResult =
-  { kind: 'none' } | { kind: 'ok'; config: TrainingConfig } | { kind: 'invalid'; message: string };
+  | { kind: 'none' }
+  /** `notice`: something in the hash was ignored (an unknown key), said in words. */
+  | { kind: 'ok'; config: TrainingConfig; notice?: string }
+  | { kind: 'invalid'; message: string };
 
 export function configFromHash(hash: string): HashResult {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const unknown = [...new Set(params.keys())].filter((k) => k !== KEY);
+  const ignored = unknown.length
+    ? `Unknown link ${unknown.length === 1 ? 'key' : 'keys'} ignored: ${unknown
+        .slice(0, 3)
+        .map((k) => quoteValue(k, 40))
+        .join(
+          ', ',
+        )}${unknown.length > 3 ? ` (+${unknown.length - 3} more)` : ''}; only #config=… is read.`
+    : undefined;
   const encoded = params.get(KEY);
-  if (encoded === null) return { kind: 'none' };
+  if (encoded === null)
+    return ignored
+      ? { kind: 'invalid', message: `${ignored} The defaults are shown.` }
+      : { kind: 'none' };
   let json: unknown;
   try {
     json = JSON.parse(fromBase64Url(encoded));
@@ -42,11 +58,12 @@ export function configFromHash(hash: string): HashResult {
     };
   }
   try {
-    return { kind: 'ok', config: parseTrainingConfig(json) };
+    const config = gateConfig(json);
+    return ignored ? { kind: 'ok', config, notice: ignored } : { kind: 'ok', config };
   } catch (error) {
     return {
       kind: 'invalid',
-      message: `The link’s configuration is not valid (${(error as Error).message}); the defaults are shown instead.`,
+      message: `The link’s configuration is not valid (${(error as Error).message.slice(0, 600)}); the defaults are shown instead.`,
     };
   }
 }

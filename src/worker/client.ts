@@ -56,16 +56,20 @@ export class TrainingClient {
 
   private attach(worker: WorkerLike): void {
     this.worker = worker;
-    worker.addEventListener('message', (event: MessageEvent) =>
-      this.dispatch(event.data as WorkerEvent),
-    );
-    worker.addEventListener('error', (event: ErrorEvent) =>
+    const generation = this.generation;
+    worker.addEventListener('message', (event: MessageEvent) => {
+      if (generation === this.generation) this.dispatch(event.data as WorkerEvent);
+    });
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      if (generation !== this.generation) return;
+      // An error the worker did not catch: its backend's state is unknown.
       this.dispatch({
         type: 'error',
         runId: '',
         message: `The training worker failed: ${event.message}`,
-      }),
-    );
+        fatal: true,
+      });
+    });
   }
 
   send(command: WorkerCommand): void {
@@ -117,12 +121,50 @@ export class TrainingClient {
     });
   }
 
+  /** Run `runId`'s current weights and step; rejects when the run is not loaded. */
+  weights(runId: string): Promise<{ weights: Float32Array[][]; step: number }> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pendingWeights.set(requestId, { resolve, reject });
+      this.send({ type: 'weights', runId, requestId });
+    });
+  }
+
+  private readonly pendingWeights = new Map<
+    number,
+    {
+      resolve: (w: { weights: Float32Array[][]; step: number }) => void;
+      reject: (e: Error) => void;
+    }
+  >();
+
   on<T extends WorkerEvent['type']>(type: T, listener: Listener<T>): () => void {
     const set = this.listeners.get(type) ?? new Set();
     set.add(listener as (event: WorkerEvent) => void);
     this.listeners.set(type, set);
     return () => set.delete(listener as (event: WorkerEvent) => void);
   }
+
+  /**
+   * Ends the worker (and its backend) but keeps the listeners: the next command starts a fresh
+   * one. After an out-of-memory or a backend failure, a new worker is the only clean backend.
+   * Returns false when there is no factory to make another (a worker given as is).
+   */
+  restart(): boolean {
+    if (!this.factory) return false;
+    const old = this.worker;
+    this.worker = null;
+    this.generation++;
+    old?.terminate();
+    for (const p of [...this.pendingSamples.values(), ...this.pendingWeights.values()])
+      p.reject(new Error('the training worker was restarted'));
+    this.pendingSamples.clear();
+    this.pendingWeights.clear();
+    return true;
+  }
+
+  /** Bumped at every restart; events of an ended worker are dropped. */
+  private generation = 0;
 
   terminate(): void {
     this.worker?.terminate();
@@ -136,6 +178,14 @@ export class TrainingClient {
   }
 
   private dispatch(event: WorkerEvent): void {
+    if (event.type === 'weights') {
+      const pending = this.pendingWeights.get(event.requestId);
+      this.pendingWeights.delete(event.requestId);
+      if (pending) {
+        if (event.weights) pending.resolve({ weights: event.weights, step: event.step ?? 0 });
+        else pending.reject(new Error(event.error ?? 'no weights'));
+      }
+    }
     if (event.type === 'sample') {
       const pending = this.pendingSamples.get(event.requestId);
       this.pendingSamples.delete(event.requestId);

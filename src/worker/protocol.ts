@@ -22,7 +22,11 @@ export type WorkerCommand =
       backend: BackendRequest;
       dataUrl: string;
       files?: File[];
+      /** Saved weights to continue from (a run restored after a reload), and its step. */
+      resume?: { weights: Float32Array[][]; step: number };
     }
+  /** The run's current weights, answered by a `weights` event (between steps). */
+  | { type: 'weights'; runId: string; requestId: number }
   /** Trains until `untilStep` (default: config.steps) or a pause. */
   | { type: 'play'; runId: string; untilStep?: number }
   | { type: 'pause'; runId: string }
@@ -96,8 +100,28 @@ export type WorkerEvent =
   | { type: 'evaluation'; runId: string; metrics: MetricsRecord; snapshot: EmbeddingSnapshot }
   | { type: 'paused'; runId: string; step: number; reason?: string }
   | { type: 'finished'; runId: string; step: number; final: MetricsRecord }
-  | { type: 'backend-changed'; runId: string; backend: BackendChoice; reason: string }
-  | { type: 'error'; runId: string; message: string }
+  /** `resumed`: the run was training and goes on training on the new backend. */
+  | {
+      type: 'backend-changed';
+      runId: string;
+      backend: BackendChoice;
+      reason: string;
+      resumed?: boolean;
+    }
+  /**
+   * `fatal`: the backend may be unusable (out of memory, a WASM abort, an error while training);
+   * the page then restarts the worker, so the next run gets a fresh backend.
+   */
+  | { type: 'error'; runId: string; message: string; fatal?: boolean }
+  /** The answer to a `weights` command: every encoder's weights at `step`, or why there are none. */
+  | {
+      type: 'weights';
+      runId: string;
+      requestId: number;
+      weights?: Float32Array[][];
+      step?: number;
+      error?: string;
+    }
   /** The answer to a `sample` command: the sample, or why there is none. */
   | { type: 'sample'; runId: string; requestId: number; sample?: HeldOutSample; error?: string }
   /** The answer to an `export` command: `payload` (project) or `weights`, or why there is none. */
@@ -141,6 +165,7 @@ export function transferablesOf(event: WorkerEvent): Transferable[] {
       }
     [...(p?.weights?.tensors ?? []), ...(event.weights?.tensors ?? [])].forEach((t) => add(t.data));
   }
+  if (event.type === 'weights') event.weights?.flat().forEach(add);
   if (event.type === 'ready') {
     const l = event.snapshotLabels;
     [...Object.values(l.labels), ...Object.values(l.attributes), ...Object.values(l.flags)].forEach(

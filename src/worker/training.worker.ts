@@ -34,6 +34,7 @@ import {
 } from './protocol';
 import { loadBrowserDataset, browserAugment } from './browserData';
 import { currentWeights, exportPayload } from '../engine/exportPayload';
+import { hookedStep, isBackendFailure, type WorkerTestHooks } from './failure';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -71,6 +72,24 @@ async function registerBackendsFor(request: BackendRequest): Promise<void> {
 }
 
 let session: TrainingSession | null = null;
+
+const testHooks: WorkerTestHooks = {
+  failNextStep: false,
+  slowStepMs: 0,
+  destroyDevice() {
+    if (tf.getBackend() !== 'webgpu') return false;
+    const device = (tf.backend() as unknown as { device?: { destroy(): void } }).device;
+    device?.destroy();
+    return Boolean(device);
+  },
+};
+(self as unknown as { __playgroundTestHooks: WorkerTestHooks }).__playgroundTestHooks = testHooks;
+
+/** Routes the session's steps through the test hooks (untouched unless a test sets them). */
+function instrument(s: TrainingSession): void {
+  const trainer = s.trainer;
+  trainer.step = hookedStep(testHooks, trainer.step.bind(trainer));
+}
 let currentRun = '';
 let latestStart = '';
 const failedBackends: BackendName[] = [];
@@ -131,6 +150,8 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     paused: (step, reason) => emit({ type: 'paused', runId, step, ...(reason ? { reason } : {}) }),
     finished: (step, final) => emit({ type: 'finished', runId, step, final }),
   });
+  if (command.resume) session.restore(command.resume.weights, command.resume.step);
+  instrument(session);
   watchDevice(runId);
   emit({
     type: 'ready',
@@ -157,23 +178,57 @@ function loadingReporter(runId: string): (read: number, total: number) => void {
   };
 }
 
+/** Set while a lost device's run moves to the next backend; a step that failed meanwhile waits for it. */
+let recovery: Promise<void> | null = null;
+
 function watchDevice(runId: string): void {
-  onDeviceLost(async (message) => {
+  onDeviceLost((message) => {
     if (!session || currentRun !== runId) return;
-    failedBackends.push('webgpu');
-    const wasRunning = session.isRunning;
-    session.pause();
-    await loadWebgl();
-    const backend = await chooseBackend('auto', failedBackends);
-    await session.rebuild();
-    emit({
-      type: 'backend-changed',
-      runId,
-      backend,
-      reason: `The GPU device was lost (${message}); continuing on ${backend.backend}.`,
-    });
-    if (wasRunning) void session.play();
+    recovery = recoverFromDeviceLoss(runId, session, message);
   });
+}
+
+async function recoverFromDeviceLoss(
+  runId: string,
+  session: TrainingSession,
+  message: string,
+): Promise<void> {
+  failedBackends.push('webgpu');
+  const wasRunning = session.isRunning;
+  session.pause();
+  // The loop stops at its step boundary (or its step fails on the lost device): wait for it.
+  while (session.isRunning) await new Promise((resolve) => setTimeout(resolve, 20));
+  await loadWebgl();
+  const backend = await chooseBackend('auto', failedBackends);
+  await session.rebuild();
+  instrument(session);
+  const reason = `The GPU device was lost (${message}); continuing on ${backend.backend}.`;
+  emit({
+    type: 'backend-changed',
+    runId,
+    backend: { ...backend, reason },
+    reason,
+    resumed: wasRunning,
+  });
+  if (wasRunning && !session.isRunning) void session.play();
+}
+
+/**
+ * A step that failed because the WebGPU device was lost is not a failure of the run: the device
+ * handler moves it to the next backend. Waits briefly for that handler (the device's `lost`
+ * promise may settle after the failed read) and resumes a play it interrupted.
+ */
+async function recoveredFromDeviceLoss(command: WorkerCommand): Promise<boolean> {
+  if (command.type !== 'play' && command.type !== 'step' && command.type !== 'evaluate')
+    return false;
+  if (!recovery) await new Promise((resolve) => setTimeout(resolve, 300));
+  const pending = recovery;
+  if (!pending) return false;
+  await pending;
+  recovery = null;
+  if (command.type === 'play' && session && !session.isRunning)
+    void session.play(command.untilStep);
+  return true;
 }
 
 /** Most views a `sample` command may ask for. */
@@ -259,6 +314,19 @@ async function answerExport(command: Extract<WorkerCommand, { type: 'export' }>)
   }
 }
 
+async function answerWeights(command: Extract<WorkerCommand, { type: 'weights' }>): Promise<void> {
+  const reply = (rest: { weights?: Float32Array[][]; step?: number; error?: string }) =>
+    emit({ type: 'weights', runId: command.runId, requestId: command.requestId, ...rest });
+  if (!session || command.runId !== currentRun)
+    return reply({ error: `run ${command.runId} is not loaded` });
+  try {
+    const step = session.step;
+    reply({ weights: await session.weights(), step });
+  } catch (error) {
+    reply({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 async function handle(command: WorkerCommand): Promise<void> {
   if (command.type === 'start') return start(command);
   if (!session || command.runId !== currentRun) return;
@@ -283,6 +351,8 @@ async function handle(command: WorkerCommand): Promise<void> {
       return answerSample(command);
     case 'export':
       return answerExport(command);
+    case 'weights':
+      return answerWeights(command);
   }
 }
 
@@ -318,6 +388,10 @@ function receive(command: WorkerCommand): void {
     loaded = loaded.then(() => answerExport(command));
     return;
   }
+  if (command.type === 'weights') {
+    loaded = loaded.then(() => answerWeights(command));
+    return;
+  }
   queue = queue
     .then(() => {
       if ((command.type === 'play' || command.type === 'step') && lastPause > seq) {
@@ -327,7 +401,8 @@ function receive(command: WorkerCommand): void {
       }
       return handle(command);
     })
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
+      if (await recoveredFromDeviceLoss(command).catch(() => false)) return;
       // A start that a newer one replaced while it loaded failed for nobody: say it was replaced.
       if (command.type === 'start' && latestStart !== command.runId) {
         emit({
@@ -338,10 +413,12 @@ function receive(command: WorkerCommand): void {
         });
         return;
       }
+      const fatal = isBackendFailure(error, command.type);
       emit({
         type: 'error',
         runId: command.runId,
         message: error instanceof Error ? error.message : String(error),
+        ...(fatal ? { fatal } : {}),
       });
     });
   if (command.type === 'start') loaded = queue;

@@ -50,6 +50,11 @@ async function openApp(
       buffered: true,
     });
   });
+  // Runs are saved in IndexedDB and restored on load (state/persistence.ts): every test here
+  // starts from an empty store, as the counts of runs below assume.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
+  await cdp.detach();
   await page.goto(`${app.url}${query}${hash}`);
   return { page, watch };
 }

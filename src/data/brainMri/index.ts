@@ -203,6 +203,7 @@ export const brainMriDataset: DatasetDefinition = {
   kind: 'builtin',
   assets: ['brain-mri.bin'],
   defaults: brainSchema.parse({}),
+  paramsSchema: brainSchema,
   async load(config, reader) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('brain-mri', brainSchema, params);
@@ -243,6 +244,7 @@ export const brainMriSepclrDataset: DatasetDefinition = {
   kind: 'builtin',
   assets: ['brain-mri.bin'],
   defaults: sepclrSchema.parse({}),
+  paramsSchema: sepclrSchema,
   async load(config, reader) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('brain-mri-sepclr', sepclrSchema, params);

@@ -1,6 +1,7 @@
 /** A small CSV reader (RFC 4180 quoting, comma or semicolon) that keeps 1-based line numbers. */
 
 import type { AssetReader } from '../types';
+import { GATE_LIMITS, quoteValue } from '../../contracts/configGate';
 
 export interface CsvRow {
   line: number;
@@ -97,5 +98,31 @@ export async function readCsv(reader: AssetReader, path: string): Promise<CsvTab
   } catch (e) {
     throw new Error(`${path}: cannot read the CSV (${(e as Error).message})`, { cause: e });
   }
-  return parseCsv(text);
+  const table = parseCsv(text);
+  checkColumns(table.header, path);
+  return table;
+}
+
+/** Names that would reach an object's prototype when used as a key of the labels or attributes. */
+const FORBIDDEN_COLUMNS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Column names become label and attribute names, and from there config values (a kernel's
+ * attribute): they pass the config gate's rules here, so a bad header fails with its line and
+ * column rather than later as a config error.
+ */
+export function checkColumns(header: readonly string[], path: string): void {
+  const seen = new Set<string>();
+  header.forEach((name, i) => {
+    const where = `${path}: line 1: column ${i + 1}`;
+    if (name.length > GATE_LIMITS.maxString)
+      throw new Error(
+        `${where}: a name of ${name.length} characters (${quoteValue(name)}); at most ${GATE_LIMITS.maxString}`,
+      );
+    if (FORBIDDEN_COLUMNS.has(name))
+      throw new Error(`${where}: '${name}' is not allowed as a column name`);
+    if (name !== '' && seen.has(name))
+      throw new Error(`${where}: '${name}' appears twice in the header`);
+    seen.add(name);
+  });
 }

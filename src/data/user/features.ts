@@ -27,6 +27,7 @@ export const userFeaturesDataset: DatasetDefinition = {
   kind: 'user',
   assets: [],
   defaults: schema.parse({}),
+  paramsSchema: schema,
   async load(config, reader) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('user-features', schema, params);

@@ -163,6 +163,7 @@ export const userImagesDataset: DatasetDefinition = {
   kind: 'user',
   assets: [],
   defaults: schema.parse({}),
+  paramsSchema: schema,
   async load(config, reader) {
     const { seed, params } = splitConfig(config);
     const p = parseParams('user-images', schema, params);

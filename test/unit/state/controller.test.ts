@@ -174,3 +174,149 @@ describe('PlaygroundController', () => {
     expect(store.getState().runs[id]!.filesRead).toEqual({ read: 120, total: 500 });
   });
 });
+
+describe('PlaygroundController: reliability (issue 13)', () => {
+  /** A client whose factory makes a new FakeWorker each time, like the page's. */
+  function restartable() {
+    const workers: FakeWorker[] = [];
+    const client = new TrainingClient(() => {
+      const worker = new FakeWorker();
+      workers.push(worker);
+      return { worker, delivered: false };
+    });
+    const store = createStore(parseTrainingConfig(PRESETS[0]!.config));
+    const controller = new PlaygroundController(store, client, 'wasm', '/data/');
+    return { workers, store, controller };
+  }
+
+  test('a fatal error ends that run with a message, restarts the worker, and the next run trains on the new one', async () => {
+    const { workers, store, controller } = restartable();
+    const failed = controller.train(1);
+    const first = workers[0]!;
+    const runId = first.sent[0]!.runId;
+    first.deliver({ type: 'error', runId, message: 'memory access out of bounds', fatal: true });
+    await expect(failed).rejects.toThrow(
+      /memory access out of bounds — the training backend failed, so it was restarted/,
+    );
+    expect(store.getState().runs[runId]).toMatchObject({ status: 'error' });
+    // Events of the ended worker are ignored from now on.
+    first.deliver({ type: 'finished', runId, step: 1, final: {} as never });
+    expect(store.getState().runs[runId]!.status).toBe('error');
+    const next = controller.train(2);
+    expect(workers).toHaveLength(2);
+    const second = workers[1]!;
+    expect(second.sent.map((c) => c.type)).toEqual(['start', 'play']);
+    const nextId = second.sent[0]!.runId;
+    expect(nextId).not.toBe(runId);
+    second.deliver({ type: 'finished', runId: nextId, step: 2, final: {} as never });
+    await expect(next).resolves.toBeUndefined();
+  });
+
+  test('a run that cannot fit is refused before the worker sees it, with the number, once', async () => {
+    const { workers, store, controller } = restartable();
+    controller.configure({ batchSize: 4096, views: 8 });
+    await expect(controller.train(1)).rejects.toThrow(/needs about [\d.]+ GiB per step/);
+    await expect(controller.train(1)).rejects.toThrow(/needs about/);
+    expect(workers).toHaveLength(0);
+    expect(store.getState().runOrder).toHaveLength(1);
+    expect(store.getState().notice).toMatch(/more than the 2\.0 GiB the wasm backend can hold/);
+    controller.configure({ batchSize: 32, views: 2 });
+    void controller.train(1);
+    expect(workers[0]!.sent.map((c) => c.type)).toEqual(['start', 'play']);
+  });
+
+  test('runs() lists every run; a restored run is not played, a new run starts instead', () => {
+    const { workers, store, controller } = restartable();
+    const config = store.getState().config;
+    store.getState().restoreRuns([
+      {
+        id: 'saved-1',
+        label: 'saved',
+        config,
+        status: 'paused',
+        step: 7,
+        stepsPerSecond: 0,
+        lossCurve: [],
+        history: [],
+        startedAt: 1,
+        restored: true,
+      },
+    ]);
+    store.getState().setActiveRun('saved-1');
+    expect(controller.runs()).toEqual([
+      { id: 'saved-1', label: 'saved', step: 7, status: 'paused', restored: true },
+    ]);
+    controller.play();
+    const sent = workers[0]!.sent;
+    expect(sent.map((c) => c.type)).toEqual(['start', 'play']);
+    expect(sent[0]!.runId).not.toBe('saved-1');
+    expect(controller.runs()).toHaveLength(2);
+  });
+
+  test('pause marks the stop as pending until the worker says paused', () => {
+    const { workers, store, controller } = restartable();
+    controller.play();
+    const id = workers[0]!.sent[0]!.runId;
+    controller.pause();
+    expect(store.getState().runs[id]!.stopRequestedAt).toBeTypeOf('number');
+    workers[0]!.deliver({ type: 'paused', runId: id, step: 1 });
+    expect(store.getState().runs[id]!.stopRequestedAt).toBeUndefined();
+  });
+
+  test('the collapse detector flags a run once', () => {
+    const { workers, store, controller } = restartable();
+    controller.play();
+    const id = workers[0]!.sent[0]!.runId;
+    const snapshot = {} as never;
+    workers[0]!.deliver({
+      type: 'evaluation',
+      runId: id,
+      metrics: { step: 6, effectiveRank: 1.2 },
+      snapshot,
+    });
+    const first = store.getState().runs[id]!.collapse;
+    expect(first?.message).toMatch(/collapsed at step 6/);
+    workers[0]!.deliver({
+      type: 'evaluation',
+      runId: id,
+      metrics: { step: 8, effectiveRank: 1.1 },
+      snapshot,
+    });
+    expect(store.getState().runs[id]!.collapse).toBe(first);
+  });
+});
+
+test('a restored run with saved weights resumes under its own id from its step', () => {
+  const workers: FakeWorker[] = [];
+  const client = new TrainingClient(() => {
+    const worker = new FakeWorker();
+    workers.push(worker);
+    return { worker, delivered: false };
+  });
+  const store = createStore(parseTrainingConfig(PRESETS[0]!.config));
+  const controller = new PlaygroundController(store, client, 'wasm', '/data/');
+  const config = store.getState().config;
+  store.getState().restoreRuns([
+    {
+      id: 'saved-1',
+      label: 'saved',
+      config,
+      status: 'paused',
+      step: 8,
+      stepsPerSecond: 0,
+      lossCurve: [],
+      history: [],
+      startedAt: 1,
+      restored: true,
+    },
+  ]);
+  store.getState().setActiveRun('saved-1');
+  const weights = [[new Float32Array([0.5])]];
+  controller.setResumable('saved-1', { weights, step: 8 });
+  void controller.train(2);
+  const sent = workers[0]!.sent;
+  expect(sent[0]).toMatchObject({ type: 'start', runId: 'saved-1', resume: { weights, step: 8 } });
+  expect(sent[1]).toMatchObject({ type: 'play', runId: 'saved-1', untilStep: 10 });
+  expect(store.getState().runs['saved-1']).toMatchObject({ restored: false, status: 'running' });
+  expect(store.getState().runOrder).toEqual(['saved-1']);
+});
