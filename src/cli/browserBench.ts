@@ -2,7 +2,11 @@
 import type { BenchCase, BenchResult } from '../engine/benchmark';
 import { openTestPage } from './browserPage';
 
-export async function benchInBrowser(backend: string, cases: BenchCase[]): Promise<BenchResult[]> {
+export async function benchInBrowser(
+  backend: string,
+  cases: BenchCase[],
+  threads = 1,
+): Promise<BenchResult[]> {
   const { page, close } = await openTestPage('test/browser/bench.html', [
     '@tensorflow/tfjs',
     '@tensorflow/tfjs-backend-webgpu',
@@ -10,10 +14,10 @@ export async function benchInBrowser(backend: string, cases: BenchCase[]): Promi
     'zod',
   ]);
   try {
-    return await page.evaluate(([b, c]) => window.runBench(b as string, c as BenchCase[]), [
-      backend,
-      cases,
-    ] as const);
+    return await page.evaluate(
+      ([b, c, t]) => window.runBench(b as string, c as BenchCase[], t as number),
+      [backend, cases, threads] as const,
+    );
   } finally {
     await close();
   }

@@ -22,8 +22,12 @@ export interface BenchResult {
   batchSize: number;
   views: number;
   msPerStep: number;
+  /** Process CPU time per step (Node only): steadier than wall time on a shared machine. */
+  cpuMsPerStep?: number;
   samplesPerSecond: number;
   steps: number;
+  /** WASM thread pool size (1 elsewhere). */
+  threads?: number;
 }
 
 export const BENCH_CASES: BenchCase[] = [64, 256].flatMap((batchSize) => [
@@ -81,6 +85,14 @@ export function randomImageDataset(n = 1024, side = 28, seed = 0): Dataset {
   };
 }
 
+/** User + system CPU time of this process in µs, where the platform tells it (Node). */
+function cpuMicros(): number | undefined {
+  const p = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } })
+    .process;
+  const usage = p?.cpuUsage?.();
+  return usage ? usage.user + usage.system : undefined;
+}
+
 /** Times `steps` training steps after `warmup` steps on the current backend. */
 export async function benchCase(
   c: BenchCase,
@@ -102,15 +114,18 @@ export async function benchCase(
   const trainer = new Trainer(config, options.dataset ?? randomImageDataset());
   try {
     for (let i = 0; i < warmup; i++) await trainer.step();
+    const c0 = cpuMicros();
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await trainer.step();
     const ms = (performance.now() - t0) / steps;
+    const c1 = cpuMicros();
     return {
       backend: tf.getBackend(),
       name: c.name,
       batchSize: c.batchSize,
       views: config.views,
       msPerStep: ms,
+      ...(c0 !== undefined && c1 !== undefined ? { cpuMsPerStep: (c1 - c0) / 1000 / steps } : {}),
       samplesPerSecond: (c.batchSize * config.views * 1000) / ms,
       steps,
     };

@@ -35,6 +35,7 @@ export interface Encoder {
   readonly embeddingDim: number;
   readonly representationDim: number;
   readonly variables: tf.Variable[];
+  /** Images are data: no gradient is computed for them (only for the variables). */
   apply(images: tf.Tensor4D): EncoderOutput;
   dispose(): void;
 }
@@ -62,7 +63,7 @@ export function createEncoder(
     forward = (x) => {
       let h = tf.reshape(x, [x.shape[0], inputSize]) as tf.Tensor2D;
       layers.forEach((layer, i) => {
-        h = linear(h, layer);
+        h = linear(h, layer, i === 0);
         if (i < layers.length - 1) h = tf.relu(h);
       });
       return h;
@@ -84,7 +85,7 @@ export function createEncoder(
     representationDim = config.representation;
     forward = (x) => {
       let h: tf.Tensor4D = x;
-      for (const c of convs) h = tf.relu(conv(h, c, 2));
+      convs.forEach((c, i) => (h = tf.relu(conv(h, c, 2, i === 0))));
       return linear(tf.reshape(h, [x.shape[0], flat]) as tf.Tensor2D, dense);
     };
   }

@@ -23,6 +23,7 @@ import {
   type BackendName,
   type BackendRequest,
 } from '../engine/backend';
+import { installWasmKernels } from '../engine/wasmKernels';
 import { TrainingSession } from '../engine/session';
 import {
   bootCommandFromName,
@@ -42,6 +43,7 @@ setWasmPaths({
 // The threaded WASM build starts its pthreads from an inline blob script that the production
 // bundle breaks ("e is not defined"); SIMD alone is kept. See README, "Pitfalls seen here".
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+installWasmKernels();
 
 interface WorkerScope {
   postMessage(message: unknown, transfer: Transferable[]): void;
