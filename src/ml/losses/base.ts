@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../similarity';
-import { offDiagonalMask, positiveMask } from '../positives';
+import { contrastiveMasks } from '../positives';
 import { maskedLogSumExp } from '../ops';
 
 export interface MultiViewBatch {
@@ -56,23 +56,15 @@ export function contrastiveGeometry(
   const rows = batch.features.shape[0];
   const z = embed(batch.features, normalize);
   const logits = tf.div(tf.matMul(z, z, false, true), temperature) as tf.Tensor2D;
-  const pos = positiveMask(n, batch.nViews, batch.labels);
-  const others = offDiagonalMask(rows);
-  const neg = others.map((o, i) => o - pos[i]!);
-  const positiveCounts = new Float64Array(rows);
-  for (let a = 0; a < rows; a++) {
-    let count = 0;
-    for (let b = 0; b < rows; b++) count += pos[a * rows + b]!;
-    positiveCounts[a] = count;
-  }
+  const masks = contrastiveMasks(n, batch.nViews, batch.labels);
   return {
     rows,
     nSamples: n,
     logits,
-    positives: tf.tensor2d(pos, [rows, rows]),
-    negatives: tf.tensor2d(neg, [rows, rows]),
-    others: tf.tensor2d(others, [rows, rows]),
-    positiveCounts,
+    positives: tf.tensor2d(masks.positives, [rows, rows]),
+    negatives: tf.tensor2d(masks.negatives, [rows, rows]),
+    others: tf.tensor2d(masks.others, [rows, rows]),
+    positiveCounts: masks.positiveCounts,
   };
 }
 
