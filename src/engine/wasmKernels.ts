@@ -117,3 +117,40 @@ export function tileInto<T extends Float32Array | Int32Array | Uint8Array>(
   };
   fill(0, 0, 0);
 }
+
+/**
+ * Threads for the WASM backend, before it starts: the threaded SIMD build when the page is
+ * cross-origin isolated (SharedArrayBuffer), with `threads` workers (default: every logical core).
+ * TF.js caps its pool at half of navigator.hardwareConcurrency, assuming two hyperthreads per
+ * core; on a 2-core machine that is one thread, so the count it reads is raised to twice the
+ * threads asked for. `setThreadsCount` is the backend's own (passed in: engine/ imports no backend).
+ */
+export function configureWasmThreads(
+  setThreadsCount: (n: number) => void,
+  threads?: number,
+): number {
+  const scope = globalThis as {
+    crossOriginIsolated?: boolean;
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const cores = scope.navigator?.hardwareConcurrency ?? 1;
+  const wanted = Math.max(1, Math.floor(threads ?? cores));
+  const threaded = wanted > 1 && scope.crossOriginIsolated === true;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
+  if (!threaded) return 1;
+  setThreadsCount(wanted);
+  if (scope.navigator && cores < 2 * wanted)
+    Object.defineProperty(scope.navigator, 'hardwareConcurrency', {
+      configurable: true,
+      get: () => 2 * wanted,
+    });
+  return wanted;
+}
+
+/** The thread pool the started WASM backend really has (1 without the threaded build). */
+export function wasmThreadCount(): number {
+  const backend = tf.engine().findBackend('wasm') as unknown as {
+    wasm?: { tfjs?: { getThreadsCount?: () => number } };
+  } | null;
+  return backend?.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+}

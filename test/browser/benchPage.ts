@@ -6,41 +6,84 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { installWasmKernels } from '../../src/engine/wasmKernels';
-import { benchCase, type BenchCase, type BenchResult } from '../../src/engine/benchmark';
+import {
+  configureWasmThreads,
+  installWasmKernels,
+  wasmThreadCount,
+} from '../../src/engine/wasmKernels';
+import {
+  benchCase,
+  benchScene,
+  countGpuStep,
+  type BenchCase,
+  type BenchResult,
+  type GpuStepCounts,
+  type SceneResult,
+} from '../../src/engine/benchmark';
+import { parseTrainingConfig } from '../../src/contracts/trainingConfig';
+import { presetById } from '../../src/presets';
+import { Trainer } from '../../src/engine/trainer';
+import { browserAugment, loadBrowserDataset } from '../../src/worker/browserData';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
-
 installWasmKernels();
+// The thread count is fixed when the WASM module starts (the first tensor anywhere may start it):
+// it comes from the page's address (?threads=N, default 1), before anything else runs.
+const requested = Number(new URLSearchParams(location.search).get('threads') ?? '1');
+configureWasmThreads(setThreadsCount, requested);
 
 declare global {
   interface Window {
-    runBench: (backend: string, cases: BenchCase[], threads?: number) => Promise<BenchResult[]>;
+    runBench: (backend: string, cases: BenchCase[]) => Promise<BenchResult[]>;
+    countGpu: (cases: BenchCase[]) => Promise<GpuStepCounts[]>;
+    runScenes: (ids: string[], steps: number) => Promise<SceneResult[]>;
   }
 }
 
-window.runBench = async (backend, cases, threads = 1) => {
-  // One page per thread count: the WASM module picks its build and thread pool once.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1 && self.crossOriginIsolated);
-  if (threads > 1) setThreadsCount(threads);
+async function useBackend(backend: string): Promise<void> {
   const ok = await tf.setBackend(backend);
   await tf.ready();
   if (!ok || tf.getBackend() !== backend) throw new Error(`backend '${backend}' did not start`);
+}
+
+window.runBench = async (backend, cases) => {
+  await useBackend(backend);
+  const threads = backend === 'wasm' ? wasmThreadCount() : 1;
   const results: BenchResult[] = [];
-  const used = backend === 'wasm' ? wasmThreads() : 1;
   for (const c of cases)
-    results.push({ ...(await benchCase(c, { warmup: 1, steps: 3 })), threads: used });
+    results.push({ ...(await benchCase(c, { warmup: 1, steps: 3, rounds: 2 })), threads });
   return results;
 };
-/** The thread pool the WASM module really started with (1 when the threaded build was not taken). */
-function wasmThreads(): number {
-  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } })
-    .wasm;
-  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
-}
+
+window.countGpu = async (cases) => {
+  await useBackend('webgpu');
+  const out: GpuStepCounts[] = [];
+  for (const c of cases) {
+    const counts = await countGpuStep(c);
+    if (counts) out.push(counts);
+  }
+  return out;
+};
+
+window.runScenes = async (ids, steps) => {
+  await useBackend('wasm');
+  const dataUrl = new URL('/data/', location.href).href;
+  const out: SceneResult[] = [];
+  for (const id of ids) {
+    const config = parseTrainingConfig(presetById(id).config);
+    const { dataset } = await loadBrowserDataset(config, dataUrl);
+    const trainer = new Trainer(config, dataset, browserAugment(dataset, config));
+    try {
+      out.push({ ...(await benchScene(id, trainer, steps)), threads: wasmThreadCount() });
+    } finally {
+      trainer.dispose();
+    }
+  }
+  return out;
+};
 
 document.getElementById('status')!.textContent = 'ready';
