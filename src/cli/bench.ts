@@ -135,10 +135,17 @@ async function main(): Promise<void> {
   console.log(threadTable(cases, results, allThreads));
   if (gpuCounts.length) {
     console.log('\nWebGPU, one training step (Chromium; SwiftShader here):\n');
-    console.log('| case | batch | dispatches | GPU→CPU reads | uploads |');
-    console.log('| --- | --- | --- | --- | --- |');
+    console.log(
+      '| case | batch | dispatches | GPU→CPU reads per step | reads per drain (evaluation) | reads, plain step | uploads |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const g of gpuCounts)
-      console.log(`| ${g.name} | ${g.batchSize}×2 | ${g.dispatches} | ${g.reads} | ${g.uploads} |`);
+      console.log(
+        `| ${g.name} | ${g.batchSize}×2 | ${g.dispatches} | ${g.reads} | ${g.drainReads} | ${g.plainStepReads} | ${g.uploads} |`,
+      );
+    if (args.has('--profile'))
+      for (const g of gpuCounts)
+        console.log(`  ${g.name}: ${g.byShader.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
   if (scenes.length) {
     console.log(

@@ -150,12 +150,18 @@ export function benchTrainer(c: BenchCase, dataset: Dataset = randomImageDataset
 export interface GpuStepCounts {
   name: string;
   batchSize: number;
-  /** Kernel dispatches (compute passes recorded). */
+  /** Kernel dispatches (compute passes recorded) of a queued step (Trainer.queueStep). */
   dispatches: number;
-  /** GPU→CPU reads (each one waits for the GPU to finish). */
+  /** GPU→CPU reads of a queued step (each one waits for the GPU to finish). */
   reads: number;
-  /** CPU→GPU uploads of tensor data. */
+  /** CPU→GPU uploads of tensor data in a queued step. */
   uploads: number;
+  /** Reads of the drain that returns the queued steps' losses (Trainer.drain). */
+  drainReads: number;
+  /** Reads of a plain step (Trainer.step: loss and finiteness read at once). */
+  plainStepReads: number;
+  /** Dispatches per shader kind, most first. */
+  byShader: [string, number][];
 }
 
 /**
@@ -169,7 +175,8 @@ export async function countGpuStep(c: BenchCase, warmup = 2): Promise<GpuStepCou
   };
   if (typeof backend.recordAndSubmit !== 'function') return null;
   const trainer = benchTrainer(c);
-  const counts = { dispatches: 0, reads: 0, uploads: 0 };
+  let counts = { dispatches: 0, reads: 0, uploads: 0 };
+  const shaders = new Map<string, number>();
   const wrapped: [string, unknown][] = [];
   const wrap = (method: string, count: (args: unknown[]) => void) => {
     const original = backend[method] as (...args: unknown[]) => unknown;
@@ -181,22 +188,41 @@ export async function countGpuStep(c: BenchCase, warmup = 2): Promise<GpuStepCou
     };
   };
   try {
-    for (let i = 0; i < warmup; i++) await trainer.step();
-    wrap('recordAndSubmit', () => counts.dispatches++);
+    for (let i = 0; i < warmup; i++) trainer.queueStep();
+    await trainer.drain();
+    await trainer.step();
+    wrap('recordAndSubmit', (args) => {
+      counts.dispatches++;
+      const key = String((args[0] as { shaderKey?: string }).shaderKey ?? '?').split('_')[0]!;
+      shaders.set(key, (shaders.get(key) ?? 0) + 1);
+    });
     wrap('getBufferData', () => counts.reads++);
     wrap('readSync', () => counts.reads++);
     wrap('uploadToGPU', (args) => {
       if (backend.tensorMap?.get(args[0])?.resource == null) counts.uploads++;
     });
+    trainer.queueStep();
+    const queued = counts;
+    const byShader = [...shaders.entries()].sort((a, b) => b[1] - a[1]);
+    counts = { dispatches: 0, reads: 0, uploads: 0 };
+    await trainer.drain();
+    const drainReads = counts.reads;
+    counts = { dispatches: 0, reads: 0, uploads: 0 };
     await trainer.step();
-    return { name: c.name, batchSize: c.batchSize, ...counts };
+    return {
+      name: c.name,
+      batchSize: c.batchSize,
+      ...queued,
+      drainReads,
+      plainStepReads: counts.reads,
+      byShader,
+    };
   } finally {
     for (const [method, original] of wrapped) backend[method] = original;
     trainer.dispose();
   }
 }
 
-/** The kernels that take the time in one step, from tf.profile (for finding where to optimise). */
 export async function profileStep(
   c: BenchCase,
 ): Promise<{ kernel: string; ms: number; count: number }[]> {
@@ -214,7 +240,9 @@ export async function profileStep(
     totals.set(k.name, { ms: t.ms + ms, count: t.count + 1 });
   }
   trainer.dispose();
-  return [...totals.entries()].map(([kernel, t]) => ({ kernel, ...t })).sort((a, b) => b.ms - a.ms);
+  return [...totals.entries()]
+    .map(([kernel, t]) => ({ kernel, ...t }))
+    .sort((a, b) => b.ms - a.ms);
 }
 
 /** Steps per second of a scene (preset) with its own data set and augmentations. */

@@ -19,6 +19,8 @@ export interface OptimizerConfig {
 }
 
 const ADAM_KERNEL = 'ContrastivePlaygroundAdam';
+/** Guarded Adam on WebGPU: w', m', s' from w, m, s, g and k = [ok, steps including this one]. */
+const ADAM_IF_KERNEL = 'ContrastivePlaygroundAdamIf';
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 
@@ -88,14 +90,15 @@ export class TrainingOptimizer {
     this.deviceSteps ??= tf.variable(tf.scalar(this.steps), false);
     const deviceSteps = this.deviceSteps;
     tf.tidy(() => {
-      const okBool = tf.cast(ok, 'bool');
       const okFloat = tf.cast(ok, 'float32');
+      let okBoolean: tf.Tensor | undefined;
+      const okBool = () => (okBoolean ??= tf.cast(ok, 'bool'));
       const t = tf.add(deviceSteps, okFloat);
       // A NaN gradient times 0 is NaN: select zeros instead before anything multiplies it.
-      const safe = (g: tf.Tensor) => tf.where(okBool, g, tf.zerosLike(g));
+      const safe = (g: tf.Tensor) => tf.where(okBool(), g, tf.zerosLike(g));
       let scale: tf.Scalar | undefined; // lr·√c2/c1, Adam's bias corrections folded in
       let epsHat: tf.Scalar | undefined;
-      if (name === 'adam') {
+      if (name === 'adam' && !tf.getKernel(ADAM_IF_KERNEL, tf.getBackend())) {
         // At least one step in the corrections: a skipped first step (t = 0) would make them 0,
         // and 0/0 times ok = 0 is still NaN.
         const tc = tf.maximum(t, 1);
@@ -104,7 +107,24 @@ export class TrainingOptimizer {
         scale = tf.mul(tf.div(tf.sqrt(c2), c1), tf.mul(okFloat, lr)) as tf.Scalar;
         epsHat = tf.mul(tf.sqrt(c2), tf.backend().epsilon()) as tf.Scalar;
       }
+      const fused = name === 'adam' && tf.getKernel(ADAM_IF_KERNEL, tf.getBackend());
+      // The fused kernel takes the bias corrections from the step count itself.
+      const k = fused ? tf.stack([okFloat, t]) : undefined;
       variables.forEach((v, i) => {
+        if (k) {
+          const [m, s] = this.state(v, 2) as [tf.Variable, tf.Variable];
+          const [w2, m2, s2] = tf
+            .engine()
+            .runKernel(
+              ADAM_IF_KERNEL,
+              { w: v, m, s, g: grads[i]!, k },
+              { lr, eps: tf.backend().epsilon() },
+            ) as tf.Tensor[];
+          v.assign(w2!);
+          m.assign(m2!);
+          s.assign(s2!);
+          return;
+        }
         const g = safe(grads[i]!);
         if (name === 'adam') {
           const [m, s] = this.state(v, 2) as [tf.Variable, tf.Variable];
@@ -116,7 +136,7 @@ export class TrainingOptimizer {
           s.assign(s2);
         } else if (momentum) {
           const [a] = this.state(v, 1) as [tf.Variable];
-          const a2 = tf.where(okBool, tf.add(tf.mul(a, momentum), g), a);
+          const a2 = tf.where(okBool(), tf.add(tf.mul(a, momentum), g), a);
           v.assign(tf.sub(v, tf.mul(a2, tf.mul(okFloat, lr))));
           a.assign(a2);
         } else {
@@ -208,8 +228,83 @@ const cpuAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   return out.map((values) => b.makeTensorInfo(w.shape, 'float32', values));
 };
 
-/** Registers the fused Adam kernel on the CPU-side backends (idempotent). */
+/**
+ * One WebGPU program per output (w', m' or s'), the guarded Adam step in one pass: a NaN gradient
+ * is replaced by 0 before use, and ok = 0 leaves all three unchanged. The shape of a program object
+ * is the WebGPU backend's (variableNames, outputShape, dispatch, getUserCode…).
+ */
+class AdamIfProgram {
+  variableNames = ['W', 'M', 'S', 'G', 'K'];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [128, 1, 1];
+  size = true;
+
+  constructor(
+    shape: number[],
+    private readonly which: 'w' | 'm' | 's',
+    private readonly lr: number,
+    private readonly eps: number,
+  ) {
+    this.outputShape = shape;
+    this.dispatchLayout = { x: shape.map((_, i) => i) };
+    const size = shape.reduce((a, b) => a * b, 1);
+    this.dispatch = [Math.ceil(size / this.workgroupSize[0]), 1, 1];
+    this.shaderKey = `cpAdamIf_${which}_${lr}_${eps}`;
+  }
+
+  getUserCode(): string {
+    const f = (x: number) => x.toExponential(8);
+    const result = {
+      m: 'm2',
+      s: 's2',
+      // lr·(m/c1)/(√(s/c2) + ε) as lr·√c2/c1 · m/(√s + ε·√c2); at least one step in c1, c2
+      // (a skipped first step has t = 0, and 0/0 times ok = 0 would still be NaN).
+      w: `w - m2 / (sqrt(s2) + ${f(this.eps)} * sqrt(c2)) * (${f(this.lr)} * sqrt(c2) / c1 * ok)`,
+    }[this.which];
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let ok = getK(0);
+          let t = max(getK(1), 1.0);
+          let c1 = 1.0 - pow(${f(BETA1)}, t);
+          let c2 = 1.0 - pow(${f(BETA2)}, t);
+          let g = select(0.0, getGByOutputIndex(index), ok > 0.5);
+          let m = getMByOutputIndex(index);
+          let m2 = m + (g - m) * (ok * ${f(1 - BETA1)});
+          let s = getSByOutputIndex(index);
+          let s2 = s + (g * g - s) * (ok * ${f(1 - BETA2)});
+          let w = getWByOutputIndex(index);
+          setOutputAtIndex(index, ${result});
+        }
+      }
+    `;
+  }
+}
+
+interface WebGpuLike {
+  runWebGPUProgram(program: AdamIfProgram, inputs: TensorInfo[], dtype: tf.DataType): TensorInfo;
+}
+
+const webgpuAdamIf: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { w, m, s, g, k } = inputs as Record<'w' | 'm' | 's' | 'g' | 'k', TensorInfo>;
+  const { lr, eps } = attrs as unknown as { lr: number; eps: number };
+  const b = backend as unknown as WebGpuLike;
+  return (['w', 'm', 's'] as const).map((which) =>
+    b.runWebGPUProgram(new AdamIfProgram(w.shape, which, lr, eps), [w, m, s, g, k], 'float32'),
+  );
+};
+
+/** Registers the fused Adam kernels (idempotent): CPU-side backends, and the guarded one on WebGPU. */
 export function registerOptimizerKernels(): void {
+  if (!tf.getKernel(ADAM_IF_KERNEL, 'webgpu'))
+    tf.registerKernel({
+      kernelName: ADAM_IF_KERNEL,
+      backendName: 'webgpu',
+      kernelFunc: webgpuAdamIf,
+    });
   if (!tf.getKernel(ADAM_KERNEL, 'wasm'))
     tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: wasmAdam });
   if (!tf.getKernel(ADAM_KERNEL, 'cpu'))

@@ -63,7 +63,7 @@ export function createEncoder(
     forward = (x) => {
       let h = tf.reshape(x, [x.shape[0], inputSize]) as tf.Tensor2D;
       layers.forEach((layer, i) => {
-        h = linear(h, layer, i === 0);
+        h = linear(h, layer);
         if (i < layers.length - 1) h = tf.relu(h);
       });
       return h;

@@ -1,8 +1,5 @@
 /**
- * The few layers the encoders need, as plain functions of tensors and their variables. `linear`
- * carries a hand-written gradient: TF.js' default MatMul gradient multiplies with transposed
- * operands, which the WASM backend runs up to ten times slower than an explicit transpose first
- * (engine/wasmKernels.ts now does that for every matMul on WASM; this keeps other users fast).
+ * The few layers the encoders need, as plain functions of tensors and their variables.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from './random';
@@ -58,43 +55,13 @@ export function createConv(
   }));
 }
 
-const matMulExplicitTranspose = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([x, w]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [
-        tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)),
-        tf.matMul(tf.transpose(xs), dy as tf.Tensor2D),
-      ];
-    },
-  };
-}) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
-
 /**
- * x·W for an x that is data: only W gets a gradient. A custom gradient computes every input's
- * gradient eagerly, and the input's is the largest product of a first layer (784 wide).
+ * x·W + b. A plain matMul: TF.js skips the gradient of an input that no variable depends on (the
+ * images of a first layer), and its gradient multiplies with transposed operands, which
+ * engine/wasmKernels.ts turns into an explicit transpose plus XNNPACK's fast path on WASM.
  */
-function matMulOnData(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [weight, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    save([x]);
-    return {
-      value: tf.matMul(x, weight),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D),
-    };
-  }) as (w: tf.Tensor2D) => tf.Tensor2D;
-  return op(w);
-}
-
-/** x·W + b; `dataInput`: x is data (images), so no gradient is computed for it. */
-export function linear(x: tf.Tensor2D, p: LinearParams, dataInput = false): tf.Tensor2D {
-  const w = p.weight as tf.Tensor2D;
-  const product = dataInput ? matMulOnData(x, w) : matMulExplicitTranspose(x, w);
-  return tf.add(product, p.bias) as tf.Tensor2D;
+export function linear(x: tf.Tensor2D, p: LinearParams): tf.Tensor2D {
+  return tf.add(tf.matMul(x, p.weight as tf.Tensor2D), p.bias) as tf.Tensor2D;
 }
 
 interface ConvGeometry {

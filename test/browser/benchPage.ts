@@ -11,6 +11,7 @@ import {
   installWasmKernels,
   wasmThreadCount,
 } from '../../src/engine/wasmKernels';
+import { TrainingOptimizer } from '../../src/engine/optimizer';
 import {
   benchCase,
   benchScene,
@@ -41,6 +42,9 @@ declare global {
     runBench: (backend: string, cases: BenchCase[]) => Promise<BenchResult[]>;
     countGpu: (cases: BenchCase[]) => Promise<GpuStepCounts[]>;
     runScenes: (ids: string[], steps: number) => Promise<SceneResult[]>;
+    checkGuardedAdam: (
+      backend: string,
+    ) => Promise<{ fused: boolean; maxDifference: number; maxMove: number }>;
   }
 }
 
@@ -84,6 +88,43 @@ window.runScenes = async (ids, steps) => {
     }
   }
   return out;
+};
+
+// The guarded Adam update on a backend (fused kernel on WebGPU) against the same rule on the CPU
+// backend (TF.js ops), on fixed weights and gradients: steps with ok = 1, 0 (NaN gradients), 1.
+window.checkGuardedAdam = async (backend) => {
+  const run = async (name: string) => {
+    await useBackend(name);
+    const size = 1000;
+    const values = (k: number) =>
+      Float32Array.from({ length: size }, (_, i) => Math.sin(i * k) * 0.1);
+    const v = tf.variable(tf.tensor(values(1.3), [10, 100]), true, `w_${name}_${Math.random()}`);
+    const optimizer = new TrainingOptimizer({ name: 'adam', lr: 0.01 });
+    for (const [step, ok] of [
+      [0, 1],
+      [1, 0],
+      [2, 1],
+      [3, 1],
+    ] as const) {
+      const g = tf.tensor(values(2.1 + step), [10, 100]);
+      const bad = ok ? g : tf.mul(g, NaN);
+      const flag = tf.scalar(ok);
+      optimizer.applyIf([v], [bad], flag);
+      tf.dispose([g, bad, flag]);
+    }
+    const out = Array.from(await v.data());
+    optimizer.dispose();
+    v.dispose();
+    return out;
+  };
+  const mine = await run(backend);
+  const reference = await run('cpu');
+  const fused = !!tf.getKernel('ContrastivePlaygroundAdamIf', backend);
+  return {
+    fused,
+    maxDifference: Math.max(...mine.map((x, i) => Math.abs(x - reference[i]!))),
+    maxMove: Math.max(...reference.map((x, i) => Math.abs(x - Math.sin(i * 1.3) * 0.1))),
+  };
 };
 
 document.getElementById('status')!.textContent = 'ready';
