@@ -19,7 +19,7 @@ export interface OptimizerConfig {
 }
 
 const ADAM_KERNEL = 'ContrastivePlaygroundAdam';
-/** Guarded Adam on WebGPU: w', m', s' from w, m, s, g and k = [ok, steps including this one]. */
+/** Guarded Adam on WebGPU: w' and [m'; s'] from w, [m; s], g and k = [ok, steps including this one]. */
 const ADAM_IF_KERNEL = 'ContrastivePlaygroundAdamIf';
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -32,11 +32,17 @@ export class TrainingOptimizer {
 
   constructor(readonly config: OptimizerConfig) {}
 
-  private state(v: tf.Variable, count: number): tf.Variable[] {
-    let s = this.slots.get(v.name);
+  /** The optimiser's slots for a variable: `count` tensors of its size times `packed`, flat when packed. */
+  private state(v: tf.Variable, count: number, packed = 1): tf.Variable[] {
+    const key = `${v.name}/${packed}`;
+    let s = this.slots.get(key);
     if (!s) {
-      s = tf.tidy(() => Array.from({ length: count }, () => tf.variable(tf.zerosLike(v), false)));
-      this.slots.set(v.name, s);
+      s = tf.tidy(() =>
+        Array.from({ length: count }, () =>
+          tf.variable(packed === 1 ? tf.zerosLike(v) : tf.zeros([packed * v.size]), false),
+        ),
+      );
+      this.slots.set(key, s);
     }
     return s;
   }
@@ -112,17 +118,17 @@ export class TrainingOptimizer {
       const k = fused ? tf.stack([okFloat, t]) : undefined;
       variables.forEach((v, i) => {
         if (k) {
-          const [m, s] = this.state(v, 2) as [tf.Variable, tf.Variable];
-          const [w2, m2, s2] = tf
+          // m and s packed in one [2·size] state: two dispatches per variable, not three.
+          const [ms] = this.state(v, 1, 2) as [tf.Variable];
+          const [w2, ms2] = tf
             .engine()
             .runKernel(
               ADAM_IF_KERNEL,
-              { w: v, m, s, g: grads[i]!, k },
+              { w: v, ms, g: grads[i]!, k },
               { lr, eps: tf.backend().epsilon() },
             ) as tf.Tensor[];
           v.assign(w2!);
-          m.assign(m2!);
-          s.assign(s2!);
+          ms.assign(ms2!);
           return;
         }
         const g = safe(grads[i]!);
@@ -229,12 +235,15 @@ const cpuAdam: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /**
- * One WebGPU program per output (w', m' or s'), the guarded Adam step in one pass: a NaN gradient
- * is replaced by 0 before use, and ok = 0 leaves all three unchanged. The shape of a program object
- * is the WebGPU backend's (variableNames, outputShape, dispatch, getUserCode…).
+ * The guarded Adam step on WebGPU in two programs: w' (`which` = 'w', the weights' shape) and the
+ * packed state [m'; s'] (`which` = 'ms', flat [2·size]). A NaN gradient is replaced by 0 before
+ * use, ok = 0 leaves everything unchanged, and the bias corrections come from the step count
+ * k = [ok, t]. Inputs are read as flat arrays (W, MS, G, K are the shader's buffer names). The
+ * object has the shape the WebGPU backend's programs have (variableNames, outputShape, dispatch,
+ * getUserCode…).
  */
 class AdamIfProgram {
-  variableNames = ['W', 'M', 'S', 'G', 'K'];
+  variableNames = ['W', 'MS', 'G', 'K'];
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
@@ -244,40 +253,39 @@ class AdamIfProgram {
 
   constructor(
     shape: number[],
-    private readonly which: 'w' | 'm' | 's',
+    private readonly which: 'w' | 'ms',
     private readonly lr: number,
     private readonly eps: number,
   ) {
-    this.outputShape = shape;
-    this.dispatchLayout = { x: shape.map((_, i) => i) };
     const size = shape.reduce((a, b) => a * b, 1);
-    this.dispatch = [Math.ceil(size / this.workgroupSize[0]), 1, 1];
-    this.shaderKey = `cpAdamIf_${which}_${lr}_${eps}`;
+    this.outputShape = which === 'w' ? shape : [2 * size];
+    this.dispatchLayout = { x: this.outputShape.map((_, i) => i) };
+    this.dispatch = [Math.ceil((which === 'w' ? size : 2 * size) / this.workgroupSize[0]), 1, 1];
+    this.shaderKey = `cpAdamIf_${which}_${size}_${lr}_${eps}`;
   }
 
   getUserCode(): string {
     const f = (x: number) => x.toExponential(8);
-    const result = {
-      m: 'm2',
-      s: 's2',
-      // lr·(m/c1)/(√(s/c2) + ε) as lr·√c2/c1 · m/(√s + ε·√c2); at least one step in c1, c2
-      // (a skipped first step has t = 0, and 0/0 times ok = 0 would still be NaN).
-      w: `w - m2 / (sqrt(s2) + ${f(this.eps)} * sqrt(c2)) * (${f(this.lr)} * sqrt(c2) / c1 * ok)`,
-    }[this.which];
+    // lr·(m/c1)/(√(s/c2) + ε) as lr·√c2/c1 · m/(√s + ε·√c2); at least one step in c1, c2
+    // (a skipped first step has t = 0, and 0/0 times ok = 0 would still be NaN).
+    const body =
+      this.which === 'w'
+        ? `setOutputAtIndex(index, W[i] - m2 / (sqrt(s2) + ${f(this.eps)} * sqrt(c2)) * (${f(this.lr)} * sqrt(c2) / c1 * ok));`
+        : // W is bound to both programs: an unused binding would be missing from the layout.
+          '_ = W[i];\n          setOutputAtIndex(index, select(s2, m2, index < n));';
     return `
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let ok = getK(0);
-          let t = max(getK(1), 1.0);
+          let n = ${this.which === 'w' ? 'uniforms.size' : 'uniforms.size / 2'};
+          let i = index % n;
+          let ok = K[0];
+          let t = max(K[1], 1.0);
           let c1 = 1.0 - pow(${f(BETA1)}, t);
           let c2 = 1.0 - pow(${f(BETA2)}, t);
-          let g = select(0.0, getGByOutputIndex(index), ok > 0.5);
-          let m = getMByOutputIndex(index);
-          let m2 = m + (g - m) * (ok * ${f(1 - BETA1)});
-          let s = getSByOutputIndex(index);
-          let s2 = s + (g * g - s) * (ok * ${f(1 - BETA2)});
-          let w = getWByOutputIndex(index);
-          setOutputAtIndex(index, ${result});
+          let g = select(0.0, G[i], ok > 0.5);
+          let m2 = MS[i] + (g - MS[i]) * (ok * ${f(1 - BETA1)});
+          let s2 = MS[n + i] + (g * g - MS[n + i]) * (ok * ${f(1 - BETA2)});
+          ${body}
         }
       }
     `;
@@ -289,11 +297,11 @@ interface WebGpuLike {
 }
 
 const webgpuAdamIf: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { w, m, s, g, k } = inputs as Record<'w' | 'm' | 's' | 'g' | 'k', TensorInfo>;
+  const { w, ms, g, k } = inputs as Record<'w' | 'ms' | 'g' | 'k', TensorInfo>;
   const { lr, eps } = attrs as unknown as { lr: number; eps: number };
   const b = backend as unknown as WebGpuLike;
-  return (['w', 'm', 's'] as const).map((which) =>
-    b.runWebGPUProgram(new AdamIfProgram(w.shape, which, lr, eps), [w, m, s, g, k], 'float32'),
+  return (['w', 'ms'] as const).map((which) =>
+    b.runWebGPUProgram(new AdamIfProgram(w.shape, which, lr, eps), [w, ms, g, k], 'float32'),
   );
 };
 

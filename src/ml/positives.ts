@@ -116,6 +116,8 @@ export interface ContrastiveMasks {
   others: Float32Array;
   /** |P(a)| per anchor. */
   positiveCounts: Float64Array;
+  /** P_ab / max(|P(a)|, 1) / M: the weights of the mean over positives, then over anchors. */
+  meanWeights(): Float32Array;
 }
 
 const MASK_CACHE_SIZE = 4;
@@ -165,7 +167,18 @@ export function contrastiveMasks(
     }
     positiveCounts[a] = count;
   }
-  const masks = { positives, negatives, others, positiveCounts };
+  let weights: Float32Array | undefined;
+  const meanWeights = () => {
+    if (!weights) {
+      weights = new Float32Array(m * m);
+      for (let a = 0; a < m; a++) {
+        const w = 1 / Math.max(positiveCounts[a]!, 1) / m;
+        for (let b = 0; b < m; b++) if (positives[a * m + b]) weights[a * m + b] = w;
+      }
+    }
+    return weights;
+  };
+  const masks = { positives, negatives, others, positiveCounts, meanWeights };
   maskCache.set(key, masks);
   if (maskCache.size > MASK_CACHE_SIZE) maskCache.delete(maskCache.keys().next().value!);
   return masks;

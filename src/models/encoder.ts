@@ -63,8 +63,7 @@ export function createEncoder(
     forward = (x) => {
       let h = tf.reshape(x, [x.shape[0], inputSize]) as tf.Tensor2D;
       layers.forEach((layer, i) => {
-        h = linear(h, layer);
-        if (i < layers.length - 1) h = tf.relu(h);
+        h = linear(h, layer, i < layers.length - 1 ? 'relu' : 'linear', i === 0);
       });
       return h;
     };
@@ -99,7 +98,7 @@ export function createEncoder(
     variables,
     apply(images) {
       const representation = forward(images);
-      const projection = linear(tf.relu(linear(tf.relu(representation), head1)), head2);
+      const projection = linear(linear(tf.relu(representation), head1, 'relu'), head2);
       return { representation, projection };
     },
     dispose() {

@@ -56,12 +56,28 @@ export function createConv(
 }
 
 /**
- * x·W + b. A plain matMul: TF.js skips the gradient of an input that no variable depends on (the
- * images of a first layer), and its gradient multiplies with transposed operands, which
+ * activation(x·W + b). TF.js' gradient of a matMul multiplies with transposed operands, which
  * engine/wasmKernels.ts turns into an explicit transpose plus XNNPACK's fast path on WASM.
+ * `dataInput` (x is data, e.g. images): a plain matMul, whose gradient TF.js skips for x; otherwise
+ * one fused kernel for product, bias and ReLU (one GPU dispatch instead of three), whose gradient
+ * computes every input's.
  */
-export function linear(x: tf.Tensor2D, p: LinearParams): tf.Tensor2D {
-  return tf.add(tf.matMul(x, p.weight as tf.Tensor2D), p.bias) as tf.Tensor2D;
+export function linear(
+  x: tf.Tensor2D,
+  p: LinearParams,
+  activation: 'linear' | 'relu' = 'linear',
+  dataInput = false,
+): tf.Tensor2D {
+  if (dataInput) {
+    const y = tf.add(tf.matMul(x, p.weight as tf.Tensor2D), p.bias) as tf.Tensor2D;
+    return activation === 'relu' ? tf.relu(y) : y;
+  }
+  return tf.fused.matMul({
+    a: x,
+    b: p.weight as tf.Tensor2D,
+    bias: p.bias,
+    activation,
+  }) as tf.Tensor2D;
 }
 
 interface ConvGeometry {

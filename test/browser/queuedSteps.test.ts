@@ -17,7 +17,7 @@ test('the fused guarded Adam kernel on WebGPU matches the CPU rule', async () =>
     const r = await page.evaluate(() => window.checkGuardedAdam('webgpu'));
     expect(r.fused).toBe(true);
     expect(r.maxMove).toBeGreaterThan(0.02); // three applied steps of lr 0.01
-    expect(r.maxDifference).toBeLessThan(1e-6);
+    expect(r.maxDifference).toBeLessThan(5e-6);
     expect(errors).toEqual([]);
   } finally {
     await close();

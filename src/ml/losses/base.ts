@@ -27,6 +27,8 @@ export interface ContrastiveGeometry {
   others: tf.Tensor2D;
   /** |P(a)| per anchor, on the CPU. */
   positiveCounts: Float64Array;
+  /** Constant P_ab / max(|P(a)|, 1) / M (made on first use). */
+  meanWeights: () => tf.Tensor2D;
 }
 
 export function checkMultiViewBatch(batch: MultiViewBatch): number {
@@ -65,6 +67,7 @@ export function contrastiveGeometry(
     negatives: tf.tensor2d(masks.negatives, [rows, rows]),
     others: tf.tensor2d(masks.others, [rows, rows]),
     positiveCounts: masks.positiveCounts,
+    meanWeights: () => tf.tensor2d(masks.meanWeights(), [rows, rows]),
   };
 }
 
@@ -81,7 +84,7 @@ export function meanOverPositivesThenAnchors(
   g: ContrastiveGeometry,
   perPair: tf.Tensor2D,
 ): tf.Scalar {
-  const divisor = tf.tensor1d(Array.from(g.positiveCounts, (c) => Math.max(c, 1)));
-  const perAnchor = tf.div(tf.sum(tf.mul(g.positives, perPair), 1), divisor);
-  return tf.mean(perAnchor) as tf.Scalar;
+  // One weighted sum: the per-anchor divisors and 1/M are folded into constant weights (fewer
+  // kernels than sum → divide → mean, which matters on a GPU where each is a dispatch).
+  return tf.sum(tf.mul(g.meanWeights(), perPair)) as tf.Scalar;
 }
