@@ -240,9 +240,7 @@ export async function profileStep(
     totals.set(k.name, { ms: t.ms + ms, count: t.count + 1 });
   }
   trainer.dispose();
-  return [...totals.entries()]
-    .map(([kernel, t]) => ({ kernel, ...t }))
-    .sort((a, b) => b.ms - a.ms);
+  return [...totals.entries()].map(([kernel, t]) => ({ kernel, ...t })).sort((a, b) => b.ms - a.ms);
 }
 
 /** Steps per second of a scene (preset) with its own data set and augmentations. */
