@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { execSync } from 'node:child_process';
 
@@ -15,19 +16,37 @@ function gitCommit(): string | null {
   }
 }
 
-// Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
+/**
+ * TF.js' threaded WASM build starts each pthread by evaluating its factory function's source in a
+ * blob worker. The factory reads `typeof _scriptDir !== "undefined" && _scriptDir`, a variable of
+ * the enclosing scope; the minifier knows it is declared there and shortens the test to a plain
+ * comparison, which throws "e is not defined" in the blob, where it is not. A pthread never needs
+ * it (the main thread hands it the script), so the test becomes `false` before minification.
+ */
+function wasmPthreadScriptDir(): Plugin {
+  return {
+    name: 'tfjs-wasm-pthread-script-dir',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm-threaded-simd')) return null;
+      const patched = code.replace('typeof _scriptDir !== "undefined" && _scriptDir', 'false');
+      return patched === code ? null : { code: patched, map: null };
+    },
+  };
+}
+
+// Cross-origin isolation (COOP/COEP) lets the WASM backend use threads (SharedArrayBuffer).
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), wasmPthreadScriptDir()],
   define: { __PLAYGROUND_COMMIT__: JSON.stringify(gitCommit()) },
   base: './',
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [wasmPthreadScriptDir()] },
   test: {
     projects: [
       {

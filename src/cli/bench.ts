@@ -1,14 +1,19 @@
 /**
- * npm run bench [-- --quick] [--no-browser] [--profile] [--projections | --no-projections]
- * ms per step and samples per second for each available backend, side by side in one run:
- * Node (wasm, cpu) and headless Chromium (webgpu, webgl, wasm); PyTorch on the CPU when
- * /usr/bin/python3 has it. Then the projections (t-SNE, UMAP) of 2,000 MNIST digits, with
- * scikit-learn's TSNE beside them unless --quick; `--projections` runs only those. Prints
- * markdown tables and ratios; asserts nothing.
+ * npm run bench [-- --quick] [--no-browser] [--no-scenes] [--profile] [--projections | --no-projections]
+ *
+ * One run, side by side: each bench case (the presets' encoders and losses, random images, batch
+ * 64 and 256 × 2 views) on Node WASM (one thread) against the same step in PyTorch on one thread
+ * and on every core (scripts/bench_torch.py), with the ratios; the same cases in headless Chromium
+ * on WASM with one thread and with every core (the speed-up), on WebGPU with the dispatches, reads
+ * and uploads of a step, on WebGL; Node's CPU backend at batch 64; each scene's (preset's) steps
+ * per second in the browser on WASM; then the projections (t-SNE, UMAP) of 2,000 MNIST digits,
+ * with scikit-learn's TSNE beside them unless --quick (`--projections` runs only those).
+ * Times are the best of a few windows (other jobs on a shared machine only add time) and CPU
+ * time per step is printed beside wall time. Prints markdown tables; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAsset, gunzip, isGzip } from '../data/asset';
 import { PLAYGROUND_SETTINGS, tsne, umap } from '../projection/index';
@@ -17,9 +22,26 @@ import {
   benchCase,
   benchTable,
   profileStep,
+  type BenchCase,
   type BenchResult,
+  type GpuStepCounts,
+  type SceneResult,
 } from '../engine/benchmark';
+import { PRESETS } from '../presets';
 import { useNodeBackend, type NodeBackend } from './nodeBackend';
+
+interface TorchResult {
+  name: string;
+  batchSize: number;
+  threads: number;
+  msPerStep: number;
+  cpuMsPerStep: number;
+}
+
+const key = (r: { name: string; batchSize: number }) => `${r.name}@${r.batchSize}`;
+const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms.toFixed(1));
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? '—' : `${(a / b).toFixed(1)}×`;
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
@@ -29,76 +51,198 @@ async function main(): Promise<void> {
     return;
   }
   const cases = quick ? BENCH_CASES.filter((c) => c.batchSize === 64).slice(0, 1) : BENCH_CASES;
+  const allThreads = availableParallelism();
+  const [load1, load5] = loadavg();
+  console.log(
+    `Bench: ${allThreads} logical cores, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} at the start.`,
+  );
+
+  // 1. Node WASM (one thread) against PyTorch, case by case, so both see the same load.
+  const python = torchPython();
+  if (typeof python !== 'string') console.error(`PyTorch: ${python.reason}`);
+  await useNodeBackend('wasm');
   const results: BenchResult[] = [];
-  for (const backend of ['wasm', 'cpu'] as NodeBackend[]) {
-    await useNodeBackend(backend);
-    for (const c of cases) {
-      // The CPU backend is ~5× slower; fewer steps keep the bench short.
-      const r = await benchCase(c, { warmup: 2, steps: backend === 'cpu' ? 3 : quick ? 3 : 10 });
-      results.push({ ...r, backend: `node-${backend}` });
+  const torch = new Map<string, { one?: TorchResult; all?: TorchResult }>();
+  for (const c of cases) {
+    const r = await benchCase(c, { warmup: 2, steps: quick ? 3 : 8, rounds: quick ? 1 : 3 });
+    results.push({ ...r, backend: 'node-wasm', threads: 1 });
+    console.error(`node-wasm ${c.name} batch ${c.batchSize}: ${r.msPerStep.toFixed(1)} ms/step`);
+    if (typeof python === 'string') {
+      const one = torchBench(python, c, 1, quick);
+      const all = allThreads > 1 ? torchBench(python, c, allThreads, quick) : one;
+      torch.set(key(c), { one, all });
       console.error(
-        `${r.backend} ${c.name} batch ${c.batchSize}: ${r.msPerStep.toFixed(1)} ms/step`,
+        `PyTorch ${c.name} batch ${c.batchSize}: ${one.msPerStep.toFixed(1)} ms/step (1 thread), ${all.msPerStep.toFixed(1)} (${allThreads})`,
       );
     }
   }
   if (args.has('--profile')) {
-    await useNodeBackend('wasm');
-    const top = (await profileStep(cases[0]!)).slice(0, 8);
-    console.log(
-      `\nWASM kernel profile of one step (${cases[0]!.name}, batch ${cases[0]!.batchSize}):`,
-    );
-    for (const k of top) console.log(`  ${k.kernel.padEnd(24)} ${k.ms.toFixed(1)} ms`);
-  }
-  if (!args.has('--no-browser')) {
-    const { benchInBrowser } = await import('./browserBench');
-    for (const backend of ['webgpu', 'webgl', 'wasm']) {
-      try {
-        const browserCases = cases.filter((c) => c.batchSize === 64 || backend === 'wasm');
-        const r = await benchInBrowser(backend, browserCases);
-        results.push(...r.map((x) => ({ ...x, backend: `browser-${x.backend}` })));
-      } catch (error) {
-        console.error(`browser ${backend}: skipped (${(error as Error).message})`);
-      }
+    for (const c of cases.filter((x) => x.batchSize === 256 || quick)) {
+      const rows = await profileStep(c);
+      const total = rows.reduce((s, k) => s + k.ms, 0);
+      const count = rows.reduce((s, k) => s + k.count, 0);
+      console.log(
+        `\nWASM kernels of one step (${c.name}, batch ${c.batchSize}×2): ${count} kernels, ${total.toFixed(1)} ms in kernels`,
+      );
+      for (const k of rows.slice(0, 10))
+        console.log(`  ${k.kernel.padEnd(22)} ×${String(k.count).padEnd(4)} ${k.ms.toFixed(1)} ms`);
     }
   }
+
+  // 2. Node's CPU backend (pure JavaScript; ~15× slower), MLP cases at batch 64 only.
+  await useNodeBackend('cpu' as NodeBackend);
+  for (const c of cases.filter((x) => x.batchSize === 64 && !x.name.includes('CNN'))) {
+    const r = await benchCase(c, { warmup: 1, steps: 2 });
+    results.push({ ...r, backend: 'node-cpu' });
+  }
+
+  // 3. Headless Chromium: WASM on one thread and on every core; WebGPU with its counts; WebGL.
+  let gpuCounts: GpuStepCounts[] = [];
+  let scenes: SceneResult[] = [];
+  if (!args.has('--no-browser')) {
+    const browser = await import('./browserBench');
+    const attempt = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await f();
+      } catch (error) {
+        console.error(`browser ${what}: skipped (${(error as Error).message})`);
+        return undefined;
+      }
+    };
+    for (const threads of allThreads > 1 ? [1, allThreads] : [1]) {
+      const r = await attempt(`wasm ${threads} threads`, () =>
+        browser.benchInBrowser('wasm', cases, threads),
+      );
+      for (const x of r ?? []) results.push({ ...x, backend: 'browser-wasm' });
+    }
+    const small = cases.filter((c) => c.batchSize === 64);
+    for (const backend of ['webgpu', 'webgl']) {
+      const r = await attempt(backend, () => browser.benchInBrowser(backend, small));
+      for (const x of r ?? []) results.push({ ...x, backend: `browser-${backend}` });
+    }
+    gpuCounts = (await attempt('webgpu counts', () => browser.countGpuInBrowser(small))) ?? [];
+    if (!args.has('--no-scenes')) {
+      const ids = quick ? [PRESETS[0]!.id] : PRESETS.map((p) => p.id);
+      scenes =
+        (await attempt('scenes', () => browser.scenesInBrowser(ids, quick ? 2 : 5, allThreads))) ??
+        [];
+    }
+  }
+
+  // Tables.
   console.log(`\n${benchTable(results)}\n`);
-  const pytorch = pytorchBaseline();
-  console.log(pytorch);
-  const wasm = results.find((r) => r.backend === 'node-wasm' && r.batchSize === 256);
-  const cpu = results.find(
-    (r) => r.backend === 'node-cpu' && r.batchSize === 256 && r.name === wasm?.name,
-  );
-  if (wasm && cpu)
+  console.log(comparisonTable(cases, results, torch, allThreads, python));
+  console.log(threadTable(cases, results, allThreads));
+  if (gpuCounts.length) {
+    console.log('\nWebGPU, one training step (Chromium; SwiftShader here):\n');
     console.log(
-      `ratio node-cpu / node-wasm (${wasm.name}, batch 256): ${(cpu.msPerStep / wasm.msPerStep).toFixed(2)}×`,
+      '| case | batch | dispatches | GPU→CPU reads per step | reads per drain (evaluation) | reads, plain step | uploads |',
     );
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const g of gpuCounts)
+      console.log(
+        `| ${g.name} | ${g.batchSize}×2 | ${g.dispatches} | ${g.reads} | ${g.drainReads} | ${g.plainStepReads} | ${g.uploads} |`,
+      );
+    if (args.has('--profile'))
+      for (const g of gpuCounts)
+        console.log(`  ${g.name}: ${g.byShader.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
+  if (scenes.length) {
+    console.log(
+      `\nScenes on WASM in Chromium (${scenes[0]!.threads ?? 1} threads), with their own data and augmentations:\n`,
+    );
+    console.log('| scene | batch | steps/s |');
+    console.log('| --- | --- | --- |');
+    for (const s of scenes)
+      console.log(`| ${s.id} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} |`);
+  }
+  const [l1, l5] = loadavg();
+  console.log(`\nLoad average at the end: ${l1!.toFixed(1)} / ${l5!.toFixed(1)}.`);
   if (!args.has('--no-projections')) await benchProjections(quick);
 }
 
-function pytorchBaseline(): string {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-  } catch {
-    return 'PyTorch: skipped (/usr/bin/python3 has no torch here).';
+function comparisonTable(
+  cases: BenchCase[],
+  results: BenchResult[],
+  torch: Map<string, { one?: TorchResult; all?: TorchResult }>,
+  allThreads: number,
+  python: string | { reason: string },
+): string {
+  if (typeof python !== 'string') return `\nPyTorch: ${python.reason}\n`;
+  const lines = [
+    `\nOurs against PyTorch ${torchVersion(python)} (CPU), same step (architecture, loss, batch, Adam). One thread: Node WASM; ${allThreads} threads: Chromium WASM. ms/step wall (CPU):\n`,
+    `| case | batch | ours, 1 thread | PyTorch, 1 thread | ratio wall (CPU) | ours, ${allThreads} threads | PyTorch, ${allThreads} threads | ratio |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const c of cases) {
+    const ours = results.find((r) => r.backend === 'node-wasm' && key(r) === key(c));
+    const oursAll = results.find(
+      (r) => r.backend === 'browser-wasm' && key(r) === key(c) && (r.threads ?? 1) > 1,
+    );
+    const t = torch.get(key(c));
+    lines.push(
+      `| ${c.name} | ${c.batchSize}×2 | ${fmt(ours?.msPerStep)} (${fmt(ours?.cpuMsPerStep)}) | ${fmt(t?.one?.msPerStep)} (${fmt(t?.one?.cpuMsPerStep)}) | ${ratio(ours?.msPerStep, t?.one?.msPerStep)} (${ratio(ours?.cpuMsPerStep, t?.one?.cpuMsPerStep)}) | ${fmt(oursAll?.msPerStep)} | ${fmt(t?.all?.msPerStep)} | ${ratio(oursAll?.msPerStep, t?.all?.msPerStep)} |`,
+    );
   }
-  const script = `
-import time, torch, torch.nn as nn, torch.nn.functional as F
-torch.set_num_threads(1)
-m = nn.Sequential(nn.Linear(784,256), nn.ReLU(), nn.Linear(256,256), nn.ReLU(), nn.Linear(256,64))
-opt = torch.optim.Adam(m.parameters(), 1e-3)
-x = torch.rand(512, 784)
-def step():
-    z = F.normalize(m(x), dim=1); s = z @ z.T / 0.1
-    s = s.masked_fill(torch.eye(512, dtype=torch.bool), float('-inf'))
-    target = torch.cat([torch.arange(256, 512), torch.arange(0, 256)])
-    loss = F.cross_entropy(s, target); opt.zero_grad(); loss.backward(); opt.step()
-for _ in range(3): step()
-t = time.perf_counter()
-for _ in range(20): step()
-print((time.perf_counter() - t) / 20 * 1000)
-`;
-  const ms = Number(execFileSync('/usr/bin/python3', ['-c', script]).toString().trim());
-  return `PyTorch (CPU, 1 thread), InfoNCE, MLP 784-256 → head 256-64, batch 256×2: ${ms.toFixed(1)} ms/step`;
+  return lines.join('\n');
+}
+
+function threadTable(cases: BenchCase[], results: BenchResult[], allThreads: number): string {
+  const rows = cases.flatMap((c) => {
+    const one = results.find(
+      (r) => r.backend === 'browser-wasm' && key(r) === key(c) && (r.threads ?? 1) === 1,
+    );
+    const all = results.find(
+      (r) => r.backend === 'browser-wasm' && key(r) === key(c) && (r.threads ?? 1) > 1,
+    );
+    if (!one || !all) return [];
+    return [
+      `| ${c.name} | ${c.batchSize}×2 | ${fmt(one.msPerStep)} | ${fmt(all.msPerStep)} (${all.threads} threads) | ${(one.msPerStep / all.msPerStep).toFixed(2)}× |`,
+    ];
+  });
+  if (!rows.length)
+    return `\nWASM threads: no threaded run (${allThreads} logical cores, or the browser part was skipped).`;
+  return [
+    '\nWASM in Chromium, one thread against every core:\n',
+    '| case | batch | 1 thread ms | all threads ms | speed-up |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** A Python with torch: $PYTHON, /usr/bin/python3, then python3 on the PATH. */
+function torchPython(): string | { reason: string } {
+  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter(
+    (p): p is string => !!p,
+  );
+  for (const py of candidates) {
+    const probe = spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (probe.status === 0) return py;
+  }
+  return {
+    reason:
+      'skipped: no Python with torch found ($PYTHON, /usr/bin/python3, python3). On Debian: sudo apt-get install -y python3-torch',
+  };
+}
+
+function torchVersion(python: string): string {
+  try {
+    return execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return '?';
+  }
+}
+
+function torchBench(python: string, c: BenchCase, threads: number, quick: boolean): TorchResult {
+  const spec = JSON.stringify([{ name: c.name, batchSize: c.batchSize, ...c.config }]);
+  const out = execFileSync(
+    python,
+    ['scripts/bench_torch.py', spec, String(threads), '3', quick ? '5' : '10', quick ? '1' : '3'],
+    { encoding: 'utf8' },
+  );
+  return (JSON.parse(out) as TorchResult[])[0]!;
 }
 
 // ---- Projections: t-SNE and UMAP of the first 2,000 MNIST digits (784 raw pixels in [0, 1],

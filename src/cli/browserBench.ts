@@ -1,20 +1,51 @@
-/** The benchmark inside headless Chromium (WebGPU is SwiftShader here: CPU emulation, not a GPU figure). */
-import type { BenchCase, BenchResult } from '../engine/benchmark';
-import { openTestPage } from './browserPage';
+/**
+ * The benchmark inside headless Chromium (WebGPU is SwiftShader here: CPU emulation, not a GPU
+ * figure). One page per call: the WASM thread count is fixed when the page starts.
+ */
+import type { BenchCase, BenchResult, GpuStepCounts, SceneResult } from '../engine/benchmark';
+import { openTestPage, type OpenPage } from './browserPage';
 
-export async function benchInBrowser(backend: string, cases: BenchCase[]): Promise<BenchResult[]> {
-  const { page, close } = await openTestPage('test/browser/bench.html', [
-    '@tensorflow/tfjs',
-    '@tensorflow/tfjs-backend-webgpu',
-    '@tensorflow/tfjs-backend-wasm',
-    'zod',
-  ]);
+const DEPS = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-webgpu',
+  '@tensorflow/tfjs-backend-wasm',
+  'zod',
+];
+
+async function withPage<T>(threads: number, f: (page: OpenPage['page']) => Promise<T>): Promise<T> {
+  const { page, close } = await openTestPage(`test/browser/bench.html?threads=${threads}`, DEPS);
   try {
-    return await page.evaluate(([b, c]) => window.runBench(b as string, c as BenchCase[]), [
-      backend,
-      cases,
-    ] as const);
+    return await f(page);
   } finally {
     await close();
   }
+}
+
+export function benchInBrowser(
+  backend: string,
+  cases: BenchCase[],
+  threads = 1,
+): Promise<BenchResult[]> {
+  return withPage(threads, (page) =>
+    page.evaluate(([b, c]) => window.runBench(b as string, c as BenchCase[]), [
+      backend,
+      cases,
+    ] as const),
+  );
+}
+
+/** Dispatches, reads and uploads of one WebGPU step per case. */
+export function countGpuInBrowser(cases: BenchCase[]): Promise<GpuStepCounts[]> {
+  return withPage(1, (page) => page.evaluate((c) => window.countGpu(c), cases));
+}
+
+/** Steps per second of each preset on WASM with its own data and augmentations. */
+export function scenesInBrowser(
+  ids: string[],
+  steps: number,
+  threads: number,
+): Promise<SceneResult[]> {
+  return withPage(threads, (page) =>
+    page.evaluate(([i, s]) => window.runScenes(i as string[], s as number), [ids, steps] as const),
+  );
 }

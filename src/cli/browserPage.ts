@@ -24,7 +24,7 @@ export async function openTestPage(html: string, include: string[]): Promise<Ope
       },
     },
     // Pre-bundle up front so the page never reloads halfway for a newly discovered dependency.
-    optimizeDeps: { entries: [html], include },
+    optimizeDeps: { entries: [html.split('?')[0]!], include },
   });
   await server.listen();
   let browser: BrowserSession | undefined;

@@ -7,7 +7,10 @@ import type { Dataset } from '../data/types';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate';
 import type { MetricsRecord } from '../contracts/metrics';
-import { Trainer, type AugmentFn } from './trainer';
+import { Trainer, type AugmentFn, type StepResult } from './trainer';
+
+/** Queued GPU steps are read back at evaluations, at the end, at a pause, or after this long. */
+const READ_EVERY_MS = 1000;
 import { readWeights, writeWeights } from '../models/encoder';
 import { transferTask } from './transfer';
 
@@ -39,6 +42,7 @@ export class TrainingSession {
   private running = false;
   private stopRequested = false;
   private recentLosses: number[] = [];
+  private lastRead = 0;
   private goodWeights: Float32Array[][] | null = null;
 
   constructor(
@@ -153,34 +157,59 @@ export class TrainingSession {
     parts.forEach((e, i) => writeWeights(e, weights[i]!));
   }
 
+  /** Queues one step; reads the queued ones (one read) when something needs their results. */
+  private async queuedSteps(untilStep: number): Promise<StepResult[]> {
+    // A pause reads what is queued before it takes effect.
+    if (!this.stopRequested) this.trainer.queueStep();
+    const next = this.step + this.trainer.queuedCount;
+    const due =
+      next >= untilStep ||
+      next % this.config.evalEvery === 0 ||
+      performance.now() - this.lastRead >= READ_EVERY_MS ||
+      this.stopRequested;
+    if (!due) return [];
+    this.lastRead = performance.now();
+    return this.trainer.drain();
+  }
+
   private async loop(untilStep: number, pauseAtEnd = false): Promise<'finished' | 'paused'> {
     if (this.running) throw new Error('the session is already running');
     this.running = true;
     this.stopRequested = false;
     const started = performance.now();
     const startStep = this.step;
+    this.lastRead = started;
     try {
       while (this.step < untilStep) {
         // On CPU-side backends `await data()` resolves as a microtask, so without this a worker
         // would never see the `pause` message queued behind the loop.
         await yieldToEventLoop();
-        if (this.stopRequested) {
+        if (this.stopRequested && this.trainer.queuedCount === 0) {
           this.events.paused?.(this.step);
           return 'paused';
         }
-        const result = await this.trainer.step();
-        if (!result.applied) {
-          this.events.paused?.(this.step, result.error);
-          return 'paused';
+        // On a GPU, steps queue without reading back; their losses come in one read when an
+        // evaluation, the end or a pause is due, or a second has passed (progress stays live).
+        const results = this.trainer.defersReads
+          ? await this.queuedSteps(untilStep)
+          : [await this.trainer.step()];
+        for (const result of results) {
+          if (!result.applied) {
+            this.events.paused?.(this.step, result.error);
+            return 'paused';
+          }
+          this.recentLosses.push(result.loss);
+          const seconds = (performance.now() - started) / 1000;
+          this.events.progress?.(
+            result.step,
+            result.loss,
+            seconds > 0 ? (result.step - startStep) / seconds : 0,
+          );
         }
-        this.recentLosses.push(result.loss);
-        const seconds = (performance.now() - started) / 1000;
-        this.events.progress?.(
-          result.step,
-          result.loss,
-          seconds > 0 ? (this.step - startStep) / seconds : 0,
-        );
-        if (this.step % this.config.evalEvery === 0 || this.step === untilStep)
+        if (
+          results.length > 0 &&
+          (this.step % this.config.evalEvery === 0 || this.step === untilStep)
+        )
           await this.evaluateNow();
       }
       if ((pauseAtEnd || untilStep < this.config.steps) && this.step < this.config.steps) {

@@ -13,6 +13,7 @@ import type { TrainingConfig } from '../contracts/trainingConfig';
 import { lossInputs, lossStyle, type BatchMeta } from './lossInputs';
 import { effectiveLossParams } from '../contracts/lossParams';
 import { classBalancedSampler, randomSampler, stratifiedSampler, type Sampler } from './sampler';
+import { TrainingOptimizer } from './optimizer';
 
 /** Builds V augmented views of a batch, view-major [V·N, h, w, c]; must be deterministic for a seed. */
 export type AugmentFn = (images: tf.Tensor4D, views: number, seed: number) => tf.Tensor4D;
@@ -33,11 +34,15 @@ export class Trainer {
   readonly encoder: Encoder;
   readonly salientEncoder?: Encoder;
   readonly lossParams: Record<string, unknown>;
-  private readonly optimizer: tf.Optimizer;
+  private readonly optimizer: TrainingOptimizer;
+  /** Steps run by queueStep whose loss and finiteness are still on the device: [loss, ok] each. */
+  private queued: tf.Tensor[] = [];
   private readonly sampler: Sampler;
   private readonly rng: SeededRandom;
   private readonly lossFn;
   stepCount = 0;
+  /** Overrides the backend's choice of queueStep/drain over step() (tests, benchmarks). */
+  deferReads: boolean | undefined;
 
   constructor(
     readonly config: TrainingConfig,
@@ -98,45 +103,114 @@ export class Trainer {
     return loss;
   }
 
-  async step(): Promise<StepResult> {
+  /** Loss, gradients and a 0/1 finiteness flag (loss and every gradient) of the next batch. */
+  private lossAndGrads(): {
+    value: tf.Scalar;
+    variables: tf.Variable[];
+    grads: tf.Tensor[];
+    ok: tf.Scalar;
+  } {
     const indices = this.sampler.next(this.config.batchSize);
     const batch = gatherBatch(this.dataset, this.dataset.train, indices);
     const seed = this.rng.fork();
-    const step = this.stepCount + 1;
     const { value, grads } = tf.variableGrads(
       () => tf.tidy(() => this.batchLoss(batch.images, batch.meta, batch.biasLabels, seed)),
       this.variables,
     );
     batch.images.dispose();
-    const finite = tf.tidy(() =>
-      tf.all(
-        tf.isFinite(
-          tf.concat([
-            tf.reshape(value, [1]),
-            ...Object.values(grads).map((g) => tf.reshape(g, [-1])),
-          ]),
+    // A variable the loss does not reach (none today) has no gradient and is left alone.
+    const variables = this.variables.filter((v) => grads[v.name] !== undefined);
+    const list = variables.map((v) => grads[v.name]!);
+    const ok = tf.tidy(() =>
+      tf.cast(
+        tf.all(
+          tf.isFinite(tf.concat([tf.reshape(value, [1]), ...list.map((g) => tf.reshape(g, [-1]))])),
         ),
+        'float32',
       ),
-    );
-    const [lossValue] = await value.data();
-    const [ok] = await finite.data();
-    tf.dispose([value, finite]);
-    if (!ok) {
-      tf.dispose(Object.values(grads));
-      const what = Number.isFinite(lossValue) ? 'a gradient' : `the loss (${lossValue})`;
-      return {
-        step,
-        loss: lossValue!,
-        applied: false,
-        error:
-          `At step ${step} ${what} was not finite, so the update was skipped and the last good weights are kept. ` +
-          'Try a lower learning rate, a higher temperature, a larger batch, or another kernel bandwidth.',
-      };
+    ) as tf.Scalar;
+    return { value, variables, grads: list, ok };
+  }
+
+  private notFinite(step: number, lossValue: number): StepResult {
+    const what = Number.isFinite(lossValue) ? 'a gradient' : `the loss (${lossValue})`;
+    return {
+      step,
+      loss: lossValue,
+      applied: false,
+      error:
+        `At step ${step} ${what} was not finite, so the update was skipped and the last good weights are kept. ` +
+        'Try a lower learning rate, a higher temperature, a larger batch, or another kernel bandwidth.',
+    };
+  }
+
+  async step(): Promise<StepResult> {
+    if (this.queued.length) throw new Error('read the queued steps (drain) before step()');
+    const step = this.stepCount + 1;
+    const { value, variables, grads, ok } = this.lossAndGrads();
+    // Loss and flag in one read: on a GPU each read waits for the queue to finish.
+    const record = tf.tidy(() => tf.stack([tf.reshape(value, []), ok]));
+    const [lossValue, okValue] = await record.data();
+    tf.dispose([value, ok, record]);
+    if (!okValue) {
+      tf.dispose(grads);
+      return this.notFinite(step, lossValue!);
     }
-    this.optimizer.applyGradients(grads as tf.NamedTensorMap);
-    tf.dispose(Object.values(grads));
+    this.optimizer.apply(variables, grads);
+    tf.dispose(grads);
     this.stepCount = step;
     return { step, loss: lossValue!, applied: true };
+  }
+
+  /**
+   * One step without any GPU→CPU read: the update is applied on the device only if the loss and
+   * every gradient are finite. `drain()` reads the queued steps' losses in one read.
+   */
+  queueStep(): void {
+    const { value, variables, grads, ok } = this.lossAndGrads();
+    this.optimizer.applyIf(variables, grads, ok);
+    this.queued.push(tf.tidy(() => tf.stack([tf.reshape(value, []), ok])));
+    tf.dispose([value, ok, ...grads]);
+  }
+
+  /**
+   * True on GPU backends, where each read waits for the device: drive with queueStep/drain. On
+   * CPU-side backends a read is free and step() is simpler.
+   */
+  get defersReads(): boolean {
+    if (this.deferReads !== undefined) return this.deferReads;
+    const backend = tf.getBackend();
+    return backend === 'webgpu' || backend === 'webgl';
+  }
+
+  get queuedCount(): number {
+    return this.queued.length;
+  }
+
+  /**
+   * The results of the queued steps, in order, from one read. A step that was not finite was not
+   * applied (the steps after it were, when finite): its result says so, and the caller pauses.
+   */
+  async drain(): Promise<StepResult[]> {
+    if (!this.queued.length) return [];
+    const all = tf.tidy(() => tf.stack(this.queued));
+    const values = await all.data();
+    tf.dispose([all, ...this.queued]);
+    const count = this.queued.length;
+    this.queued = [];
+    const results: StepResult[] = [];
+    for (let i = 0; i < count; i++) {
+      const loss = values[2 * i]!;
+      const step = this.stepCount + 1;
+      if (!values[2 * i + 1]) {
+        results.push(this.notFinite(step, loss));
+        continue;
+      }
+      this.stepCount = step;
+      results.push({ step, loss, applied: true });
+    }
+    this.optimizer.syncSteps(this.stepCount);
+    return results;
   }
 
   /** Representations and projections of a split (first `limit` samples), in batches. */
@@ -209,16 +283,17 @@ export class Trainer {
   }
 
   dispose(): void {
+    tf.dispose(this.queued);
+    this.queued = [];
     this.encoder.dispose();
     this.salientEncoder?.dispose();
     this.optimizer.dispose();
   }
 }
 
-function createOptimizer(config: TrainingConfig): tf.Optimizer {
+function createOptimizer(config: TrainingConfig): TrainingOptimizer {
   const { name, lr, momentum } = config.optimizer;
-  if (name === 'adam') return tf.train.adam(lr);
-  return momentum ? tf.train.momentum(lr, momentum) : tf.train.sgd(lr);
+  return new TrainingOptimizer({ name, lr, momentum });
 }
 
 function chooseSampler(config: TrainingConfig, dataset: Dataset, seed: number): Sampler {

@@ -72,7 +72,38 @@ export function maskedLogSumExp(
   keepDims = true,
 ): tf.Tensor {
   const filled = tf.where(tf.cast(mask, 'bool'), x, tf.fill(x.shape, MASKED_LOGIT));
-  return tf.logSumExp(filled, axis, keepDims);
+  return logSumExp(filled, axis, keepDims);
+}
+
+const logSumExpByAxis = new Map<number, (x: tf.Tensor) => tf.Tensor>();
+
+/**
+ * log Σ exp(x) along `axis` (kept), with the softmax exp(x − LSE) as its gradient. tf.logSumExp
+ * differentiates through its row max as well (an Equal against the broadcast max, whose wasm
+ * kernel costs more than the rest of the loss); the max is only a shift, so its terms cancel.
+ */
+function logSumExpKeep(axis: number): (x: tf.Tensor) => tf.Tensor {
+  let fn = logSumExpByAxis.get(axis);
+  if (!fn) {
+    fn = unaryCustomGrad((x, save) => {
+      const shift = tf.max(x, axis, true);
+      const lse = tf.add(shift, tf.log(tf.sum(tf.exp(tf.sub(x, shift)), axis, true)));
+      save([x, lse]);
+      return {
+        value: lse,
+        gradFunc: (dy, saved) => tf.mul(dy, tf.exp(tf.sub(saved[0]!, saved[1]!))),
+      };
+    });
+    logSumExpByAxis.set(axis, fn);
+  }
+  return fn;
+}
+
+/** log Σ exp(x) along `axis`, stable (row max shift), with a softmax gradient and no max gradient. */
+export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
+  const a = axis < 0 ? axis + x.rank : axis;
+  const kept = logSumExpKeep(a)(x);
+  return keepDims ? kept : tf.squeeze(kept, [a]);
 }
 
 /** log(exp(a) + exp(b)), elementwise with broadcasting, stable for large magnitudes. */

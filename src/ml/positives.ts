@@ -107,6 +107,83 @@ export function positiveMask(
   return Float32Array.from(positiveWeights(definition, { nSamples, nViews, labels }).values);
 }
 
+/** The constant masks of family A over a view-major batch (row-major M×M, float 0/1). */
+export interface ContrastiveMasks {
+  positives: Float32Array;
+  /** others − positives. */
+  negatives: Float32Array;
+  /** 1 off the diagonal. */
+  others: Float32Array;
+  /** |P(a)| per anchor. */
+  positiveCounts: Float64Array;
+  /** P_ab / max(|P(a)|, 1) / M: the weights of the mean over positives, then over anchors. */
+  meanWeights(): Float32Array;
+}
+
+const MASK_CACHE_SIZE = 4;
+const maskCache = new Map<string, ContrastiveMasks>();
+
+/**
+ * positiveMask, offDiagonalMask, their difference and the row counts in one pass, cached per
+ * batch shape and labels (a few batches): without labels they are the same every step. The arrays
+ * are shared: read-only.
+ */
+export function contrastiveMasks(
+  nSamples: number,
+  nViews: number,
+  labels: readonly number[] | null,
+): ContrastiveMasks {
+  if (labels && labels.length !== nSamples)
+    throw new Error(
+      `class positives need one class label per sample (expected ${nSamples}, got ${labels.length}).`,
+    );
+  const key = `${nSamples}:${nViews}:${labels ? labels.map(Math.round).join(',') : 'views'}`;
+  const hit = maskCache.get(key);
+  if (hit) {
+    maskCache.delete(key); // most recently used last
+    maskCache.set(key, hit);
+    return hit;
+  }
+  const m = nSamples * nViews;
+  // The class of each row: its label, or its sample without labels.
+  const rowClass = new Float64Array(m);
+  for (let a = 0; a < m; a++)
+    rowClass[a] = labels ? Math.round(labels[a % nSamples]!) : a % nSamples;
+  const positives = new Float32Array(m * m);
+  const negatives = new Float32Array(m * m);
+  const others = new Float32Array(m * m);
+  const positiveCounts = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    const ca = rowClass[a]!;
+    const row = a * m;
+    let count = 0;
+    for (let b = 0; b < m; b++) {
+      if (b === a) continue;
+      others[row + b] = 1;
+      if (rowClass[b] === ca) {
+        positives[row + b] = 1;
+        count++;
+      } else negatives[row + b] = 1;
+    }
+    positiveCounts[a] = count;
+  }
+  let weights: Float32Array | undefined;
+  const meanWeights = () => {
+    if (!weights) {
+      weights = new Float32Array(m * m);
+      for (let a = 0; a < m; a++) {
+        const w = 1 / Math.max(positiveCounts[a]!, 1) / m;
+        for (let b = 0; b < m; b++) if (positives[a * m + b]) weights[a * m + b] = w;
+      }
+    }
+    return weights;
+  };
+  const masks = { positives, negatives, others, positiveCounts, meanWeights };
+  maskCache.set(key, masks);
+  if (maskCache.size > MASK_CACHE_SIZE) maskCache.delete(maskCache.keys().next().value!);
+  return masks;
+}
+
 /** 1 off the diagonal, 0 on it: every row except the anchor itself. */
 export function offDiagonalMask(size: number): Float32Array {
   const out = new Float32Array(size * size).fill(1);

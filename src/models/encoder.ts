@@ -35,6 +35,7 @@ export interface Encoder {
   readonly embeddingDim: number;
   readonly representationDim: number;
   readonly variables: tf.Variable[];
+  /** Images are data: no gradient is computed for them (only for the variables). */
   apply(images: tf.Tensor4D): EncoderOutput;
   dispose(): void;
 }
@@ -62,8 +63,7 @@ export function createEncoder(
     forward = (x) => {
       let h = tf.reshape(x, [x.shape[0], inputSize]) as tf.Tensor2D;
       layers.forEach((layer, i) => {
-        h = linear(h, layer);
-        if (i < layers.length - 1) h = tf.relu(h);
+        h = linear(h, layer, i < layers.length - 1 ? 'relu' : 'linear', i === 0);
       });
       return h;
     };
@@ -84,7 +84,7 @@ export function createEncoder(
     representationDim = config.representation;
     forward = (x) => {
       let h: tf.Tensor4D = x;
-      for (const c of convs) h = tf.relu(conv(h, c, 2));
+      convs.forEach((c, i) => (h = tf.relu(conv(h, c, 2, i === 0))));
       return linear(tf.reshape(h, [x.shape[0], flat]) as tf.Tensor2D, dense);
     };
   }
@@ -98,7 +98,7 @@ export function createEncoder(
     variables,
     apply(images) {
       const representation = forward(images);
-      const projection = linear(tf.relu(linear(tf.relu(representation), head1)), head2);
+      const projection = linear(linear(tf.relu(representation), head1, 'relu'), head2);
       return { representation, projection };
     },
     dispose() {

@@ -1,7 +1,5 @@
 /**
- * The few layers the encoders need, as plain functions of tensors and their variables. `linear`
- * carries a hand-written gradient: TF.js' default MatMul gradient multiplies with transposed
- * operands, which the WASM backend runs up to ten times slower than an explicit transpose first.
+ * The few layers the encoders need, as plain functions of tensors and their variables.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from './random';
@@ -57,70 +55,227 @@ export function createConv(
   }));
 }
 
-const matMulExplicitTranspose = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([x, w]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [
-        tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)),
-        tf.matMul(tf.transpose(xs), dy as tf.Tensor2D),
-      ];
-    },
-  };
-}) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+/**
+ * activation(x·W + b). TF.js' gradient of a matMul multiplies with transposed operands, which
+ * engine/wasmKernels.ts turns into an explicit transpose plus XNNPACK's fast path on WASM.
+ * `dataInput` (x is data, e.g. images): a plain matMul, whose gradient TF.js skips for x; otherwise
+ * one fused kernel for product, bias and ReLU (one GPU dispatch instead of three), whose gradient
+ * computes every input's.
+ */
+export function linear(
+  x: tf.Tensor2D,
+  p: LinearParams,
+  activation: 'linear' | 'relu' = 'linear',
+  dataInput = false,
+): tf.Tensor2D {
+  if (dataInput) {
+    const y = tf.add(tf.matMul(x, p.weight as tf.Tensor2D), p.bias) as tf.Tensor2D;
+    return activation === 'relu' ? tf.relu(y) : y;
+  }
+  return tf.fused.matMul({
+    a: x,
+    b: p.weight as tf.Tensor2D,
+    bias: p.bias,
+    activation,
+  }) as tf.Tensor2D;
+}
 
-/** x·W + b. */
-export function linear(x: tf.Tensor2D, p: LinearParams): tf.Tensor2D {
-  return tf.add(matMulExplicitTranspose(x, p.weight as tf.Tensor2D), p.bias) as tf.Tensor2D;
+interface ConvGeometry {
+  stride: number;
+  /** `same` padding before the first row / column. */
+  top: number;
+  left: number;
+}
+
+function convGeometry(xShape: number[], k: number, stride: number): ConvGeometry {
+  const [, h, w] = xShape as [number, number, number, number];
+  const oh = Math.ceil(h / stride);
+  const ow = Math.ceil(w / stride);
+  return {
+    stride,
+    top: Math.floor(Math.max((oh - 1) * stride + k - h, 0) / 2),
+    left: Math.floor(Math.max((ow - 1) * stride + k - w, 0) / 2),
+  };
 }
 
 /**
- * conv2d with `same` padding whose filter gradient is a dilated convolution of the input with the
- * output gradient (dW[kh,kw,ci,co] = Σ x_pad[n, s·i+kh, s·j+kw, ci]·dy[n,i,j,co]): the WASM backend
- * has no Conv2DBackpropFilter kernel, but runs this as one native convolution.
+ * dW[kh,kw,ci,co] = Σ x_pad[n, s·i+kh, s·j+kw, ci]·dy[n,i,j,co], as one dilated convolution with the
+ * channels as the batch and the batch as the contracted channel axis.
  */
-const conv2dWithConvFilterGrad = (stride: number) =>
-  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, filter, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    save([x, filter]);
+function convFilterGrad(xs: tf.Tensor4D, dy: tf.Tensor4D, k: number, g: ConvGeometry): tf.Tensor4D {
+  const [, h, w] = xs.shape;
+  const [, oh, ow] = dy.shape;
+  const s = g.stride;
+  const input = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D; // [ci, H, W, n]
+  const kernel = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, n, co]
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [g.top, (oh - 1) * s + k - h - g.top],
+    [g.left, (ow - 1) * s + k - w - g.left],
+    [0, 0],
+  ];
+  const grad = tf.conv2d(input, kernel, 1, pad, 'NHWC', s); // [ci, k, k, co]
+  return tf.transpose(grad, [1, 2, 0, 3]);
+}
+
+/** The taps of one output phase along one axis: x index s·p + a gets dy[p + d]·W[tap]. */
+function phaseTaps(a: number, k: number, s: number, pad: number): { tap: number; d: number }[] {
+  const taps: { tap: number; d: number }[] = [];
+  for (let tap = k - 1; tap >= 0; tap--) {
+    if ((((a + pad - tap) % s) + s) % s === 0) taps.push({ tap, d: (a + pad - tap) / s });
+  }
+  return taps; // d increasing
+}
+
+/**
+ * The input gradient of a strided `same` convolution (conv2dTranspose) as s² small stride-1
+ * convolutions, one per output phase (row mod s, column mod s), interleaved. The WASM backend's
+ * Conv2DBackpropInput is a scalar loop (99 ms for the second layer of the bench CNN at batch
+ * 256×2); its Conv2D is XNNPACK's, and the phases together do the same multiply-adds as the
+ * forward convolution. Exported for the tests.
+ */
+export function convInputGradByPhases(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  stride: number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w, ci] = xShape;
+    const [, oh, ow, co] = dy.shape;
+    const k = filter.shape[0];
+    const g = convGeometry(xShape, k, stride);
+    const s = stride;
+    const rows0 = Math.ceil(h / s);
+    const cols0 = Math.ceil(w / s);
+    const phases: tf.Tensor4D[] = [];
+    for (let a = 0; a < s; a++) {
+      for (let b = 0; b < s; b++) {
+        const rows = Math.max(Math.ceil((h - a) / s), 0);
+        const cols = Math.max(Math.ceil((w - b) / s), 0);
+        const th = phaseTaps(a, k, s, g.top);
+        const tw = phaseTaps(b, k, s, g.left);
+        let phase: tf.Tensor4D;
+        if (th.length === 0 || tw.length === 0 || rows === 0 || cols === 0) {
+          phase = tf.zeros([n, rows0, cols0, ci]);
+        } else {
+          // Rows p + d for p in [0, rows), d in [dMin, dMax] of dy: slice what exists, and let
+          // the convolution pad the rest with zeros.
+          const [r0, r1] = [th[0]!.d, th[0]!.d + rows + th.length - 1];
+          const [c0, c1] = [tw[0]!.d, tw[0]!.d + cols + tw.length - 1];
+          const inside =
+            r0 <= 0 && c0 <= 0 && r1 >= oh && c1 >= ow
+              ? dy
+              : tf.slice(
+                  dy,
+                  [0, Math.max(r0, 0), Math.max(c0, 0), 0],
+                  [n, Math.min(r1, oh) - Math.max(r0, 0), Math.min(c1, ow) - Math.max(c0, 0), co],
+                );
+          const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+            [0, 0],
+            [Math.max(-r0, 0), Math.max(r1 - oh, 0)],
+            [Math.max(-c0, 0), Math.max(c1 - ow, 0)],
+            [0, 0],
+          ];
+          // Taps ordered by d: W[tap_h, tap_w, ci, co] → filter [jh, jw, co, ci].
+          const sub = tf.transpose(
+            tf.gather(
+              tf.gather(
+                filter,
+                th.map((t) => t.tap),
+                0,
+              ),
+              tw.map((t) => t.tap),
+              1,
+            ),
+            [0, 1, 3, 2],
+          ) as tf.Tensor4D;
+          phase = tf.conv2d(inside, sub, 1, pad);
+          if (rows < rows0 || cols < cols0)
+            phase = tf.pad(phase, [
+              [0, 0],
+              [0, rows0 - rows],
+              [0, cols0 - cols],
+              [0, 0],
+            ]);
+        }
+        phases.push(phase);
+      }
+    }
+    // Stacking on an inner axis interleaves without a rank-6 transpose (slow on WASM): the
+    // column phases b give [n, rows0, cols0, s, ci] = [n, rows0, cols0·s, ci], then the rows.
+    const rowPhases = Array.from({ length: s }, (_, a) =>
+      tf.reshape(tf.stack(phases.slice(a * s, a * s + s), 3), [n, rows0, cols0 * s, ci]),
+    );
+    const interleaved = tf.reshape(tf.stack(rowPhases, 2), [n, rows0 * s, cols0 * s, ci]);
+    return (
+      rows0 * s === h && cols0 * s === w
+        ? interleaved
+        : tf.slice(interleaved, [0, 0, 0, 0], [n, h, w, ci])
+    ) as tf.Tensor4D;
+  });
+}
+
+/**
+ * conv2d with `same` padding for the WASM backend, which has no Conv2DBackpropFilter kernel and a
+ * slow Conv2DBackpropInput: the filter gradient is one dilated convolution, the input gradient s²
+ * phase convolutions. `dataInput`: x is data, only the filter gets a gradient.
+ */
+function conv2dForWasm(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  stride: number,
+  dataInput: boolean,
+): tf.Tensor4D {
+  const k = filter.shape[0];
+  const g = convGeometry(x.shape, k, stride);
+  if (dataInput) {
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [f, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+      save([x]);
+      return {
+        value: tf.conv2d(x, f, stride, 'same'),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+          convFilterGrad(saved[0] as tf.Tensor4D, dy as tf.Tensor4D, k, g),
+      };
+    }) as (f: tf.Tensor4D) => tf.Tensor4D;
+    return op(filter);
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, f, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([input, f]);
     return {
-      value: tf.conv2d(x, filter, stride, 'same'),
+      value: tf.conv2d(input, f, stride, 'same'),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const [, h, w] = xs.shape;
-        const [k] = ws.shape;
-        const [, oh, ow] = dy.shape as [number, number, number, number];
-        const dx = tf.conv2dTranspose(dy as tf.Tensor4D, ws, xs.shape, stride, 'same');
-        const top = Math.floor(Math.max((oh - 1) * stride + k - h, 0) / 2);
-        const left = Math.floor(Math.max((ow - 1) * stride + k - w, 0) / 2);
-        const padded = tf.pad(xs, [
-          [0, 0],
-          [top, (oh - 1) * stride + k - h - top],
-          [left, (ow - 1) * stride + k - w - left],
-          [0, 0],
-        ]);
-        // Channels become the batch and the batch becomes the contracted channel axis.
-        const input = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // [ci, Hp, Wp, n]
-        const kernel = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, n, co]
-        const grad = tf.conv2d(input, kernel, 1, 'valid', 'NHWC', stride); // [ci, k, k, co]
-        return [dx, tf.transpose(grad, [1, 2, 0, 3])];
+        return [
+          convInputGradByPhases(dy as tf.Tensor4D, ws, xs.shape, stride),
+          convFilterGrad(xs, dy as tf.Tensor4D, k, g),
+        ];
       },
     };
-  }) as (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D;
+  }) as (x: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor4D;
+  return op(x, filter);
+}
 
-const convByStride = new Map<number, (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D>();
-
-/** k×k convolution, `same` padding, given stride, then bias (values and gradients of conv2d). */
-export function conv(x: tf.Tensor4D, p: ConvParams, stride: number): tf.Tensor4D {
+/**
+ * k×k convolution, `same` padding, given stride, then bias (values and gradients of conv2d).
+ * `dataInput`: x is data (images), so no gradient is computed for it.
+ */
+export function conv(
+  x: tf.Tensor4D,
+  p: ConvParams,
+  stride: number,
+  dataInput = false,
+): tf.Tensor4D {
   if (tf.getKernel('Conv2DBackpropFilter', tf.getBackend())) {
+    // TF.js prunes the gradient of inputs that no variable depends on (the images) by itself.
     return tf.add(tf.conv2d(x, p.kernel as tf.Tensor4D, stride, 'same'), p.bias) as tf.Tensor4D;
   }
-  let op = convByStride.get(stride);
-  if (!op) convByStride.set(stride, (op = conv2dWithConvFilterGrad(stride)));
-  return tf.add(op(x, p.kernel as tf.Tensor4D), p.bias) as tf.Tensor4D;
+  return tf.add(
+    conv2dForWasm(x, p.kernel as tf.Tensor4D, stride, dataInput),
+    p.bias,
+  ) as tf.Tensor4D;
 }
 
 export function variablesOf(params: (LinearParams | ConvParams)[]): tf.Variable[] {

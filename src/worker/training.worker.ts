@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -23,6 +23,7 @@ import {
   type BackendName,
   type BackendRequest,
 } from '../engine/backend';
+import { configureWasmThreads, installWasmKernels, wasmThreadCount } from '../engine/wasmKernels';
 import { TrainingSession } from '../engine/session';
 import {
   bootCommandFromName,
@@ -41,9 +42,9 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
-// The threaded WASM build starts its pthreads from an inline blob script that the production
-// bundle breaks ("e is not defined"); SIMD alone is kept. See README, "Pitfalls seen here".
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// Every core when the page is cross-origin isolated (COOP/COEP headers): the threaded SIMD build.
+configureWasmThreads(setThreadsCount);
+installWasmKernels();
 
 interface WorkerScope {
   postMessage(message: unknown, transfer: Transferable[]): void;
@@ -126,9 +127,17 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   currentRun = command.runId;
   // The data set is fetched and decoded while the backend starts (neither needs the other),
   // except with a VAE prior, which trains on the chosen backend while the data set loads.
-  const backendReady = registerBackendsFor(command.backend).then(() =>
-    chooseBackend(command.backend, failedBackends),
-  );
+  const backendReady = registerBackendsFor(command.backend)
+    .then(() => chooseBackend(command.backend, failedBackends))
+    .then((choice) => {
+      // The badge says how many threads WASM really got (1 without cross-origin isolation).
+      if (choice.backend !== 'wasm') return choice;
+      const threads = wasmThreadCount();
+      return {
+        ...choice,
+        reason: `${choice.reason} WASM runs on ${threads} thread${threads > 1 ? 's' : ''}.`,
+      };
+    });
   if (command.config.prior) await backendReady;
   const [backend, { dataset, errors: dataErrors }] = await Promise.all([
     backendReady,

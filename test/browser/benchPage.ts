@@ -2,32 +2,129 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { benchCase, type BenchCase, type BenchResult } from '../../src/engine/benchmark';
+import {
+  configureWasmThreads,
+  installWasmKernels,
+  wasmThreadCount,
+} from '../../src/engine/wasmKernels';
+import { TrainingOptimizer } from '../../src/engine/optimizer';
+import {
+  benchCase,
+  benchScene,
+  countGpuStep,
+  type BenchCase,
+  type BenchResult,
+  type GpuStepCounts,
+  type SceneResult,
+} from '../../src/engine/benchmark';
+import { parseTrainingConfig } from '../../src/contracts/trainingConfig';
+import { presetById } from '../../src/presets';
+import { Trainer } from '../../src/engine/trainer';
+import { browserAugment, loadBrowserDataset } from '../../src/worker/browserData';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
+installWasmKernels();
+// The thread count is fixed when the WASM module starts (the first tensor anywhere may start it):
+// it comes from the page's address (?threads=N, default 1), before anything else runs.
+const requested = Number(new URLSearchParams(location.search).get('threads') ?? '1');
+configureWasmThreads(setThreadsCount, requested);
 
 declare global {
   interface Window {
     runBench: (backend: string, cases: BenchCase[]) => Promise<BenchResult[]>;
+    countGpu: (cases: BenchCase[]) => Promise<GpuStepCounts[]>;
+    runScenes: (ids: string[], steps: number) => Promise<SceneResult[]>;
+    checkGuardedAdam: (
+      backend: string,
+    ) => Promise<{ fused: boolean; maxDifference: number; maxMove: number }>;
   }
 }
 
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-
-window.runBench = async (backend, cases) => {
+async function useBackend(backend: string): Promise<void> {
   const ok = await tf.setBackend(backend);
   await tf.ready();
   if (!ok || tf.getBackend() !== backend) throw new Error(`backend '${backend}' did not start`);
+}
+
+window.runBench = async (backend, cases) => {
+  await useBackend(backend);
+  const threads = backend === 'wasm' ? wasmThreadCount() : 1;
   const results: BenchResult[] = [];
-  for (const c of cases) results.push(await benchCase(c, { warmup: 1, steps: 3 }));
+  for (const c of cases)
+    results.push({ ...(await benchCase(c, { warmup: 1, steps: 3, rounds: 2 })), threads });
   return results;
 };
+
+window.countGpu = async (cases) => {
+  await useBackend('webgpu');
+  const out: GpuStepCounts[] = [];
+  for (const c of cases) {
+    const counts = await countGpuStep(c);
+    if (counts) out.push(counts);
+  }
+  return out;
+};
+
+window.runScenes = async (ids, steps) => {
+  await useBackend('wasm');
+  const dataUrl = new URL('/data/', location.href).href;
+  const out: SceneResult[] = [];
+  for (const id of ids) {
+    const config = parseTrainingConfig(presetById(id).config);
+    const { dataset } = await loadBrowserDataset(config, dataUrl);
+    const trainer = new Trainer(config, dataset, browserAugment(dataset, config));
+    try {
+      out.push({ ...(await benchScene(id, trainer, steps)), threads: wasmThreadCount() });
+    } finally {
+      trainer.dispose();
+    }
+  }
+  return out;
+};
+
+// The guarded Adam update on a backend (fused kernel on WebGPU) against the same rule on the CPU
+// backend (TF.js ops), on fixed weights and gradients: steps with ok = 1, 0 (NaN gradients), 1.
+window.checkGuardedAdam = async (backend) => {
+  const run = async (name: string) => {
+    await useBackend(name);
+    const size = 1000;
+    const values = (k: number) =>
+      Float32Array.from({ length: size }, (_, i) => Math.sin(i * k) * 0.1);
+    const v = tf.variable(tf.tensor(values(1.3), [10, 100]), true, `w_${name}_${Math.random()}`);
+    const optimizer = new TrainingOptimizer({ name: 'adam', lr: 0.01 });
+    for (const [step, ok] of [
+      [0, 1],
+      [1, 0],
+      [2, 1],
+      [3, 1],
+    ] as const) {
+      const g = tf.tensor(values(2.1 + step), [10, 100]);
+      const bad = ok ? g : tf.mul(g, NaN);
+      const flag = tf.scalar(ok);
+      optimizer.applyIf([v], [bad], flag);
+      tf.dispose([g, bad, flag]);
+    }
+    const out = Array.from(await v.data());
+    optimizer.dispose();
+    v.dispose();
+    return out;
+  };
+  const mine = await run(backend);
+  const reference = await run('cpu');
+  const fused = !!tf.getKernel('ContrastivePlaygroundAdamIf', backend);
+  return {
+    fused,
+    maxDifference: Math.max(...mine.map((x, i) => Math.abs(x - reference[i]!))),
+    maxMove: Math.max(...reference.map((x, i) => Math.abs(x - Math.sin(i * 1.3) * 0.1))),
+  };
+};
+
 document.getElementById('status')!.textContent = 'ready';

@@ -290,8 +290,11 @@ describe('reliability (issue 13)', () => {
     expect(trained).toHaveLength(2);
     for (const run of trained)
       expect(restored).toContainEqual({ ...run, status: 'paused', restored: true });
-    await expect(page.getByTestId('compare-table').locator('tbody tr').count()).resolves.toBe(
+    // The compare table draws after the restored runs reach the store: wait for every row.
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=compare-table] tbody tr').length === n,
       after.length,
+      { timeout: 20_000 },
     );
     await page
       .getByTestId('plot-loss')

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../similarity';
-import { offDiagonalMask, positiveMask } from '../positives';
+import { contrastiveMasks } from '../positives';
 import { maskedLogSumExp } from '../ops';
 
 export interface MultiViewBatch {
@@ -27,6 +27,8 @@ export interface ContrastiveGeometry {
   others: tf.Tensor2D;
   /** |P(a)| per anchor, on the CPU. */
   positiveCounts: Float64Array;
+  /** Constant P_ab / max(|P(a)|, 1) / M (made on first use). */
+  meanWeights: () => tf.Tensor2D;
 }
 
 export function checkMultiViewBatch(batch: MultiViewBatch): number {
@@ -56,23 +58,16 @@ export function contrastiveGeometry(
   const rows = batch.features.shape[0];
   const z = embed(batch.features, normalize);
   const logits = tf.div(tf.matMul(z, z, false, true), temperature) as tf.Tensor2D;
-  const pos = positiveMask(n, batch.nViews, batch.labels);
-  const others = offDiagonalMask(rows);
-  const neg = others.map((o, i) => o - pos[i]!);
-  const positiveCounts = new Float64Array(rows);
-  for (let a = 0; a < rows; a++) {
-    let count = 0;
-    for (let b = 0; b < rows; b++) count += pos[a * rows + b]!;
-    positiveCounts[a] = count;
-  }
+  const masks = contrastiveMasks(n, batch.nViews, batch.labels);
   return {
     rows,
     nSamples: n,
     logits,
-    positives: tf.tensor2d(pos, [rows, rows]),
-    negatives: tf.tensor2d(neg, [rows, rows]),
-    others: tf.tensor2d(others, [rows, rows]),
-    positiveCounts,
+    positives: tf.tensor2d(masks.positives, [rows, rows]),
+    negatives: tf.tensor2d(masks.negatives, [rows, rows]),
+    others: tf.tensor2d(masks.others, [rows, rows]),
+    positiveCounts: masks.positiveCounts,
+    meanWeights: () => tf.tensor2d(masks.meanWeights(), [rows, rows]),
   };
 }
 
@@ -89,7 +84,7 @@ export function meanOverPositivesThenAnchors(
   g: ContrastiveGeometry,
   perPair: tf.Tensor2D,
 ): tf.Scalar {
-  const divisor = tf.tensor1d(Array.from(g.positiveCounts, (c) => Math.max(c, 1)));
-  const perAnchor = tf.div(tf.sum(tf.mul(g.positives, perPair), 1), divisor);
-  return tf.mean(perAnchor) as tf.Scalar;
+  // One weighted sum: the per-anchor divisors and 1/M are folded into constant weights (fewer
+  // kernels than sum → divide → mean, which matters on a GPU where each is a dispatch).
+  return tf.sum(tf.mul(g.meanWeights(), perPair)) as tf.Scalar;
 }

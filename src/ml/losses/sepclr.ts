@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize, squaredDistances } from '../similarity';
 import { uniformityLoss, checkPairs } from './alignUniform';
-import { constantWithZeroGrad } from '../ops';
+import { constantWithZeroGrad, logSumExp } from '../ops';
 
 /**
  * A_τ(X, Y; I) = (1/|I|) Σ_{i∈I} ‖x_i − y_i‖²/(2τ); an empty I is NaN with a zero gradient.
@@ -46,7 +46,7 @@ export function kJem(c: tf.Tensor2D, s: tf.Tensor2D, tau: number): tf.Scalar {
     throw new Error(`k-JEM needs as many common as salient rows (${n} vs ${s.shape[0]}).`);
   return tf.tidy(() => {
     const logits = tf.div(tf.add(squaredDistances(c), squaredDistances(s)), -2 * tau);
-    return tf.mean(tf.sub(tf.logSumExp(logits, 1), Math.log(n))) as tf.Scalar;
+    return tf.mean(tf.sub(logSumExp(logits, 1), Math.log(n))) as tf.Scalar;
   });
 }
 

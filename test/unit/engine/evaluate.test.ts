@@ -69,3 +69,21 @@ test('SepCLR runs report a probe per label from each space', async () => {
   expect(final.knnAccuracy).toBeUndefined();
   session.dispose();
 });
+
+test('a session that queues its steps (the GPU path) reports every step in order and evaluates on time', async () => {
+  const config = parseTrainingConfig({ ...base, steps: 12, evalEvery: 5 });
+  const steps: number[] = [];
+  const evaluated: number[] = [];
+  const session = new TrainingSession(config, syntheticDataset(), repeatViews, {
+    progress: (step) => steps.push(step),
+    evaluation: (r) => evaluated.push(r.metrics.step),
+  });
+  session.trainer.deferReads = true;
+  expect(await session.stepBy(7)).toBe('paused');
+  expect(session.step).toBe(7);
+  expect(session.trainer.queuedCount).toBe(0);
+  expect(await session.play()).toBe('finished');
+  expect(steps).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  expect(evaluated).toEqual([5, 7, 10, 12]);
+  session.dispose();
+});

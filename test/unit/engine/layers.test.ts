@@ -1,18 +1,30 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, test } from 'vitest';
-import { conv, createConv, createLinear, linear } from '../../../src/models/layers';
+import {
+  conv,
+  convInputGradByPhases,
+  createConv,
+  createLinear,
+  linear,
+} from '../../../src/models/layers';
 import { SeededRandom } from '../../../src/models/random';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-async function convValueAndGrads(backend: string, size: number, stride: number) {
+async function convValueAndGrads(
+  backend: string,
+  size: number,
+  stride: number,
+  k = 3,
+  dataInput = false,
+) {
   await tf.setBackend(backend);
   await tf.ready();
   const rng = new SeededRandom(5);
-  const params = createConv(3, 2, 3, rng);
+  const params = createConv(k, 2, 3, rng);
   const x = tf.tensor4d(
     Float32Array.from({ length: 2 * size * size * 2 }, () => rng.next() - 0.5),
     [2, size, size, 2],
@@ -20,9 +32,21 @@ async function convValueAndGrads(backend: string, size: number, stride: number) 
   const f = (input: tf.Tensor, kernel: tf.Tensor) =>
     tf.sum(
       tf.square(
-        conv(input as tf.Tensor4D, { kernel: kernel as tf.Variable, bias: params.bias }, stride),
+        conv(
+          input as tf.Tensor4D,
+          { kernel: kernel as tf.Variable, bias: params.bias },
+          stride,
+          dataInput,
+        ),
       ),
     );
+  if (dataInput) {
+    // Only the kernel gets a gradient; x is data.
+    const { value, grad } = tf.valueAndGrad((kernel: tf.Tensor) => f(x, kernel))(params.kernel);
+    const out = { value: (await value.data())[0]!, dx: [], dk: Array.from(await grad.data()) };
+    tf.dispose([x, value, grad, params.kernel, params.bias]);
+    return out;
+  }
   const { value, grads } = tf.valueAndGrads(f)([x, params.kernel]);
   const out = {
     value: (await value.data())[0]!,
@@ -35,17 +59,60 @@ async function convValueAndGrads(backend: string, size: number, stride: number) 
 
 describe('layers', () => {
   test('the WASM conv (dilated-convolution filter gradient) matches the CPU conv2d in value and both gradients', async () => {
-    for (const [size, stride] of [
-      [7, 2],
-      [8, 2],
-      [6, 1],
+    for (const [size, stride, k] of [
+      [7, 2, 3],
+      [8, 2, 3],
+      [6, 1, 3],
+      [9, 3, 5],
+      [4, 2, 1],
+      [5, 2, 4],
     ] as const) {
-      const cpu = await convValueAndGrads('cpu', size, stride);
-      const wasm = await convValueAndGrads('wasm', size, stride);
+      const cpu = await convValueAndGrads('cpu', size, stride, k);
+      const wasm = await convValueAndGrads('wasm', size, stride, k);
       expect(wasm.value).toBeCloseTo(cpu.value, 4);
       expect(wasm.dx.length).toBe(cpu.dx.length);
       wasm.dx.forEach((v, i) => expect(v).toBeCloseTo(cpu.dx[i]!, 4));
       wasm.dk.forEach((v, i) => expect(v).toBeCloseTo(cpu.dk[i]!, 4));
+    }
+  });
+
+  test('on data (no input gradient), the WASM conv has the same value and filter gradient', async () => {
+    for (const [size, stride] of [
+      [7, 2],
+      [8, 2],
+    ] as const) {
+      const cpu = await convValueAndGrads('cpu', size, stride);
+      const wasm = await convValueAndGrads('wasm', size, stride, 3, true);
+      expect(wasm.value).toBeCloseTo(cpu.value, 4);
+      expect(wasm.dk.length).toBe(cpu.dk.length);
+      wasm.dk.forEach((v, i) => expect(v).toBeCloseTo(cpu.dk[i]!, 4));
+    }
+  });
+
+  test('the phase-decomposed input gradient equals conv2dTranspose (same padding)', async () => {
+    await tf.setBackend('cpu');
+    const rng = new SeededRandom(11);
+    const random = (shape: number[]) =>
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() - 0.5),
+        shape,
+      );
+    for (const [h, w, k, s] of [
+      [7, 7, 3, 2],
+      [8, 6, 3, 2],
+      [9, 10, 5, 3],
+      [5, 5, 2, 2],
+      [6, 6, 3, 1],
+      [3, 4, 1, 2],
+    ] as const) {
+      const xShape: [number, number, number, number] = [2, h, w, 3];
+      const dy = random([2, Math.ceil(h / s), Math.ceil(w / s), 4]) as tf.Tensor4D;
+      const filter = random([k, k, 3, 4]) as tf.Tensor4D;
+      const mine = await convInputGradByPhases(dy, filter, xShape, s).data();
+      const reference = await tf.conv2dTranspose(dy, filter, xShape, s, 'same').data();
+      expect(mine.length).toBe(reference.length);
+      mine.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 5));
+      tf.dispose([dy, filter]);
     }
   });
 

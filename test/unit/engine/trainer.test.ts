@@ -113,6 +113,53 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  test('queued steps (no read per step) give the losses and weights of plain steps, from one read', async () => {
+    const dataset = syntheticDataset();
+    const plain = new Trainer(config(), dataset, noisyViews);
+    const queued = new Trainer(config(), dataset, noisyViews);
+    const losses: number[] = [];
+    for (let i = 0; i < 4; i++) losses.push((await plain.step()).loss);
+    for (let i = 0; i < 4; i++) queued.queueStep();
+    expect(queued.queuedCount).toBe(4);
+    const results = await queued.drain();
+    expect(results.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+    expect(results.every((r) => r.applied)).toBe(true);
+    results.forEach((r, i) => expect(r.loss).toBeCloseTo(losses[i]!, 4));
+    expect(queued.stepCount).toBe(4);
+    const [a, b] = await Promise.all(
+      [plain, queued].map((t) =>
+        Promise.all(t.variables.map(async (v) => Array.from(await v.data()))),
+      ),
+    );
+    a!.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(b![i]![j]!, 4)));
+    plain.dispose();
+    queued.dispose();
+  });
+
+  test('a queued step that is not finite is not applied and is reported when read', async () => {
+    const dataset = syntheticDataset();
+    dataset.train.attributes.age!.fill(40);
+    const trainer = new Trainer(
+      config({
+        loss: { name: 'kernelized_supcon', method: 'threshold' },
+        positives: { name: 'kernel', attribute: 'age' },
+      }),
+      dataset,
+      noisyViews,
+    );
+    const before = await Promise.all(
+      trainer.variables.map(async (v) => Array.from(await v.data())),
+    );
+    trainer.queueStep();
+    const [result] = await trainer.drain();
+    expect(result!.applied).toBe(false);
+    expect(result!.error).toMatch(/not finite.*last good weights are kept/);
+    expect(trainer.stepCount).toBe(0);
+    const after = await Promise.all(trainer.variables.map(async (v) => Array.from(await v.data())));
+    expect(after).toEqual(before);
+    trainer.dispose();
+  });
+
   test('SepCLR trains two encoders on stratified batches', async () => {
     const trainer = new Trainer(
       config({

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  contrastiveMasks,
   offDiagonalMask,
   positiveMask,
   positiveWeights,
@@ -152,5 +153,40 @@ describe('layouts', () => {
     expect(repeatForViews([5, 6, 7], 2)).toEqual([5, 6, 7, 5, 6, 7]);
     expect(() => splitViews(both, 4)).toThrow(/views/);
     tf.dispose([tx, ty, both, ...parts]);
+  });
+});
+
+describe('contrastiveMasks (one pass, cached)', () => {
+  it('equals positiveMask, offDiagonalMask, their difference and the row counts', () => {
+    for (const [n, views, labels] of [
+      [5, 2, null],
+      [4, 3, null],
+      [6, 2, [0, 1, 0, 2, 1, 0]],
+      [3, 2, [7, 7, 7]],
+      [4, 1, [-1, 2.2, 2, -1]],
+    ] as const) {
+      for (let repeat = 0; repeat < 2; repeat++) {
+        const masks = contrastiveMasks(n, views, labels);
+        const pos = positiveMask(n, views, labels);
+        const others = offDiagonalMask(n * views);
+        expect(Array.from(masks.positives)).toEqual(Array.from(pos));
+        expect(Array.from(masks.others)).toEqual(Array.from(others));
+        expect(Array.from(masks.negatives)).toEqual(Array.from(others, (o, i) => o - pos[i]!));
+        const m = n * views;
+        const counts = Array.from({ length: m }, (_, a) =>
+          pos.slice(a * m, (a + 1) * m).reduce((x, y) => x + y, 0),
+        );
+        expect(Array.from(masks.positiveCounts)).toEqual(counts);
+      }
+    }
+  });
+
+  it('returns the cached arrays for the same shape and labels, fresh ones for new labels', () => {
+    const a = contrastiveMasks(8, 2, null);
+    expect(contrastiveMasks(8, 2, null)).toBe(a);
+    const b = contrastiveMasks(4, 2, [0, 1, 0, 1]);
+    const c = contrastiveMasks(4, 2, [0, 1, 1, 1]);
+    expect(c).not.toBe(b);
+    expect(c.positives[1]).toBe(0);
   });
 });
