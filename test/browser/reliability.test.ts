@@ -59,11 +59,18 @@ async function openApp(query = '?backend=wasm', hash = ''): Promise<{ page: Page
 /** The training worker (the one with the test hooks), the newest one after a restart. */
 async function trainingWorker(page: Page): Promise<Worker> {
   for (let i = 0; i < 200; i++) {
-    const workers = [...page.workers()].reverse();
+    // Threaded WASM adds pthread workers (blob: URLs) that sit blocked in Atomics.wait and never
+    // answer an evaluate: skip them, and give up on any worker that does not answer at once.
+    const workers = [...page.workers()].reverse().filter((w) => !w.url().startsWith('blob:'));
     for (const w of workers) {
-      const has = await w
-        .evaluate(() => typeof (self as { __playgroundTestHooks?: unknown }).__playgroundTestHooks)
-        .catch(() => 'undefined');
+      const has = await Promise.race([
+        w
+          .evaluate(
+            () => typeof (self as { __playgroundTestHooks?: unknown }).__playgroundTestHooks,
+          )
+          .catch(() => 'undefined'),
+        new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 2_000)),
+      ]);
       if (has === 'object') return w;
     }
     await page.waitForTimeout(100);
