@@ -6,6 +6,7 @@
  */
 import { createStore } from './state/store';
 import { PlaygroundController } from './state/controller';
+import { SceneRunner } from './state/sceneRunner';
 import { configFromHash, configToHash } from './state/urlState';
 import { warmProjectionWorker } from './state/projectionWorker';
 import { createTrainingWorker } from './worker/client';
@@ -30,7 +31,9 @@ const backend: BackendRequest =
   (['webgpu', 'webgl', 'wasm', 'cpu'] as const).find((b) => b === requested) ?? 'auto';
 
 const controller = new PlaygroundController(store, createTrainingWorker(), backend);
-window.playground = createPlaygroundApi(controller);
+// A scene's arms train in workers of their own, made when a scene starts.
+const scenes = new SceneRunner(store, createTrainingWorker, controller, backend);
+window.playground = createPlaygroundApi(controller, scenes);
 
 // Load the default run right away so the first plot comes without a click.
 controller.startRun(store.getState().config);
@@ -63,4 +66,6 @@ const unsubscribe = store.subscribe((state) => {
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element');
-void import('./components/mount').then(({ mount }) => mount(rootElement, store, controller));
+void import('./components/mount').then(({ mount }) =>
+  mount(rootElement, store, controller, scenes),
+);

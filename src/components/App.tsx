@@ -12,6 +12,7 @@ import { ExportPanel } from './ExportPanel';
 import { useController, useStore } from './storeContext';
 import { selectActiveRun, type RunState } from '../state/store';
 import { LiveLoss } from './LiveLoss';
+import { SceneBar, SceneStage } from './ScenePanel';
 import type { MetricsRecord } from '../contracts/metrics';
 import { AlignUniformPlane, LossCurve, MetricsOverTime, SimilarityHistograms } from '../plots';
 
@@ -201,9 +202,11 @@ export function App() {
   useKeyboardShortcuts();
   const talk = useStore((s) => s.talkMode);
   const setTalk = useStore((s) => s.setTalkMode);
+  // Talk mode with a claim scene is a stage: the scene fills the window, the controls step aside.
+  const staged = useStore((s) => s.talkMode && s.scene !== null);
   const rootRef = useRef<HTMLDivElement>(null);
   return (
-    <div className={`app ${talk ? 'talk' : ''}`} ref={rootRef}>
+    <div className={`app ${talk ? 'talk' : ''} ${staged ? 'staged' : ''}`} ref={rootRef}>
       <header className="topbar">
         <h1>Contrastive Playground</h1>
         <RunControls />
@@ -215,6 +218,8 @@ export function App() {
       <Notice />
       <ControlsPanel />
       <main className="main">
+        <SceneStage />
+        <SceneBar />
         <PresetBar />
         <MetricsSummary visible={talk} />
         <LossPanel />

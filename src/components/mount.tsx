@@ -5,16 +5,24 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { StoreContext, ControllerContext } from './storeContext';
+import { StoreContext, ControllerContext, SceneRunnerContext } from './storeContext';
 import type { StoreApi } from '../state/store';
 import type { PlaygroundController } from '../state/controller';
+import type { SceneRunner } from '../state/sceneRunner';
 
-export function mount(root: HTMLElement, store: StoreApi, controller: PlaygroundController): void {
+export function mount(
+  root: HTMLElement,
+  store: StoreApi,
+  controller: PlaygroundController,
+  scenes?: SceneRunner,
+): void {
   createRoot(root).render(
     <StrictMode>
       <StoreContext.Provider value={store}>
         <ControllerContext.Provider value={controller}>
-          <App />
+          <SceneRunnerContext.Provider value={scenes ?? null}>
+            <App />
+          </SceneRunnerContext.Provider>
         </ControllerContext.Provider>
       </StoreContext.Provider>
     </StrictMode>,
