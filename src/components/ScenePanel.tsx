@@ -119,7 +119,7 @@ export function SceneStage() {
           data-status={verdict.status}
           data-final={verdict.final ? 'true' : 'false'}
         >
-          {verdict.text}
+          {verdict.short}
         </p>
       </header>
       <div
@@ -278,7 +278,7 @@ function ArmEmbedding({
 
 const W = 400;
 const H = 160;
-const PAD = { left: 44, right: 8, top: 8, bottom: 22 };
+const PAD = { left: 4, right: 4, top: 6, bottom: 6 };
 
 /** The claim's metric over steps, one line per side, as SVG (no Plotly: cheap and predictable). */
 function MetricChart({
@@ -312,42 +312,33 @@ function MetricChart({
       <figcaption>
         {comparison.measure} ({comparison.higherIsBetter ? 'higher' : 'lower'} is better)
       </figcaption>
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        preserveAspectRatio="none"
-        role="img"
-        aria-label={`${comparison.measure} over training steps for ${sides.map((s) => s.name).join(' and ')}`}
-      >
-        <line
-          x1={PAD.left}
-          x2={W - PAD.right}
-          y1={H - PAD.bottom}
-          y2={H - PAD.bottom}
-          className="axis"
-        />
-        <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={H - PAD.bottom} className="axis" />
-        <text x={PAD.left - 4} y={PAD.top + 10} textAnchor="end" className="tick">
-          {fmt(hi)}
-        </text>
-        <text x={PAD.left - 4} y={H - PAD.bottom} textAnchor="end" className="tick">
-          {fmt(lo)}
-        </text>
-        <text x={W - PAD.right} y={H - 6} textAnchor="end" className="tick">
-          step {steps}
-        </text>
-        {series.map((points, i) => (
-          <polyline
-            key={i}
-            fill="none"
-            stroke={RUN_COLORS[i % RUN_COLORS.length]}
-            strokeWidth={2.5}
-            strokeDasharray={i === 1 ? '6 4' : undefined}
-            vectorEffect="non-scaling-stroke"
-            points={points.map((p) => `${x(p.step)},${y(p.value)}`).join(' ')}
-          />
-        ))}
-      </svg>
+      <div className="scene-chart">
+        <div className="scene-yticks" aria-hidden>
+          <span>{fmt(hi)}</span>
+          <span>{fmt(lo)}</span>
+        </div>
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          preserveAspectRatio="none"
+          role="img"
+          aria-label={`${comparison.measure} over training steps for ${sides.map((s) => s.name).join(' and ')}`}
+        >
+          <rect x={0} y={0} width={W} height={H} className="frame" />
+          {series.map((points, i) => (
+            <polyline
+              key={i}
+              fill="none"
+              stroke={RUN_COLORS[i % RUN_COLORS.length]}
+              strokeWidth={2.5}
+              strokeDasharray={i === 1 ? '6 4' : undefined}
+              vectorEffect="non-scaling-stroke"
+              points={points.map((p) => `${x(p.step)},${y(p.value)}`).join(' ')}
+            />
+          ))}
+        </svg>
+      </div>
       <div className="scene-legend row">
+        <span className="caption">steps 0–{steps}:</span>
         {sides.map((side, i) => {
           const last = series[i]!.at(-1);
           return (

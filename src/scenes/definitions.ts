@@ -391,7 +391,7 @@ export const SCENES: readonly Scene[] = [
     ]),
     comparisons: [
       {
-        measure: 'uniformity (lower is more spread)',
+        measure: 'uniformity',
         better: { name: 'L_align + L_uniform', read: { arm: 'both', metric: 'uniformity' } },
         worse: { name: 'L_align only', read: { arm: 'align', metric: 'uniformity' } },
         higherIsBetter: false,

@@ -26,6 +26,8 @@ export interface SceneVerdict {
   comparisons: ComparisonVerdict[];
   /** One line for the page ("FairKL: … — holds so far"). */
   text: string;
+  /** The same without the scene's title (under a header that already shows it). */
+  short: string;
 }
 
 export type ArmHistories = Record<string, readonly MetricsRecord[] | undefined>;
@@ -116,7 +118,8 @@ export function sceneVerdict(
         : status === 'holds'
           ? 'holds so far'
           : 'does not hold yet';
-  return { status, final, comparisons, text: `${scene.title}: ${parts} — ${word}` };
+  const short = `${parts} — ${word}`;
+  return { status, final, comparisons, text: `${scene.title}: ${short}`, short };
 }
 
 /** Each arm's `steps` (its budget), from its config. */
