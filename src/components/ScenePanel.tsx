@@ -335,6 +335,22 @@ function MetricChart({
               points={points.map((p) => `${x(p.step)},${y(p.value)}`).join(' ')}
             />
           ))}
+          {/* A dot per evaluation: zero-length round-capped lines stay round when stretched. */}
+          {series.map((points, i) =>
+            points.map((p) => (
+              <line
+                key={`${i}-${p.step}`}
+                x1={x(p.step)}
+                x2={x(p.step)}
+                y1={y(p.value)}
+                y2={y(p.value)}
+                stroke={RUN_COLORS[i % RUN_COLORS.length]}
+                strokeWidth={7}
+                strokeLinecap="round"
+                vectorEffect="non-scaling-stroke"
+              />
+            )),
+          )}
         </svg>
       </div>
       <div className="scene-legend row">
