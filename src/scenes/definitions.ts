@@ -100,11 +100,16 @@ const shapesBase: Config = {
   seed: 1,
 };
 
+/**
+ * digits-on-fashion with a 32-D salient space: the probes read the common 128-D representation
+ * and the salient code, and an 8-D salient code (the suite's) gave the digit less room than the
+ * common space has (seed 1, digit: salient 0.62 vs common 0.65 with 8-D; 0.69 vs 0.66 with 32-D).
+ */
 const dofBase: Config = {
   dataset: { name: 'digits-on-fashion', nTrain: 4000, nTest: 1000 },
   encoder: mlp,
   embeddingDim: 16,
-  salientDim: 8,
+  salientDim: 32,
   batchSize: 128,
   views: 2,
   optimizer: adam,
@@ -357,7 +362,9 @@ export const SCENES: readonly Scene[] = [
         minEffect: 0.05,
       },
     ],
-    card: `Targets are Fashion-MNIST items with an MNIST digit on top, backgrounds the items alone (4,000 training pairs). One SepCLR run (β_S = 1, β_reg = 10, λ_JEM = 10, the validation suite's weights), MLP, batch 128, 200 steps; linear probes on target samples read each label from each space.`,
+    card: `Targets are Fashion-MNIST items with an MNIST digit on top, backgrounds the items alone (4,000 training pairs). One SepCLR run (β_S = 1, β_reg = 10, λ_JEM = 10, the validation suite's weights), MLP, a 32-D salient code (the probes read it against the 128-D common representation, so it needs room), batch 128, 200 steps; linear probes on target samples read each label from each space.`,
+    caveat:
+      'At this budget the digit is still read almost as well from the common space as from the salient one (seed 1: 0.69 vs 0.66, short of the 5-point target); the item half holds clearly (0.65 vs 0.39). See docs/SCENES.md.',
   },
   {
     id: 'sepclr-brain',
