@@ -285,7 +285,7 @@ export const SCENES: readonly Scene[] = [
     ],
     card: `The brain budget of "y-Aware vs InfoNCE", the same RBF kernel (σ = 5 years) in both arms, on brain MRI with the scanner effects at 30 % of their full strength (siteEffect 0.3, as after a partial harmonisation): at full strength a linear probe reads the site at 0.998 from any representation, even an untrained one, so no loss could show that it hides the site. Site predictability is the balanced accuracy of a linear probe for the 5 sites (chance 0.2); the sites stay confounded with age. ${BUDGET_NOTE}`,
     caveat:
-      'In the validation suite (MLP, 150 steps, 3 seeds) expw was 0.24 years worse than y-Aware and the site was read at 0.998 by every method; the scene shows whether that still holds.',
+      'Does not show at this budget: in the validation suite (3 seeds) and in this scene (seed 1: 5.79 vs 5.55 years) expw’s age MAE is slightly worse than y-Aware’s; the site is read slightly less from expw (0.939 vs 0.943). See docs/SCENES.md.',
   },
   {
     id: 'du-prior',
