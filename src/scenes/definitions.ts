@@ -287,7 +287,7 @@ export const SCENES: readonly Scene[] = [
     ],
     card: `The brain budget of "y-Aware vs InfoNCE", the same RBF kernel (σ = 5 years) in both arms, on brain MRI with the scanner effects at 30 % of their full strength (siteEffect 0.3, as after a partial harmonisation): at full strength a linear probe reads the site at 0.998 from any representation, even an untrained one, so no loss could show that it hides the site. Site predictability is the balanced accuracy of a linear probe for the 5 sites (chance 0.2); the sites stay confounded with age. ${BUDGET_NOTE}`,
     caveat:
-      'Does not show at this budget: in the validation suite (3 seeds) and in this scene (seed 1: 5.79 vs 5.55 years) expw’s age MAE is slightly worse than y-Aware’s; the site is read slightly less from expw (0.939 vs 0.943). See docs/SCENES.md.',
+      'Does not show at this budget: in the validation suite and in this scene (seeds 1–3) expw’s age MAE is 0.2–0.3 years worse than y-Aware’s; the site is read slightly less from expw on every seed (by 0.004–0.012). See docs/SCENES.md.',
   },
   {
     id: 'du-prior',
@@ -326,7 +326,7 @@ export const SCENES: readonly Scene[] = [
     ],
     card: `dSprites-like shapes (4,000 training images), MLP, batch 128, 200 steps, λ = 0.01, t = 2 (the official defaults). The prior is the validation suite's RBF kernel (σ = 1) on the four standardised weak attributes; the probe reads the first of them, scale. ${BUDGET_NOTE}`,
     caveat:
-      'This claim does not show at this scale: in the validation suite the prior changed the attributes’ mean R² by 0.000 ± 0.002 over three seeds, and in this scene (seed 1) scale R² was 0.664 with the prior vs 0.663 without. The augmentations and the uniformity term already keep the attributes (docs/SCENES.md).',
+      'This claim does not show at this scale: in the validation suite the prior changed the attributes’ mean R² by 0.000 ± 0.002 over three seeds, and in this scene (seeds 1–3) scale R² was the same with and without the prior to 0.001 (0.664/0.663, 0.659/0.659, 0.649/0.649). The augmentations and the uniformity term already keep the attributes (docs/SCENES.md).',
   },
   {
     id: 'sepclr-digits',
@@ -366,7 +366,7 @@ export const SCENES: readonly Scene[] = [
     ],
     card: `Targets are Fashion-MNIST items with an MNIST digit on top, backgrounds the items alone (4,000 training pairs). One SepCLR run (β_S = 1, β_reg = 10, λ_JEM = 10, the validation suite's weights), MLP, a 32-D salient code (the probes read it against the 128-D common representation, so it needs room), batch 128, 200 steps; linear probes on target samples read each label from each space.`,
     caveat:
-      'At this budget the digit is still read almost as well from the common space as from the salient one (seed 1: 0.69 vs 0.66, short of the 5-point target); the item half holds clearly (0.65 vs 0.39). See docs/SCENES.md.',
+      'At this budget the digit is still read almost as well from the common space as from the salient one (seeds 1–3: salient ahead by 3.2, 2.8, 3.0 points, short of the 5-point target); the item half holds clearly on every seed (common ahead by about 30 points). See docs/SCENES.md.',
   },
   {
     id: 'sepclr-brain',
@@ -454,7 +454,7 @@ export const SCENES: readonly Scene[] = [
     ],
     card: `The brain budget, then the transfer study of the engine: 10 % of the training labels (stratified), 100 fine-tuning steps of batch 32 for both the pre-trained encoder and the same network from the same initial weights. Its numbers appear at the final evaluation only.`,
     caveat:
-      'In the validation suite fine-tuning was within noise of training from scratch (0.64 ± 0.09 vs 0.63 ± 0.14): the simulated atrophy is easy to learn from few labels.',
+      'Measured: holds on seed 1 (+19 points), not on seeds 2 (+1.8) and 3 (−11): with 150 labelled subjects both fine-tuning and training from scratch are noisy, as in the validation suite (0.64 ± 0.09 vs 0.63 ± 0.14). See docs/SCENES.md.',
   },
 ];
 
