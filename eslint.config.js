@@ -71,7 +71,14 @@ export default tseslint.config(
   },
   {
     // The engine is driven from the worker (browser) and from cli/ and validation/ (Node) only.
-    files: ['src/ml/**', 'src/data/**', 'src/models/**', 'src/contracts/**', 'src/presets/**'],
+    files: [
+      'src/ml/**',
+      'src/data/**',
+      'src/models/**',
+      'src/contracts/**',
+      'src/presets/**',
+      'src/scenes/**',
+    ],
     rules: restrict(
       [
         ...uiPackages,

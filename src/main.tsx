@@ -6,6 +6,7 @@
  */
 import { createStore } from './state/store';
 import { PlaygroundController } from './state/controller';
+import { SceneRunner } from './state/sceneRunner';
 import { configFromHash, configToHash } from './state/urlState';
 import { warmProjectionWorker } from './state/projectionWorker';
 import { createTrainingWorker } from './worker/client';
@@ -48,7 +49,9 @@ const backend: BackendRequest =
   (['webgpu', 'webgl', 'wasm', 'cpu'] as const).find((b) => b === requested) ?? 'auto';
 
 const controller = new PlaygroundController(store, createTrainingWorker(), backend);
-window.playground = createPlaygroundApi(controller);
+// A scene's arms train in workers of their own, made when a scene starts.
+const scenes = new SceneRunner(store, createTrainingWorker, controller, backend);
+window.playground = createPlaygroundApi(controller, scenes);
 // Browser tests (test/browser/reliability.test.ts) reach the store with `?testHooks=1`, to put a
 // state in it that the config gate would refuse (as a bug would) and check the error boundaries.
 if (new URLSearchParams(location.search).has('testHooks'))
@@ -129,4 +132,6 @@ const unsubscribe = store.subscribe((state) => {
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element');
-void import('./components/mount').then(({ mount }) => mount(rootElement, store, controller));
+void import('./components/mount').then(({ mount }) =>
+  mount(rootElement, store, controller, scenes),
+);

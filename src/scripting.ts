@@ -7,6 +7,8 @@ import type { TrainingConfig } from './contracts/trainingConfig';
 import type { MetricsRecord } from './contracts/metrics';
 import type { BackendChoice } from './contracts/backend';
 import type { DataError, DatasetInfo } from './data/types';
+import type { SceneRunner } from './state/sceneRunner';
+import { sceneById, sceneVerdict, withSeed, type SceneVerdict } from './scenes';
 
 export interface PlaygroundApi {
   /**
@@ -32,9 +34,16 @@ export interface PlaygroundApi {
   dataProblems(): DataError[];
   /** Uses these files for the user data sets (as the Data panel's Folder… / Files… do). */
   chooseFiles(files: File[]): void;
+  /** Starts scene `id` (its arms side by side, one seed); see src/scenes. */
+  scene(id: string, seed?: number): void;
+  /** The running scene's verdict so far, or undefined when no scene runs. */
+  sceneVerdict(): SceneVerdict | undefined;
 }
 
-export function createPlaygroundApi(controller: PlaygroundController): PlaygroundApi {
+export function createPlaygroundApi(
+  controller: PlaygroundController,
+  scenes?: SceneRunner,
+): PlaygroundApi {
   const state = () => controller.store.getState();
   const active = () => {
     const s = state();
@@ -54,6 +63,19 @@ export function createPlaygroundApi(controller: PlaygroundController): Playgroun
     dataset: () => structuredClone(active()?.dataset),
     dataProblems: () => structuredClone(active()?.dataErrors ?? []),
     chooseFiles: (files) => void controller.chooseFiles(files),
+    scene: (id, seed) => {
+      if (!scenes) throw new Error('scenes are not available on this page');
+      scenes.start(id, seed);
+    },
+    sceneVerdict: () => {
+      const active = state().scene;
+      if (!active) return undefined;
+      const scene = withSeed(sceneById(active.id), active.seed);
+      const histories = Object.fromEntries(
+        Object.entries(active.runs).map(([arm, runId]) => [arm, state().runs[runId]?.history]),
+      );
+      return structuredClone(sceneVerdict(scene, histories));
+    },
   };
 }
 

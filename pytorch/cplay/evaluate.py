@@ -26,7 +26,8 @@ Returns the metrics record of `evaluate.ts` (keys absent when they do not apply,
 ``step``, ``alignment`` (needs ``views``), ``uniformity``, ``effectiveRank``; with a class label and a loss other
 than sepclr: ``knnAccuracy``, ``linearProbeAccuracy``, and with a bias label, test ``biasAligned`` flags and bias
 labels in both splits: ``biasAlignedAccuracy`` / ``biasConflictingAccuracy`` (each absent when its group is empty),
-``biasPredictability``; with a (non-learnt) regression target: ``regressionMAE``, ``regressionR2``; for sepclr with
+``biasPredictability``; with a bias label but no ``biasAligned`` flags (brain MRI's site), for every loss:
+``biasPredictability`` as the balanced accuracy of a linear probe for the bias label; with a (non-learnt) regression target: ``regressionMAE``, ``regressionR2``; for sepclr with
 ``salient`` and ``isTarget`` flags: ``commonProbe`` / ``salientProbe`` ({label: accuracy}). ``loss`` and
 ``transfer`` are not computed here (the trainer logs the loss; the transfer study is not exported).
 Values are Python floats (NaN where the TS metric gives NaN). Tensors may live on any device, any float dtype.
@@ -148,6 +149,17 @@ def evaluate(
             record["biasPredictability"] = bias["biasPredictability"]
         else:
             record["linearProbeAccuracy"] = M.linear_probe_accuracy(train_rep, y_tr, test_rep, y_te)
+
+    # A confound without bias-aligned flags (brain MRI's site), as evaluate.ts: how well a linear probe
+    # reads it from the representation, as a balanced accuracy (sites are not equally frequent), for
+    # every loss (SepCLR's common space included).
+    if "biasPredictability" not in record:
+        bias_label = info.get("biasLabel")
+        b_tr = _get(train, "labels", bias_label, n_train)
+        b_te = _get(test, "labels", bias_label, n_test)
+        if bias_label and b_tr is not None and b_te is not None and torch.unique(b_tr).numel() >= 2:
+            probe = M.LinearProbe().fit(train_rep, b_tr)
+            record["biasPredictability"] = M.balanced_accuracy(probe.predict(test_rep), b_te)
 
     target = regression_target(info, positives_attribute)
     a_tr = _get(train, "attributes", target, n_train)

@@ -280,6 +280,17 @@ def linear_probe_accuracy(train_x: Any, train_labels: Any, test_x: Any, test_lab
     return linear_probe(train_x, train_labels, test_x, test_labels, **options)["accuracy"]
 
 
+def balanced_accuracy(predicted: Any, truth: Any) -> float:
+    """Mean over the true classes of each class's recall (engine/transfer.ts' balancedAccuracy); NaN when empty."""
+    p = torch.as_tensor(predicted).reshape(-1)
+    t = torch.as_tensor(truth).reshape(-1).to(p.device)
+    classes = torch.unique(t)
+    if classes.numel() == 0:
+        return float("nan")
+    recalls = [float((p[t == c] == c).double().mean()) for c in classes]
+    return sum(recalls) / len(recalls)
+
+
 # ---------------------------------------------------------------- ridge regression (regression.ts)
 
 

@@ -12,6 +12,7 @@ import { ExportPanel } from './ExportPanel';
 import { useController, useStore } from './storeContext';
 import { selectActiveRun, type RunState } from '../state/store';
 import { LiveLoss } from './LiveLoss';
+import { SceneBar, SceneStage } from './ScenePanel';
 import type { MetricsRecord } from '../contracts/metrics';
 import { AlignUniformPlane, LossCurve, MetricsOverTime, SimilarityHistograms } from '../plots';
 import { ErrorBoundary as PanelBoundary } from './ErrorBoundary';
@@ -239,10 +240,12 @@ export function App() {
   useKeyboardShortcuts();
   const talk = useStore((s) => s.talkMode);
   const setTalk = useStore((s) => s.setTalkMode);
+  // Talk mode with a claim scene is a stage: the scene fills the window, the controls step aside.
+  const staged = useStore((s) => s.talkMode && s.scene !== null);
   const rootRef = useRef<HTMLDivElement>(null);
   const restore = useRestoreDefaults();
   return (
-    <div className={`app ${talk ? 'talk' : ''}`} ref={rootRef}>
+    <div className={`app ${talk ? 'talk' : ''} ${staged ? 'staged' : ''}`} ref={rootRef}>
       <header className="topbar">
         <h1>Contrastive Playground</h1>
         <ErrorBoundary name="the run controls" onRestoreDefaults={restore}>
@@ -261,6 +264,10 @@ export function App() {
         <ControlsPanel />
       </ErrorBoundary>
       <main className="main">
+        <ErrorBoundary name="the scene stage" onRestoreDefaults={restore}>
+          <SceneStage />
+          <SceneBar />
+        </ErrorBoundary>
         <ErrorBoundary name="the scenes" onRestoreDefaults={restore}>
           <PresetBar />
           <MetricsSummary visible={talk} />

@@ -6,11 +6,17 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './ErrorBoundary';
-import { StoreContext, ControllerContext } from './storeContext';
+import { StoreContext, ControllerContext, SceneRunnerContext } from './storeContext';
 import type { StoreApi } from '../state/store';
 import type { PlaygroundController } from '../state/controller';
+import type { SceneRunner } from '../state/sceneRunner';
 
-export function mount(root: HTMLElement, store: StoreApi, controller: PlaygroundController): void {
+export function mount(
+  root: HTMLElement,
+  store: StoreApi,
+  controller: PlaygroundController,
+  scenes?: SceneRunner,
+): void {
   createRoot(root).render(
     <StrictMode>
       <StoreContext.Provider value={store}>
@@ -22,7 +28,9 @@ export function mount(root: HTMLElement, store: StoreApi, controller: Playground
               location.reload();
             }}
           >
-            <App />
+            <SceneRunnerContext.Provider value={scenes ?? null}>
+              <App />
+            </SceneRunnerContext.Provider>
           </ErrorBoundary>
         </ControllerContext.Provider>
       </StoreContext.Provider>

@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import { useStore as useZustand } from 'zustand';
 import type { Store, StoreApi } from '../state/store';
 import type { PlaygroundController } from '../state/controller';
+import type { SceneRunner } from '../state/sceneRunner';
 
 export const StoreContext = createContext<StoreApi | null>(null);
 export const ControllerContext = createContext<PlaygroundController | null>(null);
@@ -17,4 +18,11 @@ export function useController(): PlaygroundController {
   const controller = useContext(ControllerContext);
   if (!controller) throw new Error('useController outside the ControllerContext provider');
   return controller;
+}
+
+/** The scene runner (absent in pages and tests that mount the app without one). */
+export const SceneRunnerContext = createContext<SceneRunner | null>(null);
+
+export function useSceneRunner(): SceneRunner | null {
+  return useContext(SceneRunnerContext);
 }

@@ -8,13 +8,18 @@ import type { Trainer } from './trainer';
 import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
 import { alignment, effectiveRank, uniformity } from '../ml/metrics/embedding';
 import { knnAccuracy } from '../ml/metrics/knn';
-import { linearProbe } from '../ml/metrics/probes';
+import { fitLinearProbe, linearProbe, predictLinearProbe } from '../ml/metrics/probes';
 import { ridgeRegression } from '../ml/metrics/regression';
 import { biasMetrics } from '../ml/metrics/bias';
 import { similarityHistograms } from '../ml/metrics/histograms';
 import { sepclrProbes } from '../ml/metrics/sepclr';
 import type { DataSplit } from '../data/types';
-import { computeTransfer, type TransferInput, type TransferOptions } from './transfer';
+import {
+  balancedAccuracy,
+  computeTransfer,
+  type TransferInput,
+  type TransferOptions,
+} from './transfer';
 
 /** Seed of the evaluation views: the same augmentations at every evaluation, so curves compare. */
 const EVALUATION_SEED = 12345;
@@ -151,6 +156,14 @@ export async function evaluate(
     }
   }
 
+  // A confound without bias-aligned flags (brain MRI's site): how well a linear probe reads it from
+  // the representation, as a balanced accuracy, since sites are not equally frequent. Computed for
+  // every loss (SepCLR's common space included): it is the metric the debiasing papers are about.
+  if (metrics.biasPredictability === undefined) {
+    const site = confoundPredictability(trainer, train, test);
+    if (site !== undefined) metrics.biasPredictability = site;
+  }
+
   const target = regressionTarget(trainer);
   if (target && dataset.train.attributes[target] && dataset.test.attributes[target]) {
     const ridge = ridgeRegression(
@@ -201,6 +214,26 @@ export async function evaluate(
     };
   }
   return { metrics, snapshot };
+}
+
+/**
+ * Balanced accuracy of a linear probe for the data set's bias label on the representation, when the
+ * data set has a bias label with values in both splits (and at least two of them in train).
+ */
+function confoundPredictability(
+  trainer: Trainer,
+  train: { n: number; representation: Float32Array },
+  test: { n: number; representation: Float32Array },
+): number | undefined {
+  const { dataset } = trainer;
+  const biasLabel = dataset.info.biasLabel;
+  if (!biasLabel) return undefined;
+  const yTrain = head(dataset.train.labels[biasLabel], train.n);
+  const yTest = head(dataset.test.labels[biasLabel], test.n);
+  if (!yTrain || !yTest || new Set(yTrain).size < 2) return undefined;
+  const rDim = trainer.encoder.representationDim;
+  const model = fitLinearProbe(train.representation, yTrain, rDim);
+  return balancedAccuracy(predictLinearProbe(model, test.representation), yTest);
 }
 
 /** The transfer settings this evaluation computes, if any (see EvaluateOptions.transfer). */

@@ -327,6 +327,17 @@ export class PlaygroundController {
     this.client.send({ type: 'play', runId: id });
   }
 
+  /** Plays run `id` (not necessarily the active one): a scene's arms play side by side. */
+  playRun(id: string): void {
+    this.store.getState().updateRun(id, { status: 'running', message: undefined });
+    this.client.send({ type: 'play', runId: id });
+  }
+
+  /** Pauses run `id` (not necessarily the active one). */
+  pauseRun(id: string): void {
+    this.client.send({ type: 'pause', runId: id });
+  }
+
   pause(): void {
     const id = this.activeId;
     if (!id) return;

@@ -95,8 +95,16 @@ export interface HoverCardState {
   message?: string;
 }
 
+/** The scene being shown: its arms' runs (arm id → run id), trained side by side from one seed. */
+export interface ActiveScene {
+  id: string;
+  seed: number;
+  runs: Record<string, string>;
+}
+
 export interface UiSlice {
   talkMode: boolean;
+  scene: ActiveScene | null;
   projection: ProjectionMethod;
   colorBy: string | null;
   /** Steps per `play` chunk: the speed control. */
@@ -111,6 +119,7 @@ export interface UiSlice {
 
 export interface UiActions {
   setTalkMode(on: boolean): void;
+  setScene(scene: ActiveScene | null): void;
   setProjection(method: ProjectionMethod): void;
   setColorBy(key: string | null): void;
   setSpeed(speed: number): void;
@@ -195,6 +204,7 @@ export function createStore(initialConfig: TrainingConfig) {
     setActiveRun: (activeRunId) => set({ activeRunId }),
 
     talkMode: false,
+    scene: null,
     projection: 'pca',
     colorBy: null,
     speed: 10,
@@ -202,6 +212,7 @@ export function createStore(initialConfig: TrainingConfig) {
     hoverCard: null,
     uploads: null,
     setTalkMode: (talkMode) => set({ talkMode }),
+    setScene: (scene) => set({ scene }),
     setProjection: (projection) => set({ projection }),
     setColorBy: (colorBy) => set({ colorBy }),
     setSpeed: (speed) => set({ speed }),

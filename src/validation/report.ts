@@ -81,6 +81,10 @@ export function renderMarkdown(suite: SuiteResult, info: RunInfo, discussion?: s
       )}. The JSON behind this page (every run, every seed, every metric) is [validation.json](validation.json).`,
   );
   out.push('');
+  out.push(
+    'Every claim below also has a live scene in the playground, its arms trained side by side at a talk-sized budget: [SCENES.md](SCENES.md) (and the README\'s "Scenes" section).',
+  );
+  out.push('');
   out.push('## How to read it');
   out.push('');
   out.push(

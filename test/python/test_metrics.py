@@ -266,6 +266,26 @@ class Evaluate(unittest.TestCase):
         self.assertIn("biasAlignedAccuracy", r)
         self.assertNotIn("biasConflictingAccuracy", r)
 
+    def test_confound_without_aligned_flags_is_a_balanced_accuracy(self):
+        # Brain MRI's site: a bias label and no biasAligned flags, for every loss (SepCLR included).
+        info = dict(INFO, biasLabel="colour")
+        train, test = _split(60, 1, salient=True), _split(30, 2, salient=True)
+        for split in (train, test):
+            del split["flags"]["biasAligned"]
+        yt = test["labels"]["colour"]
+        pred = M.LinearProbe().fit(train["representation"], train["labels"]["colour"]).predict(test["representation"])
+        recalls = []
+        for value in (0, 1):  # written out: the mean over site values of each value's hit rate
+            rows = [i for i in range(len(yt)) if int(yt[i]) == value]
+            recalls.append(sum(int(pred[i]) == value for i in rows) / len(rows))
+        for loss in ("supcon", "sepclr"):
+            r = evaluate(step=1, loss_name=loss, info=info, train=train, test=test)
+            self.assertAlmostEqual(r["biasPredictability"], sum(recalls) / 2, places=12)
+            self.assertNotIn("biasAlignedAccuracy", r)
+        # One site value in train: nothing to predict, no metric.
+        train["labels"]["colour"] = torch.zeros(60, dtype=torch.int64)
+        self.assertNotIn("biasPredictability", evaluate(step=1, loss_name="supcon", info=info, train=train, test=test))
+
     def test_sepclr_probes_replace_knn(self):
         train, test = _split(60, 1, salient=True), _split(30, 2, salient=True)
         r = evaluate(step=1, loss_name="sepclr", info=INFO, train=train, test=test)

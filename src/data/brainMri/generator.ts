@@ -39,6 +39,33 @@ export interface GeneratorOptions {
   deformRmsMm: number;
   /** Early ventricle growth per decade (1.2 = +20 %/decade). */
   ventricleEarlyPerDecade: number;
+  /**
+   * Strength of the scanner effects, h ∈ [0, 1] (default 1): each site's noise, INU, blur, tissue
+   * ratios, scale and offset become mean + h·(site − mean), the share-weighted mean over sites;
+   * ComBat's additive and multiplicative site terms scaled by h (spec §4.1).
+   */
+  siteEffect?: number;
+}
+
+/** A site's scanner parameters pulled towards the across-site mean (see GeneratorOptions.siteEffect). */
+export function scaledSite(site: SiteParams, h: number): SiteParams {
+  // h = 1 returns the site itself, so the default data stay bit for bit what they were.
+  if (h === 1) return site;
+  const total = SITES.reduce((a, s) => a + s.share, 0);
+  const mean = (key: keyof SiteParams) =>
+    SITES.reduce((a, s) => a + s.share * (s[key] as number), 0) / total;
+  const pull = (key: 'noise' | 'inu' | 'blurMm' | 'gmWm' | 'csfWm' | 'scale' | 'offset') =>
+    mean(key) + h * (site[key] - mean(key));
+  return {
+    ...site,
+    noise: pull('noise'),
+    inu: pull('inu'),
+    blurMm: pull('blurMm'),
+    gmWm: pull('gmWm'),
+    csfWm: pull('csfWm'),
+    scale: pull('scale'),
+    offset: pull('offset'),
+  };
 }
 
 /** Lateral-ventricle volume relative to age 20 (spec §2.2(1)). */
@@ -240,7 +267,7 @@ export function simulateSubject(
   const sc = scratch(size, mm);
   const M = size * size;
   const C = opts.slices.length;
-  const site = SITES[subject.site] as SiteParams;
+  const site = scaledSite(SITES[subject.site] as SiteParams, opts.siteEffect ?? 1);
   const { age, severity } = subject;
   const s = subject.diagnosis ? severity : 0;
 

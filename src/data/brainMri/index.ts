@@ -44,6 +44,12 @@ const common = {
   ventricleEarlyPerDecade: z.number().min(1).max(1.2).default(1.2),
   /** Adds the generator's tissue measurements as attributes (ground truth, for checks and plots). */
   morphometrics: z.boolean().default(false),
+  /**
+   * Strength of the scanner (site) effects, 0–1: 1 is the five sites of the spec, 0 one common
+   * scanner; in between, each scanner parameter is pulled towards the mean over sites (as after a
+   * partial ComBat harmonisation). The age–site confounding is separate (`confounding`).
+   */
+  siteEffect: z.number().min(0).max(1).default(1),
 };
 
 const brainSchema = z
@@ -119,6 +125,7 @@ function generateSplit(
     slices: set.slices,
     deformRmsMm: p.deformRmsMm,
     ventricleEarlyPerDecade: p.ventricleEarlyPerDecade,
+    siteEffect: p.siteEffect,
   };
   for (let i = 0; i < n; i++) {
     const { spec, rng } = subjects(i);

@@ -202,3 +202,23 @@ describe('brain-mri anatomy of one subject (clean scanner)', () => {
     expect(sulcal(old)).toBeGreaterThan(1.1 * sulcal(young));
   });
 });
+
+describe('siteEffect: scanner effects pulled towards the mean over sites', () => {
+  it('h = 1 keeps every site as specified; h = 0 makes them one scanner; h = ½ is half way', async () => {
+    const { scaledSite } = await import('../../../src/data/brainMri/generator');
+    for (const s of SITES) expect(scaledSite(s, 1)).toBe(s);
+    const total = SITES.reduce((a, s) => a + s.share, 0);
+    const keys = ['noise', 'inu', 'blurMm', 'gmWm', 'csfWm', 'scale', 'offset'] as const;
+    for (const key of keys) {
+      let mean = 0;
+      for (const s of SITES) mean += (s.share * s[key]) / total;
+      for (const s of SITES) {
+        expect(scaledSite(s, 0)[key]).toBeCloseTo(mean, 12);
+        expect(scaledSite(s, 0.5)[key]).toBeCloseTo((mean + s[key]) / 2, 12);
+        // Age ranges and shares are not scanner effects: untouched.
+        expect(scaledSite(s, 0).ages).toEqual(s.ages);
+        expect(scaledSite(s, 0).share).toBe(s.share);
+      }
+    }
+  });
+});

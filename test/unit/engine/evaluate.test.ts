@@ -87,3 +87,67 @@ test('a session that queues its steps (the GPU path) reports every step in order
   expect(evaluated).toEqual([5, 7, 10, 12]);
   session.dispose();
 });
+
+/** The synthetic set as a confounded data set like brain MRI: a bias label, no bias-aligned flags. */
+function withoutAlignedFlags() {
+  const data = syntheticDataset();
+  delete data.train.flags.biasAligned;
+  delete data.test.flags.biasAligned;
+  return data;
+}
+
+test('a confound without bias-aligned flags (brain MRI site) reports its predictability as a balanced accuracy', async () => {
+  const data = withoutAlignedFlags();
+  const session = new TrainingSession(
+    parseTrainingConfig({ ...base, steps: 2, evalEvery: 2 }),
+    data,
+    repeatViews,
+  );
+  const { metrics } = await session.evaluateNow();
+  expect(metrics.biasAlignedAccuracy).toBeUndefined();
+  expect(metrics.biasConflictingAccuracy).toBeUndefined();
+  // A naive balanced accuracy from the same probe, written out: mean over bias values of the
+  // per-value hit rate.
+  const { fitLinearProbe, predictLinearProbe } = await import('../../../src/ml/metrics/probes');
+  const trainer = session.trainer;
+  const train = await trainer.embed(data.train, trainer.config.evaluation.maxTrain);
+  const test = await trainer.embed(data.test, trainer.config.evaluation.maxTest);
+  const dim = trainer.encoder.representationDim;
+  const model = fitLinearProbe(
+    train.representation,
+    data.train.labels.bias!.subarray(0, train.n),
+    dim,
+  );
+  const predicted = predictLinearProbe(model, test.representation);
+  const y = data.test.labels.bias!.subarray(0, test.n);
+  let sum = 0;
+  for (const value of [0, 1]) {
+    let hit = 0;
+    let total = 0;
+    for (let i = 0; i < y.length; i++)
+      if (y[i] === value) {
+        total++;
+        if (predicted[i] === value) hit++;
+      }
+    sum += hit / total;
+  }
+  expect(metrics.biasPredictability).toBeCloseTo(sum / 2, 10);
+  session.dispose();
+});
+
+test('SepCLR runs on a confounded data set report the confound predictability of the common space', async () => {
+  const config = parseTrainingConfig({
+    ...base,
+    positives: { name: 'views' },
+    loss: { name: 'sepclr', beta_salient: 1, beta_reg: 10, lambda_jem: 10 },
+    steps: 2,
+    evalEvery: 2,
+    salientDim: 4,
+  });
+  const session = new TrainingSession(config, withoutAlignedFlags(), repeatViews);
+  await session.play();
+  const final = session.history.at(-1)!;
+  expect(final.biasPredictability).toBeGreaterThanOrEqual(0);
+  expect(final.biasPredictability).toBeLessThanOrEqual(1);
+  session.dispose();
+});

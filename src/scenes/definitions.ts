@@ -1,0 +1,471 @@
+/**
+ * The scenes: every claim of the validation suite (docs/VALIDATION.md) as a claim with arms. Each
+ * scene's arms share one base config (data, encoder, budget, optimiser, augmentation, seed) and
+ * differ only by the `delta` the claim is about; `armsOf` builds them so that nothing else can
+ * differ. Budgets are set for a talk: all arms of a scene together within about 90 s of WASM
+ * training in the browser (docs/SCENES.md has the measured times).
+ */
+import type { Scene, SceneArm } from './types';
+
+type Config = Record<string, unknown>;
+
+/** Arms that differ from `base` only by their delta (shallow: a delta replaces whole sections). */
+export function armsOf(
+  base: Config,
+  arms: { id: string; label: string; delta: Config }[],
+): SceneArm[] {
+  return arms.map((a) => ({ id: a.id, label: a.label, config: { ...base, ...a.delta } }));
+}
+
+const tau = 0.1;
+const adam = { name: 'adam', lr: 0.001 };
+const mlp = { name: 'mlp', hidden: [256, 128], projectionHidden: 128 };
+const infonce = { loss: { name: 'nt_xent', temperature: tau }, positives: { name: 'views' } };
+const supcon = { loss: { name: 'supcon', temperature: tau }, positives: { name: 'class' } };
+const epsSupInfoNce = {
+  loss: { name: 'eps_supinfonce', temperature: tau, epsilon: 0.1 },
+  positives: { name: 'class' },
+};
+const ageKernel = {
+  kernel: { name: 'rbf', sigma: 5 },
+  positives: { name: 'kernel', attribute: 'age' },
+};
+
+/** MNIST, the MLP of the validation suite: SupCon vs InfoNCE, ε-SupInfoNCE vs SupCon, L_align. */
+const mnistBase: Config = {
+  dataset: { name: 'mnist', nTrain: 4000, nTest: 1000 },
+  encoder: mlp,
+  embeddingDim: 16,
+  batchSize: 128,
+  views: 2,
+  optimizer: adam,
+  steps: 200,
+  evalEvery: 50,
+  evaluation: { maxTrain: 2000, maxTest: 1000, knnK: 20 },
+  seed: 1,
+};
+
+/**
+ * Colored MNIST with the playground preset's small CNN: with the suite's MLP the colour is learnt
+ * first and FairKL's effect, right in sign, stayed at half the target size after 300 steps (seed 1:
+ * +7.6 points conflicting accuracy, −3.5 colour predictability); the CNN shows it within 150.
+ */
+const coloredBase: Config = {
+  dataset: { name: 'colored-mnist', rho: 0.99, nTrain: 8000, nTest: 2000 },
+  encoder: { name: 'cnn', channels: [16, 32], representation: 128, projectionHidden: 128 },
+  embeddingDim: 16,
+  batchSize: 128,
+  views: 2,
+  optimizer: adam,
+  steps: 150,
+  evalEvery: 50,
+  evaluation: { maxTrain: 2000, maxTest: 1000, knnK: 20 },
+  seed: 1,
+};
+
+const brainBase: Config = {
+  dataset: { name: 'brain-mri', nTrain: 1500, nTest: 500 },
+  encoder: mlp,
+  embeddingDim: 16,
+  batchSize: 64,
+  views: 2,
+  optimizer: adam,
+  steps: 150,
+  evalEvery: 30,
+  evaluation: { maxTrain: 1500, maxTest: 500, knnK: 20 },
+  seed: 1,
+};
+
+/**
+ * The brain budget with the scanner effects at 30 % of the spec's (dataset `siteEffect` 0.3, as
+ * after a partial ComBat harmonisation): at full strength a linear probe reads the site at 0.998
+ * from any representation, even an untrained one, so no loss can show that it hides the site;
+ * at 0.3 the untrained encoder reads it at 0.81 (seed 1) and the losses can differ.
+ */
+const harmonisedBrainBase: Config = {
+  ...brainBase,
+  dataset: { name: 'brain-mri', nTrain: 1500, nTest: 500, siteEffect: 0.3 },
+};
+
+const shapesBase: Config = {
+  dataset: { name: 'shapes', nTrain: 4000, nTest: 1000 },
+  encoder: mlp,
+  embeddingDim: 16,
+  batchSize: 128,
+  views: 2,
+  optimizer: adam,
+  steps: 200,
+  evalEvery: 50,
+  evaluation: { maxTrain: 2000, maxTest: 1000, knnK: 20 },
+  seed: 1,
+};
+
+/**
+ * digits-on-fashion with a 32-D salient space: the probes read the common 128-D representation
+ * and the salient code, and an 8-D salient code (the suite's) gave the digit less room than the
+ * common space has (seed 1, digit: salient 0.62 vs common 0.65 with 8-D; 0.69 vs 0.66 with 32-D).
+ */
+const dofBase: Config = {
+  dataset: { name: 'digits-on-fashion', nTrain: 4000, nTest: 1000 },
+  encoder: mlp,
+  embeddingDim: 16,
+  salientDim: 32,
+  batchSize: 128,
+  views: 2,
+  optimizer: adam,
+  steps: 200,
+  evalEvery: 50,
+  evaluation: { maxTrain: 2000, maxTest: 1000, knnK: 20 },
+  seed: 1,
+};
+
+const brainSepclrBase: Config = {
+  dataset: { name: 'brain-mri-sepclr', nTrain: 1500, nTest: 500 },
+  encoder: mlp,
+  embeddingDim: 16,
+  salientDim: 8,
+  batchSize: 64,
+  views: 2,
+  optimizer: adam,
+  steps: 150,
+  evalEvery: 30,
+  evaluation: { maxTrain: 1500, maxTest: 500, knnK: 20 },
+  seed: 1,
+};
+
+const sepclrLoss = {
+  loss: { name: 'sepclr', beta_salient: 1, beta_reg: 10, lambda_jem: 10 },
+  positives: { name: 'views' },
+};
+
+const BUDGET_NOTE =
+  'Same seed, data, encoder, batches and budget for every arm; only what the claim is about differs.';
+
+export const SCENES: readonly Scene[] = [
+  {
+    id: 'supcon-vs-infonce',
+    title: 'SupCon vs InfoNCE',
+    claim:
+      'With labels, SupCon (every same-class image a positive) learns a better representation than InfoNCE (only the other view).',
+    paper: 'Khosla et al., NeurIPS 2020',
+    validationClaims: [1],
+    arms: armsOf(mnistBase, [
+      { id: 'infonce', label: 'InfoNCE (NT-Xent, τ = 0.1)', delta: infonce },
+      { id: 'supcon', label: 'SupCon (L_out, τ = 0.1)', delta: supcon },
+    ]),
+    comparisons: [
+      {
+        measure: 'linear-probe accuracy',
+        better: { name: 'SupCon', read: { arm: 'supcon', metric: 'linearProbeAccuracy' } },
+        worse: { name: 'InfoNCE', read: { arm: 'infonce', metric: 'linearProbeAccuracy' } },
+        higherIsBetter: true,
+        minEffect: 0.02,
+      },
+    ],
+    card: `MNIST (4,000 training digits), the validation suite's MLP (256-128, head 128 → 16), batch 128, two augmented views, Adam 1e-3, 200 steps; τ = 0.1 for both, as in the paper. The probe is a softmax regression on the frozen 128-D representation. ${BUDGET_NOTE}`,
+  },
+  {
+    id: 'eps-supinfonce-vs-supcon',
+    title: 'ε-SupInfoNCE vs SupCon',
+    claim:
+      'ε-SupInfoNCE (each positive must beat every negative by a margin ε) is at least as good as SupCon.',
+    paper: 'Barbano et al., ICLR 2023',
+    validationClaims: [2],
+    arms: armsOf(mnistBase, [
+      { id: 'supcon', label: 'SupCon (L_out, τ = 0.1)', delta: supcon },
+      { id: 'eps', label: 'ε-SupInfoNCE (ε = 0.1, τ = 0.1)', delta: epsSupInfoNce },
+    ]),
+    comparisons: [
+      {
+        measure: 'linear-probe accuracy',
+        better: { name: 'ε-SupInfoNCE', read: { arm: 'eps', metric: 'linearProbeAccuracy' } },
+        worse: { name: 'SupCon', read: { arm: 'supcon', metric: 'linearProbeAccuracy' } },
+        higherIsBetter: true,
+        minEffect: -0.01,
+      },
+    ],
+    card: `The MNIST budget of "SupCon vs InfoNCE". The paper's gain is 0.5–1.3 points at full scale; at this scale the seed-to-seed spread is as large, so the scene states the claim as the paper's abstract does ("at least as good"): ε-SupInfoNCE within one point of SupCon or better. ${BUDGET_NOTE}`,
+  },
+  {
+    id: 'fairkl',
+    title: 'FairKL on colored MNIST',
+    claim:
+      'FairKL makes the representation ignore a spurious colour: bias-conflicting digits are recognised more often and the colour is harder to read.',
+    paper: 'Barbano et al., ICLR 2023',
+    validationClaims: [3],
+    arms: armsOf(coloredBase, [
+      { id: 'plain', label: 'ε-SupInfoNCE', delta: epsSupInfoNce },
+      {
+        id: 'fairkl',
+        label: 'ε-SupInfoNCE + FairKL (weight 10)',
+        delta: { ...epsSupInfoNce, regularizer: { name: 'fairkl', weight: 10 } },
+      },
+    ]),
+    comparisons: [
+      {
+        measure: 'bias-conflicting accuracy',
+        better: { name: 'FairKL', read: { arm: 'fairkl', metric: 'biasConflictingAccuracy' } },
+        worse: { name: 'without', read: { arm: 'plain', metric: 'biasConflictingAccuracy' } },
+        higherIsBetter: true,
+        minEffect: 0.15,
+      },
+      {
+        measure: 'colour predictability',
+        better: { name: 'FairKL', read: { arm: 'fairkl', metric: 'biasPredictability' } },
+        worse: { name: 'without', read: { arm: 'plain', metric: 'biasPredictability' } },
+        higherIsBetter: false,
+        minEffect: 0.1,
+      },
+    ],
+    caveat:
+      'Measured: holds on seeds 1 and 2 (+16 and +24 points conflicting accuracy, −16 and −25 colour predictability), short on seed 3 (+9.6 / −8.1) — the right direction on every seed (docs/SCENES.md).',
+    card: `Colored MNIST at ρ = 0.99 (the paper's setting: the background colour gives the digit 99 % of the time; the test set is unbiased). ε-SupInfoNCE (ε = 0.1, τ = 0.1) with and without FairKL at weight 10 (the playground preset's weight); the preset's small CNN (16-32 channels, 128-D representation), batch 128, 150 steps. With the validation suite's MLP the effect had the right sign but half the size after 300 steps: the MLP learns the colour first. ${BUDGET_NOTE}`,
+  },
+  {
+    id: 'yaware-vs-infonce',
+    title: 'y-Aware vs InfoNCE (brain age)',
+    claim:
+      'Weighting positives by an age kernel (y-Aware InfoNCE) encodes age better than InfoNCE.',
+    paper: 'Dufumier et al., MICCAI 2021',
+    validationClaims: [4],
+    arms: armsOf(brainBase, [
+      { id: 'infonce', label: 'InfoNCE (NT-Xent, τ = 0.1)', delta: infonce },
+      {
+        id: 'yaware',
+        label: 'y-Aware InfoNCE (RBF σ = 5 y on age)',
+        delta: { loss: { name: 'y_aware_infonce', temperature: tau }, ...ageKernel },
+      },
+    ]),
+    comparisons: [
+      {
+        measure: 'age MAE (years)',
+        better: { name: 'y-Aware', read: { arm: 'yaware', metric: 'regressionMAE' } },
+        worse: { name: 'InfoNCE', read: { arm: 'infonce', metric: 'regressionMAE' } },
+        higherIsBetter: false,
+        minEffect: 1,
+      },
+    ],
+    card: `Simulated brain MRI (1,500 training subjects, 64×64, two slices), the validation suite's MLP, batch 64, Adam 1e-3, 150 steps; σ = 5 years as in the y-Aware paper's config. Age MAE of a ridge probe on the frozen representation. ${BUDGET_NOTE}`,
+  },
+  {
+    id: 'expw-vs-yaware',
+    title: 'Kernelised regression (expw) vs y-Aware',
+    claim:
+      'Contrastive regression with exponential weighting (expw) predicts brain age better than y-Aware and hides the site better.',
+    paper: 'Barbano et al., ISBI 2023',
+    validationClaims: [5],
+    arms: armsOf(harmonisedBrainBase, [
+      {
+        id: 'yaware',
+        label: 'y-Aware InfoNCE (RBF σ = 5 y)',
+        delta: { loss: { name: 'y_aware_infonce', temperature: tau }, ...ageKernel },
+      },
+      {
+        id: 'expw',
+        label: 'kernelised SupCon, expw (RBF σ = 5 y)',
+        delta: {
+          loss: { name: 'kernelized_supcon', method: 'expw', temperature: tau },
+          ...ageKernel,
+        },
+      },
+    ]),
+    comparisons: [
+      {
+        measure: 'age MAE (years)',
+        better: { name: 'expw', read: { arm: 'expw', metric: 'regressionMAE' } },
+        worse: { name: 'y-Aware', read: { arm: 'yaware', metric: 'regressionMAE' } },
+        higherIsBetter: false,
+        minEffect: 0,
+      },
+      {
+        measure: 'site predictability',
+        better: { name: 'expw', read: { arm: 'expw', metric: 'biasPredictability' } },
+        worse: { name: 'y-Aware', read: { arm: 'yaware', metric: 'biasPredictability' } },
+        higherIsBetter: false,
+        minEffect: 0,
+      },
+    ],
+    card: `The brain budget of "y-Aware vs InfoNCE", the same RBF kernel (σ = 5 years) in both arms, on brain MRI with the scanner effects at 30 % of their full strength (siteEffect 0.3, as after a partial harmonisation): at full strength a linear probe reads the site at 0.998 from any representation, even an untrained one, so no loss could show that it hides the site. Site predictability is the balanced accuracy of a linear probe for the 5 sites (chance 0.2); the sites stay confounded with age. ${BUDGET_NOTE}`,
+    caveat:
+      'Does not show at this budget: in the validation suite and in this scene (seeds 1–3) expw’s age MAE is 0.2–0.3 years worse than y-Aware’s; the site is read slightly less from expw on every seed (by 0.004–0.012). See docs/SCENES.md.',
+  },
+  {
+    id: 'du-prior',
+    title: 'Decoupled uniformity: kernel prior vs none',
+    claim:
+      'A kernel prior on weak attributes makes decoupled uniformity encode those attributes better.',
+    paper: 'Dufumier et al., ICML 2023',
+    validationClaims: [6],
+    arms: armsOf(shapesBase, [
+      {
+        id: 'none',
+        label: 'decoupled uniformity, no prior',
+        delta: {
+          loss: { name: 'decoupled_uniformity', lambda: 0.01 },
+          positives: { name: 'views' },
+        },
+      },
+      {
+        id: 'prior',
+        label: 'decoupled uniformity + RBF prior on scale, rotation, x, y (σ = 1)',
+        delta: {
+          loss: { name: 'decoupled_uniformity', lambda: 0.01 },
+          kernel: { name: 'rbf', sigma: 1 },
+          positives: { name: 'kernel', attribute: ['scale', 'rotation', 'x', 'y'] },
+        },
+      },
+    ]),
+    comparisons: [
+      {
+        measure: 'scale R² (ridge probe)',
+        better: { name: 'prior', read: { arm: 'prior', metric: 'regressionR2' } },
+        worse: { name: 'no prior', read: { arm: 'none', metric: 'regressionR2' } },
+        higherIsBetter: true,
+        minEffect: 0.02,
+      },
+    ],
+    card: `dSprites-like shapes (4,000 training images), MLP, batch 128, 200 steps, λ = 0.01, t = 2 (the official defaults). The prior is the validation suite's RBF kernel (σ = 1) on the four standardised weak attributes; the probe reads the first of them, scale. ${BUDGET_NOTE}`,
+    caveat:
+      'This claim does not show at this scale: in the validation suite the prior changed the attributes’ mean R² by 0.000 ± 0.002 over three seeds, and in this scene (seeds 1–3) scale R² was the same with and without the prior to 0.001 (0.664/0.663, 0.659/0.659, 0.649/0.649). The augmentations and the uniformity term already keep the attributes (docs/SCENES.md).',
+  },
+  {
+    id: 'sepclr-digits',
+    title: 'SepCLR: digits over fashion items',
+    claim:
+      'SepCLR puts what targets share with backgrounds (the item) in the common space and what only targets have (the digit) in the salient space.',
+    paper: 'Louiset et al., ICLR 2024',
+    validationClaims: [7],
+    arms: armsOf(dofBase, [{ id: 'sepclr', label: 'SepCLR', delta: sepclrLoss }]),
+    comparisons: [
+      {
+        measure: 'item probe',
+        better: {
+          name: 'common space',
+          read: { arm: 'sepclr', probe: 'commonProbe', label: 'item' },
+        },
+        worse: {
+          name: 'salient space',
+          read: { arm: 'sepclr', probe: 'salientProbe', label: 'item' },
+        },
+        higherIsBetter: true,
+        minEffect: 0.05,
+      },
+      {
+        measure: 'digit probe',
+        better: {
+          name: 'salient space',
+          read: { arm: 'sepclr', probe: 'salientProbe', label: 'digit' },
+        },
+        worse: {
+          name: 'common space',
+          read: { arm: 'sepclr', probe: 'commonProbe', label: 'digit' },
+        },
+        higherIsBetter: true,
+        minEffect: 0.05,
+      },
+    ],
+    card: `Targets are Fashion-MNIST items with an MNIST digit on top, backgrounds the items alone (4,000 training pairs). One SepCLR run (β_S = 1, β_reg = 10, λ_JEM = 10, the validation suite's weights), MLP, a 32-D salient code (the probes read it against the 128-D common representation, so it needs room), batch 128, 200 steps; linear probes on target samples read each label from each space.`,
+    caveat:
+      'At this budget the digit is still read almost as well from the common space as from the salient one (seeds 1–3: salient ahead by 3.2, 2.8, 3.0 points, short of the 5-point target); the item half holds clearly on every seed (common ahead by about 30 points). See docs/SCENES.md.',
+  },
+  {
+    id: 'sepclr-brain',
+    title: 'SepCLR: AD-like atrophy vs controls',
+    claim:
+      'On brain MRI, SepCLR puts the pathology in the salient space and the site (shared by patients and controls) in the common space.',
+    paper: 'Louiset et al., ICLR 2024',
+    validationClaims: [7],
+    arms: armsOf(brainSepclrBase, [{ id: 'sepclr', label: 'SepCLR', delta: sepclrLoss }]),
+    comparisons: [
+      {
+        measure: 'site probe',
+        better: {
+          name: 'common space',
+          read: { arm: 'sepclr', probe: 'commonProbe', label: 'site' },
+        },
+        worse: {
+          name: 'salient space',
+          read: { arm: 'sepclr', probe: 'salientProbe', label: 'site' },
+        },
+        higherIsBetter: true,
+        minEffect: 0.05,
+      },
+    ],
+    card: `The brain-MRI SepCLR pair (targets: AD-like atrophy; backgrounds: controls; both share ageing and the five sites), 1,500 training subjects, MLP, batch 64, 150 steps, the validation suite's weights. All probed samples are targets, so the diagnosis itself cannot be probed on them; the site is the common factor that can.`,
+    caveat:
+      'The validation suite read the diagnosis better from the common space (0.65) than from the salient one (0.58) on all samples; this scene states only the common-factor half of the claim, which held there (site: common 1.00, salient 0.73).',
+  },
+  {
+    id: 'align-uniform',
+    title: 'Alignment alone collapses; uniformity spreads',
+    claim:
+      'Alignment alone maps every image to the same point; adding uniformity keeps the embedding spread on the sphere.',
+    paper: 'Wang & Isola, ICML 2020',
+    validationClaims: [8],
+    arms: armsOf(mnistBase, [
+      {
+        id: 'align',
+        label: 'L_align only',
+        delta: { loss: { name: 'align_uniform', alpha: 2, t: 2, w_align: 1, w_unif: 0 } },
+      },
+      {
+        id: 'both',
+        label: 'L_align + L_uniform',
+        delta: { loss: { name: 'align_uniform', alpha: 2, t: 2, w_align: 1, w_unif: 1 } },
+      },
+    ]),
+    comparisons: [
+      {
+        measure: 'uniformity',
+        better: { name: 'L_align + L_uniform', read: { arm: 'both', metric: 'uniformity' } },
+        worse: { name: 'L_align only', read: { arm: 'align', metric: 'uniformity' } },
+        higherIsBetter: false,
+        minEffect: 1,
+      },
+    ],
+    card: `The MNIST budget of "SupCon vs InfoNCE", α = 2, t = 2, equal weights (the paper's defaults). Uniformity is log E[e^{−2‖f(x)−f(y)‖²}] over held-out pairs: 0 is a collapse, about −3.9 the most spread 16-D points can be. ${BUDGET_NOTE}`,
+  },
+  {
+    id: 'transfer',
+    title: 'Pre-training on age transfers to diagnosis',
+    claim:
+      'An encoder pre-trained with y-Aware InfoNCE on age, fine-tuned on 10 % of the diagnosis labels, beats the same network trained from scratch.',
+    paper: 'Dufumier et al., MICCAI 2021; NeuroImage 2024',
+    validationClaims: [9],
+    arms: armsOf(brainBase, [
+      {
+        id: 'yaware',
+        label: 'y-Aware pre-training, then fine-tuning / from scratch',
+        delta: {
+          loss: { name: 'y_aware_infonce', temperature: tau },
+          ...ageKernel,
+          transfer: { label: 'diagnosis', fraction: 0.1, steps: 100, batchSize: 32, lr: 0.001 },
+        },
+      },
+    ]),
+    comparisons: [
+      {
+        measure: 'diagnosis balanced accuracy',
+        better: { name: 'fine-tuned', read: { arm: 'yaware', transfer: 'fineTuned' } },
+        worse: { name: 'from scratch', read: { arm: 'yaware', transfer: 'scratch' } },
+        higherIsBetter: true,
+        minEffect: 0.02,
+      },
+    ],
+    card: `The brain budget, then the transfer study of the engine: 10 % of the training labels (stratified), 100 fine-tuning steps of batch 32 for both the pre-trained encoder and the same network from the same initial weights. Its numbers appear at the final evaluation only.`,
+    caveat:
+      'Measured: holds on seed 1 (+19 points), not on seeds 2 (+1.8) and 3 (−11): with 150 labelled subjects both fine-tuning and training from scratch are noisy, as in the validation suite (0.64 ± 0.09 vs 0.63 ± 0.14). See docs/SCENES.md.',
+  },
+];
+
+export function sceneById(id: string): Scene {
+  const scene = SCENES.find((s) => s.id === id);
+  if (!scene)
+    throw new Error(`Unknown scene '${id}'. Scenes: ${SCENES.map((s) => s.id).join(', ')}.`);
+  return scene;
+}
+
+/** The scene's arms with another seed (the same for every arm). */
+export function withSeed(scene: Scene, seed: number): Scene {
+  return { ...scene, arms: scene.arms.map((a) => ({ ...a, config: { ...a.config, seed } })) };
+}
