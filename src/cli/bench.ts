@@ -240,7 +240,17 @@ function torchBench(python: string, c: BenchCase, threads: number, quick: boolea
   const out = execFileSync(
     python,
     ['scripts/bench_torch.py', spec, String(threads), '3', quick ? '5' : '10', quick ? '1' : '3'],
-    { encoding: 'utf8' },
+    // torch.set_num_threads does not reach the BLAS library's own pool: without these, PyTorch's
+    // "one thread" ran its matrix products on both cores here (CPU time twice the wall time).
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        OMP_NUM_THREADS: String(threads),
+        OPENBLAS_NUM_THREADS: String(threads),
+        MKL_NUM_THREADS: String(threads),
+      },
+    },
   );
   return (JSON.parse(out) as TorchResult[])[0]!;
 }
