@@ -93,6 +93,13 @@ def load_weights(folder: str):
     return index.get("step", 0), tensors
 
 
+# Debian's torch 1.13 with gloo can deadlock when a DDP model is freed: the reducer's destructor holds
+# the GIL and joins a gloo thread that waits for the GIL to free a tensor (seen on one launch of
+# train.py as two ranks in three). A DDP rank therefore keeps its trainer alive and leaves with
+# os._exit once its outputs are written and flushed: there is nothing left to release.
+_KEEP_UNTIL_EXIT: list = []
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
@@ -134,6 +141,8 @@ def main(argv=None) -> int:
         if args.arch == "as-exported":
             torch.manual_seed(int(config["seed"]))
         trainer = Trainer(run, dataset, info, arch=args.arch, augmentations=not args.no_augment)
+        if info.enabled:
+            _KEEP_UNTIL_EXIT.append(trainer)
         weights = load_weights(folder) if args.arch == "as-exported" else None
         if weights is not None:
             try:
@@ -192,9 +201,18 @@ def main(argv=None) -> int:
         D.cleanup(info)
 
 
+def _exit(code: int) -> None:
+    if _KEEP_UNTIL_EXIT:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        code = main()
     except (ValueError, FileNotFoundError, KeyError) as e:
         print(f"train.py: {e}", file=sys.stderr)
-        sys.exit(2)
+        code = 2
+    _exit(code)

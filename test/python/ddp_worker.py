@@ -34,7 +34,11 @@ def main() -> None:
     if info.is_main:
         params = {k: v.detach().numpy() for k, v in trainer.model.state_dict().items()}
         np.savez(out, losses=np.array(losses), **{"p:" + k: v for k, v in params.items()})
-    D.cleanup(info)
+    # As train.py: freeing a DDP model can deadlock in torch 1.13's gloo teardown (a rank then spins
+    # on after its results are written); leave without destructors, keeping the trainer alive.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

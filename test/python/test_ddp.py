@@ -28,7 +28,12 @@ def run_ranks(folder: str, world: int, out: str) -> None:
             for k in ("RANK", "WORLD_SIZE", "LOCAL_RANK"):
                 env.pop(k)
         procs.append(subprocess.Popen([sys.executable, WORKER, folder, str(STEPS), out], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-    outputs = [p.communicate(timeout=300)[0].decode() for p in procs]
+    try:
+        outputs = [p.communicate(timeout=300)[0].decode() for p in procs]
+    finally:
+        for p in procs:  # a rank that hangs must not outlive the test
+            if p.poll() is None:
+                p.kill()
     for p, o in zip(procs, outputs):
         if p.returncode != 0:
             raise AssertionError(f"rank exited with {p.returncode}:\n{o}")
@@ -107,9 +112,14 @@ class TrainPyUnderTwoRanks(unittest.TestCase):
                             env.pop(k, None)
                     cmd = [sys.executable, train_py, "--run", os.path.join(folder, "run.json"), "--steps", "10", "--eval-every", "5", "--device", "cpu", "--out", out]
                     procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
-                for p in procs:
-                    text = p.communicate(timeout=300)[0].decode()
-                    self.assertEqual(p.returncode, 0, text)
+                try:
+                    for p in procs:
+                        text = p.communicate(timeout=300)[0].decode()
+                        self.assertEqual(p.returncode, 0, text)
+                finally:
+                    for p in procs:  # a rank that hangs must not outlive the test
+                        if p.poll() is None:
+                            p.kill()
                 with open(out) as f:
                     results[world] = json.load(f)
             one, two = results[1], results[2]
