@@ -1,5 +1,5 @@
 /** Seeded data and layout measures for the projection tests (nothing from src). */
-import { gaussian, rng } from '../metrics/random';
+import { gaussian, rng } from '../ml/metrics/random';
 
 export { gaussian, rng };
 

@@ -18,7 +18,7 @@ import {
   useCpuBackend,
   valueOf,
   type Matrix,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

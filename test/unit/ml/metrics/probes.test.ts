@@ -4,7 +4,7 @@ import {
   linearProbe,
   predictLinearProbe,
   type LinearProbeModel,
-} from '../../../src/ml/metrics/probes';
+} from '../../../../src/ml/metrics/probes';
 import { clusters, normalRows, randomLabels } from './random';
 
 /**

@@ -23,7 +23,7 @@ import {
   useCpuBackend,
   valueOf,
   type Matrix,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

@@ -1,7 +1,7 @@
 /** SepCLR (spec B §4): the total, its components and the term functions against naive loops. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sepclrTerms } from '../../../src/ml/losses/sepclr';
+import { sepclrTerms } from '../../../../src/ml/losses/sepclr';
 import {
   checkAgainstNaive,
   evaluate,
@@ -21,7 +21,7 @@ import {
   useCpuBackend,
   valueOf,
   type Matrix,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

@@ -1,9 +1,9 @@
 /** The function registry and catalog: names, parameter validation, defaults, inputs. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeLoss, getFunction } from '../../../src/ml/losses/registry';
-import { CATALOG, defaultParams, listLosses, parseParams } from '../../../src/ml/losses/catalog';
-import { makeRng, randomMatrix, useCpuBackend, valueOf } from './helpers';
+import { computeLoss, getFunction } from '../../../../src/ml/losses/registry';
+import { CATALOG, defaultParams, listLosses, parseParams } from '../../../../src/ml/losses/catalog';
+import { makeRng, randomMatrix, useCpuBackend, valueOf } from '../helpers';
 
 beforeAll(useCpuBackend);
 

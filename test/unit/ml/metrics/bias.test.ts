@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { biasGroupAccuracy, biasMetrics, biasPredictability } from '../../../src/ml/metrics/bias';
-import { linearProbe } from '../../../src/ml/metrics/probes';
+import {
+  biasGroupAccuracy,
+  biasMetrics,
+  biasPredictability,
+} from '../../../../src/ml/metrics/bias';
+import { linearProbe } from '../../../../src/ml/metrics/probes';
 import { gaussian, normalRows, randomLabels, rng } from './random';
 
 /**

@@ -4,21 +4,25 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getFunction, type ConstantInput } from '../../../src/ml/losses/registry';
-import { ntXent, supCon, epsSupInfoNce, epsSupCon } from '../../../src/ml/losses/supcon';
-import { fairKl } from '../../../src/ml/losses/fairkl';
-import { yAwareInfoNce } from '../../../src/ml/losses/yAware';
+import { getFunction, type ConstantInput } from '../../../../src/ml/losses/registry';
+import { ntXent, supCon, epsSupInfoNce, epsSupCon } from '../../../../src/ml/losses/supcon';
+import { fairKl } from '../../../../src/ml/losses/fairkl';
+import { yAwareInfoNce } from '../../../../src/ml/losses/yAware';
 import {
   kernelizedSupCon,
   type KernelizedSupConParams,
-} from '../../../src/ml/losses/kernelizedSupCon';
-import { alignLoss, uniformityLoss, alignUniformLoss } from '../../../src/ml/losses/alignUniform';
+} from '../../../../src/ml/losses/kernelizedSupCon';
+import {
+  alignLoss,
+  uniformityLoss,
+  alignUniformLoss,
+} from '../../../../src/ml/losses/alignUniform';
 import {
   decoupledUniformity,
   decoupledAlignment,
   type DecoupledUniformityParams,
-} from '../../../src/ml/losses/decoupledUniformity';
-import { dcl, dclOneWay } from '../../../src/ml/losses/dcl';
+} from '../../../../src/ml/losses/decoupledUniformity';
+import { dcl, dclOneWay } from '../../../../src/ml/losses/dcl';
 import {
   sepclr,
   sepclrAlign,
@@ -26,8 +30,8 @@ import {
   sepclrSupAlign,
   kJem,
   sepclrTerms,
-} from '../../../src/ml/losses/sepclr';
-import { kernelMatrixTensor } from '../../../src/ml/kernels/kernels';
+} from '../../../../src/ml/losses/sepclr';
+import { kernelMatrixTensor } from '../../../../src/ml/kernels/kernels';
 import {
   makeRng,
   randomMatrix,
@@ -35,7 +39,7 @@ import {
   randomUniform,
   useCpuBackend,
   type Nested,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

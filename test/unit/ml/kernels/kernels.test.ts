@@ -4,9 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getFunction } from '../../../src/ml/losses/registry';
-import { kernelMatrix, resolveKernelName } from '../../../src/ml/kernels/kernels';
-import { thresholdCounts } from '../../../src/ml/kernels/threshold';
+import { getFunction } from '../../../../src/ml/losses/registry';
+import { kernelMatrix, resolveKernelName } from '../../../../src/ml/kernels/kernels';
+import { thresholdCounts } from '../../../../src/ml/kernels/threshold';
 import {
   dot,
   expectClose,
@@ -22,7 +22,7 @@ import {
   sum,
   useCpuBackend,
   type Matrix,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

@@ -27,7 +27,7 @@ import {
   valueOf,
   type Matrix,
   type Tensor3,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

@@ -7,7 +7,7 @@ import {
   type WorkerLike,
 } from '../../../src/worker/projectionClient';
 import type { ProjectionCommand, ProjectionReply } from '../../../src/worker/projectionProtocol';
-import { clusteredData } from './helpers';
+import { clusteredData } from '../projection/helpers';
 
 /** The worker's service behind a Worker-like object: asynchronous, structured-cloned, transferring. */
 class InProcessWorker implements WorkerLike {

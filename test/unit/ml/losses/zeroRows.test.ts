@@ -11,7 +11,7 @@ import {
   randomMatrix,
   useCpuBackend,
   type Constants,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { similarityHistograms } from '../../../src/ml/metrics/histograms';
+import { similarityHistograms } from '../../../../src/ml/metrics/histograms';
 import { normalRows, randomLabels } from './random';
 
 /** Naive: every pair i < j, its cosine, its bin found by walking the edges. */

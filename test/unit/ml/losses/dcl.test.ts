@@ -19,7 +19,7 @@ import {
   useCpuBackend,
   valueOf,
   type Matrix,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

@@ -17,7 +17,7 @@ import {
   useCpuBackend,
   valueOf,
   type Matrix,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

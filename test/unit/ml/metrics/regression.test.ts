@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { regressionScores, ridgeRegression } from '../../../src/ml/metrics/regression';
+import { regressionScores, ridgeRegression } from '../../../../src/ml/metrics/regression';
 import { gaussian, normalRows, rng } from './random';
 
 /** Solves A·x = b by Gaussian elimination with partial pivoting (A n×n, row-major arrays). */

@@ -20,7 +20,7 @@ import {
   useCpuBackend,
   valueOf,
   type Matrix,
-} from './helpers';
+} from '../helpers';
 
 beforeAll(useCpuBackend);
 

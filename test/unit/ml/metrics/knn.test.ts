@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { knnAccuracy, knnClassify } from '../../../src/ml/metrics/knn';
+import { knnAccuracy, knnClassify } from '../../../../src/ml/metrics/knn';
 import { clusters, normalRows, randomLabels } from './random';
 
 /** Brute force: every similarity, a full sort, a vote; written without the library's tricks. */

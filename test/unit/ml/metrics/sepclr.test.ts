@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { linearProbe } from '../../../src/ml/metrics/probes';
-import { probeLabels, sepclrProbes } from '../../../src/ml/metrics/sepclr';
+import { linearProbe } from '../../../../src/ml/metrics/probes';
+import { probeLabels, sepclrProbes } from '../../../../src/ml/metrics/sepclr';
 import { clusters, normalRows, randomLabels } from './random';
 
 describe('sepclrProbes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { alignment, uniformity, effectiveRank } from '../../../src/ml/metrics/embedding';
-import { symmetricEigenvalues } from '../../../src/ml/linalg';
+import { alignment, uniformity, effectiveRank } from '../../../../src/ml/metrics/embedding';
+import { symmetricEigenvalues } from '../../../../src/ml/linalg';
 import { rng } from './random';
 
 function randomRows(n: number, d: number, seed: number): Float32Array {
