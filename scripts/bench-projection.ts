@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { UMAP } from 'umap-js';
 import { decodeAsset, gunzip, isGzip } from '../src/data/asset';
 import { PLAYGROUND_SETTINGS, pca, tsne, umap } from '../src/projection/index';
-import { mulberry32 } from '../src/projection/random';
+import { mulberry32 } from '../src/ml/random';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { encodeAsset, type AssetArray } from '../src/data/asset';
-import { Rng } from '../src/data/random';
+import { SeededRandom } from '../src/ml/random';
 import { BRAIN_ASSET_GRID } from '../src/data/brainMri/defaults';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,7 +105,7 @@ function buildMnist() {
   }
   const before = items.length;
   items = dedupe(items);
-  const rng = new Rng(BUILD_SEED);
+  const rng = new SeededRandom(BUILD_SEED);
   rng.shuffle(items);
   const nTest = Math.round(items.length * 0.2);
   const test = items.slice(0, nTest);
@@ -147,13 +147,13 @@ function buildFashion(perClass: number) {
     const all = readClassFile('fashion-mnist', 'clothes', c).map((image) => ({ image, label: c }));
     const unique = dedupe(all);
     duplicates += all.length - unique.length;
-    const rng = new Rng(BUILD_SEED + 1 + c);
+    const rng = new SeededRandom(BUILD_SEED + 1 + c);
     rng.shuffle(unique);
     const pick = unique.slice(0, perClass);
     test.push(...pick.slice(0, nTestPerClass));
     train.push(...pick.slice(nTestPerClass));
   }
-  const rng = new Rng(BUILD_SEED + 99);
+  const rng = new SeededRandom(BUILD_SEED + 99);
   rng.shuffle(train);
   rng.shuffle(test);
   write(

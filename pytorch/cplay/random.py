@@ -1,5 +1,5 @@
-"""The TS engine's seeded generator (src/ml/random.ts mulberry32, src/models/random.ts SeededRandom),
-ported exactly: the same seed gives the same weight initialisation and the same batch indices as
+"""The TS engine's seeded generator (src/ml/random.ts: mulberry32 and SeededRandom, whose
+normalUnpaired is `normal` here), ported exactly: the same seed gives the same weight initialisation and the same batch indices as
 the playground, so a run exported from the browser starts where the browser started.
 """
 
@@ -50,7 +50,7 @@ class Mulberry32:
 
 
 class SeededRandom:
-    """src/models/random.ts: uniform, Box–Muller normal, integers and derived seeds."""
+    """src/ml/random.ts SeededRandom: uniform, Box–Muller normal (normalUnpaired), integers and derived seeds."""
 
     def __init__(self, seed: int) -> None:
         self._gen = Mulberry32(seed)

@@ -10,7 +10,7 @@
  * Output layout: view-major [V·N, h, w, c] — row v·N + i is view v of sample i (src/ml/layout.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from './random';
+import { SeededRandom } from '../ml/random';
 import type { DataSplit, DatasetInfo } from './types';
 
 export interface AugmentConfig {
@@ -122,7 +122,13 @@ interface ViewParams {
   cutout: Float32Array; // per row: x0, y0, x1, y1 in pixels (empty when x1 <= x0)
 }
 
-function drawParams(cfg: AugmentConfig, rows: number, h: number, w: number, rng: Rng): ViewParams {
+function drawParams(
+  cfg: AugmentConfig,
+  rows: number,
+  h: number,
+  w: number,
+  rng: SeededRandom,
+): ViewParams {
   const p: ViewParams = {
     affine: new Float32Array(rows * 6),
     affineUsed: false,
@@ -252,7 +258,7 @@ export function augment(
     throw new Error(`augment: views must be a positive integer, got ${V}`);
   const [N, h, w, c] = images.shape;
   const R = V * N;
-  const rng = Rng.stream(opts.seed, 'augment');
+  const rng = SeededRandom.stream(opts.seed, 'augment');
   const p = drawParams(config, R, h, w, rng);
   const noise = new Float32Array(R * h * w * c);
   if (config.noise) {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { allocSplit, parseParams } from './common';
-import { Rng } from './random';
+import { SeededRandom } from '../ml/random';
 import { splitConfig, type DatasetDefinition } from './registry';
 import type { DataSplit, DatasetInfo } from './types';
 
@@ -41,7 +41,7 @@ function makeSplit(
   dim: number,
   centres: number[][],
   spread: number,
-  rng: Rng,
+  rng: SeededRandom,
 ): DataSplit {
   const split = allocSplit(n, { height: 1, width: 1, channels: dim }, ['component']);
   const comp = split.labels.component as Int32Array;
@@ -98,8 +98,20 @@ export const gaussiansDataset: DatasetDefinition = {
     return {
       dataset: {
         info,
-        train: makeSplit(p.nTrain, p.dim, centres, p.spread, Rng.stream(seed, 'gaussians:train')),
-        test: makeSplit(p.nTest, p.dim, centres, p.spread, Rng.stream(seed, 'gaussians:test')),
+        train: makeSplit(
+          p.nTrain,
+          p.dim,
+          centres,
+          p.spread,
+          SeededRandom.stream(seed, 'gaussians:train'),
+        ),
+        test: makeSplit(
+          p.nTest,
+          p.dim,
+          centres,
+          p.spread,
+          SeededRandom.stream(seed, 'gaussians:test'),
+        ),
       },
       errors: [],
     };

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { allocSplit, parseParams } from './common';
-import { Rng } from './random';
+import { SeededRandom } from '../ml/random';
 import { splitConfig, type DatasetDefinition } from './registry';
 import type { DataSplit, DatasetInfo } from './types';
 
@@ -68,7 +68,7 @@ export function renderShape(
   }
 }
 
-function makeSplit(n: number, size: number, rng: Rng): DataSplit {
+function makeSplit(n: number, size: number, rng: SeededRandom): DataSplit {
   const split = allocSplit(
     n,
     { height: size, width: size, channels: 1 },
@@ -146,8 +146,8 @@ export const shapesDataset: DatasetDefinition = {
     return {
       dataset: {
         info,
-        train: makeSplit(p.nTrain, p.size, Rng.stream(seed, 'shapes:train')),
-        test: makeSplit(p.nTest, p.size, Rng.stream(seed, 'shapes:test')),
+        train: makeSplit(p.nTrain, p.size, SeededRandom.stream(seed, 'shapes:train')),
+        test: makeSplit(p.nTest, p.size, SeededRandom.stream(seed, 'shapes:test')),
       },
       errors: [],
     };

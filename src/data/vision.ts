@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { getArray, readAsset } from './asset';
 import { allocSplit, parseParams } from './common';
-import { Rng } from './random';
+import { SeededRandom } from '../ml/random';
 import { splitConfig, type DatasetDefinition } from './registry';
 import type { AssetReader, DataSplit, Dataset, DatasetInfo } from './types';
 
@@ -39,7 +39,7 @@ export async function loadVisionPool(reader: AssetReader, file: string): Promise
 }
 
 /** Train rows: a seeded permutation of the canonical pool; held-out rows: the canonical order. */
-function pick(pool: Int32Array, n: number, rng: Rng | null): Int32Array {
+function pick(pool: Int32Array, n: number, rng: SeededRandom | null): Int32Array {
   const idx = Int32Array.from(pool);
   if (rng) rng.shuffle(idx);
   return idx.subarray(0, Math.min(n, idx.length));
@@ -96,7 +96,7 @@ function realDataset(
       const pool = await loadVisionPool(reader, file);
       const train = grayscaleSplit(
         pool,
-        pick(pool.train, p.nTrain, Rng.stream(seed, `${id}:train`)),
+        pick(pool.train, p.nTrain, SeededRandom.stream(seed, `${id}:train`)),
         labelName,
       );
       const test = grayscaleSplit(pool, pick(pool.test, p.nTest, null), labelName);
@@ -169,7 +169,7 @@ function colouredSplit(
   pool: VisionPool,
   rows: Int32Array,
   rho: number,
-  rng: Rng,
+  rng: SeededRandom,
   binarize: boolean,
 ): DataSplit {
   const split = allocSplit(
@@ -219,16 +219,16 @@ export const coloredMnistDataset: DatasetDefinition = {
     const pool = await loadVisionPool(reader, 'mnist.bin');
     const train = colouredSplit(
       pool,
-      pick(pool.train, p.nTrain, Rng.stream(seed, 'colored-mnist:train-order')),
+      pick(pool.train, p.nTrain, SeededRandom.stream(seed, 'colored-mnist:train-order')),
       p.rho,
-      Rng.stream(seed, 'colored-mnist:train-colour'),
+      SeededRandom.stream(seed, 'colored-mnist:train-colour'),
       p.binarize,
     );
     const test = colouredSplit(
       pool,
       pick(pool.test, p.nTest, null),
       p.unbiasedTest ? 0.1 : p.rho,
-      Rng.stream(seed, 'colored-mnist:test-colour'),
+      SeededRandom.stream(seed, 'colored-mnist:test-colour'),
       p.binarize,
     );
     // With ρ = 0.1 the "other 9" rule gives every colour probability 1/10: unbiased.
@@ -274,7 +274,7 @@ function dofSplit(
   mnist: VisionPool,
   mnistRows: Int32Array,
   targetFraction: number,
-  rng: Rng,
+  rng: SeededRandom,
 ): DataSplit {
   const n = fashionRows.length;
   const split = allocSplit(
@@ -324,11 +324,11 @@ export const digitsOnFashionDataset: DatasetDefinition = {
     ]);
     const train = dofSplit(
       fashion,
-      pick(fashion.train, p.nTrain, Rng.stream(seed, 'dof:train-order')),
+      pick(fashion.train, p.nTrain, SeededRandom.stream(seed, 'dof:train-order')),
       mnist,
       mnist.train,
       p.targetFraction,
-      Rng.stream(seed, 'dof:train'),
+      SeededRandom.stream(seed, 'dof:train'),
     );
     const test = dofSplit(
       fashion,
@@ -336,7 +336,7 @@ export const digitsOnFashionDataset: DatasetDefinition = {
       mnist,
       mnist.test,
       p.targetFraction,
-      Rng.stream(seed, 'dof:test'),
+      SeededRandom.stream(seed, 'dof:test'),
     );
     const info: DatasetInfo = {
       id: 'digits-on-fashion',

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/types';
 import { parseTrainingConfig } from '../contracts/trainingConfig';
 import { Trainer } from './trainer';
-import { SeededRandom } from '../models/random';
+import { SeededRandom } from '../ml/random';
 
 export interface BenchCase {
   name: string;

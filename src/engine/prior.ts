@@ -15,7 +15,7 @@
  */
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { AttributeInfo, Dataset, DataSplit } from '../data/types';
-import { deriveSeed } from '../data/random';
+import { deriveSeed } from '../ml/random';
 import { trainVae, type VaeProgress } from '../models/vae';
 
 /** Variance of the latent means under which a dimension counts as inactive. */

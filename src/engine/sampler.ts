@@ -3,7 +3,7 @@
  * members, so supervised losses always see positives); stratified by the SepCLR target flag
  * (at least two background and two target samples: empty sets make SepCLR terms NaN).
  */
-import { SeededRandom } from '../models/random';
+import { SeededRandom } from '../ml/random';
 
 export interface Sampler {
   next(batchSize: number): Int32Array;

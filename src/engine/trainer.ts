@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, DataSplit } from '../data/types';
 import { createEncoder, type Encoder } from '../models/encoder';
-import { SeededRandom } from '../models/random';
+import { SeededRandom } from '../ml/random';
 import { getFunction } from '../ml/losses/registry';
 import { parseParams } from '../ml/losses/catalog';
 import type { TrainingConfig } from '../contracts/trainingConfig';

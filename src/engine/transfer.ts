@@ -25,7 +25,7 @@ import { transferSchema, type TrainingConfig } from '../contracts/trainingConfig
 import type { TransferMetrics } from '../contracts/metrics';
 import { createEncoder, readWeights, writeWeights, type Encoder } from '../models/encoder';
 import { createLinear, linear, type LinearParams } from '../models/layers';
-import { SeededRandom } from '../models/random';
+import { SeededRandom } from '../ml/random';
 import { fitLinearProbe, predictLinearProbe } from '../ml/metrics/probes';
 import { ridgeRegression } from '../ml/metrics/regression';
 import { randomSampler } from './sampler';

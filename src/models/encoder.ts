@@ -12,7 +12,7 @@ import {
   type ConvParams,
   type LinearParams,
 } from './layers';
-import { SeededRandom } from './random';
+import { SeededRandom } from '../ml/random';
 import type { EncoderConfig } from '../contracts/encoderConfig';
 
 export type { EncoderConfig };

@@ -2,7 +2,7 @@
  * The few layers the encoders need, as plain functions of tensors and their variables.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { SeededRandom } from './random';
+import type { SeededRandom } from '../ml/random';
 
 export interface LinearParams {
   weight: tf.Variable; // [in, out]

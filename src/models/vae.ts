@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createLinear, linear, variablesOf, type LinearParams } from './layers';
-import { SeededRandom } from './random';
+import { SeededRandom } from '../ml/random';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 
 export interface VaeImageShape {
@@ -178,7 +178,7 @@ export function createVae(
       for (let start = 0; start < n; start += chunk) {
         const end = Math.min(n, start + chunk);
         const eps = new Float32Array((end - start) * latentDim);
-        for (let i = 0; i < eps.length; i++) eps[i] = noise.normal();
+        for (let i = 0; i < eps.length; i++) eps[i] = noise.normalUnpaired();
         const parts = tf.tidy(() => {
           const r = losses(
             tf.tensor2d(images.subarray(start * pixels, end * pixels), [end - start, pixels]),
@@ -256,7 +256,7 @@ export async function trainVae(
         const row = order[cursor++]!;
         x.set(images.data.subarray(row * pixels, (row + 1) * pixels), b * pixels);
       }
-      for (let i = 0; i < eps.length; i++) eps[i] = rng.normal();
+      for (let i = 0; i < eps.length; i++) eps[i] = rng.normalUnpaired();
       let parts: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const r = vae.losses(

@@ -20,7 +20,7 @@ import { fastExp } from './fastmath';
 import { exactKnn } from './knn';
 import { checkMatrix, pca, type Matrix } from './pca';
 import { RepulsionTree } from './quadtree';
-import { gaussian, mulberry32 } from './random';
+import { SeededRandom } from '../ml/random';
 import { preReduce, type PreReduceOptions } from './reduce';
 
 export interface TsneOptions extends PreReduceOptions {
@@ -254,8 +254,8 @@ export class Tsne {
       const s = sd > 0 ? 1e-4 / sd : 1;
       for (let i = 0; i < 2 * n; i++) this.y[i] = init[i]! * s;
     } else {
-      const g = gaussian(mulberry32(options.seed ?? 0));
-      for (let i = 0; i < 2 * n; i++) this.y[i] = 1e-4 * g();
+      const rng = new SeededRandom(options.seed ?? 0);
+      for (let i = 0; i < 2 * n; i++) this.y[i] = 1e-4 * rng.normalComplement();
     }
   }
 

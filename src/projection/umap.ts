@@ -21,7 +21,7 @@
 import { fastExp, PowerTable } from './fastmath';
 import { exactKnn } from './knn';
 import { checkMatrix, pca, type Matrix } from './pca';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../ml/random';
 import { isUsableLayout } from './tsne';
 import { preReduce, type PreReduceOptions } from './reduce';
 

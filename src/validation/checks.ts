@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { computeLoss } from '../ml/losses/registry';
-import { SeededRandom } from '../models/random';
+import { SeededRandom } from '../ml/random';
 
 export interface CheckRow {
   claim: number;
@@ -18,7 +18,7 @@ export interface CheckRow {
 
 function randomFeatures(rng: SeededRandom, rows: number, dim: number): tf.Tensor2D {
   const values = new Float32Array(rows * dim);
-  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
+  for (let i = 0; i < values.length; i++) values[i] = rng.normalUnpaired();
   return tf.tensor2d(values, [rows, dim]);
 }
 

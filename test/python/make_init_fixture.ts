@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createEncoder, readWeights } from '../../src/models/encoder';
 import type { EncoderConfig } from '../../src/contracts/encoderConfig';
 import { classBalancedSampler, randomSampler, stratifiedSampler } from '../../src/engine/sampler';
-import { SeededRandom } from '../../src/models/random';
+import { SeededRandom } from '../../src/ml/random';
 
 const cases: {
   name: string;

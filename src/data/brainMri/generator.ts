@@ -5,7 +5,7 @@
  * output resolution (partial-volume fractions box-averaged from the 1 mm template), which keeps a
  * 64×64 two-slice subject near a millisecond.
  */
-import type { Rng } from '../random';
+import type { SeededRandom } from '../../ml/random';
 import { AD, AD_LOSS, AGEING, INTENSITY_DIVISOR, MODES, SITES, SUBJECT } from './defaults';
 import type { SiteParams } from './defaults';
 import { bilinear, sigmaForArea, ventricleMap, type BrainTemplate } from './template';
@@ -101,7 +101,7 @@ export function hippocampusKeep(age: number, scale = 1): number {
 }
 
 // Acklam's rational approximation of the inverse normal CDF: one uniform per normal.
-function fastNormal(rng: Rng): number {
+function fastNormal(rng: SeededRandom): number {
   let p = rng.next();
   if (p < 1e-12) p = 1e-12;
   if (p > 0.02425 && p < 0.97575) {
@@ -161,7 +161,7 @@ let normalTable: Float32Array | null = null;
 function getNormalTable(): Float32Array {
   if (normalTable) return normalTable;
   const t = new Float32Array(65536);
-  const fake = { next: () => 0 } as unknown as Rng;
+  const fake = { next: () => 0 } as unknown as SeededRandom;
   for (let i = 0; i < 65536; i++) {
     const u = (i + 0.5) / 65536;
     fake.next = () => u;
@@ -255,7 +255,7 @@ function evalCosineField(sc: Scratch, coef: Float32Array, K: number, out: Float3
 export function simulateSubject(
   template: BrainTemplate,
   subject: SubjectSpec,
-  rng: Rng,
+  rng: SeededRandom,
   opts: GeneratorOptions,
   out: Float32Array,
   offset: number,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { readAsset } from '../asset';
 import { allocSplit, parseParams } from '../common';
-import { Rng } from '../random';
+import { SeededRandom } from '../../ml/random';
 import { splitConfig, type DatasetDefinition } from '../registry';
 import type { AssetReader, DataSplit, DatasetInfo, LabelInfo } from '../types';
 import { AD, SITES, SUBJECT } from './defaults';
@@ -78,7 +78,7 @@ const sepclrSchema = z
 type CommonParams = z.infer<typeof brainSchema> | z.infer<typeof sepclrSchema>;
 
 export function drawBrainSubject(
-  rng: Rng,
+  rng: SeededRandom,
   confounding: number,
   withDiagnosis: boolean,
 ): SubjectSpec {
@@ -96,7 +96,7 @@ export function drawBrainSubject(
   return { age, site, diagnosis, severity };
 }
 
-function drawSepclrSubject(rng: Rng, target: boolean): SubjectSpec {
+function drawSepclrSubject(rng: SeededRandom, target: boolean): SubjectSpec {
   const site = rng.categorical(SITES.map((s) => s.share));
   const age = rng.uniform(AD.ages[0], AD.ages[1]);
   const severity = target ? rng.uniform(AD.severity[0], AD.severity[1]) : 0;
@@ -107,7 +107,7 @@ function generateSplit(
   template: BrainTemplate,
   p: CommonParams,
   n: number,
-  subjects: (i: number) => { spec: SubjectSpec; rng: Rng },
+  subjects: (i: number) => { spec: SubjectSpec; rng: SeededRandom },
   withTargetFlag: boolean,
 ): DataSplit {
   const set = SLICE_SETS[p.slices];
@@ -221,7 +221,7 @@ export const brainMriDataset: DatasetDefinition = {
         p,
         n,
         (i) => {
-          const rng = Rng.stream(seed, `brain-mri:${split}:${i}`);
+          const rng = SeededRandom.stream(seed, `brain-mri:${split}:${i}`);
           return { spec: drawBrainSubject(rng, confounding, p.diagnosis), rng };
         },
         false,
@@ -258,13 +258,13 @@ export const brainMriSepclrDataset: DatasetDefinition = {
     const t = await template(reader, p.size);
     const make = (split: string, n: number) => {
       const nTarget = Math.round(n * p.targetFraction);
-      const order = Rng.stream(seed, `brain-mri-sepclr:${split}:order`).permutation(n);
+      const order = SeededRandom.stream(seed, `brain-mri-sepclr:${split}:order`).permutation(n);
       return generateSplit(
         t,
         p,
         n,
         (i) => {
-          const rng = Rng.stream(seed, `brain-mri-sepclr:${split}:${i}`);
+          const rng = SeededRandom.stream(seed, `brain-mri-sepclr:${split}:${i}`);
           return { spec: drawSepclrSubject(rng, (order[i] as number) < nTarget), rng };
         },
         true,

@@ -1,4 +1,4 @@
-import { Rng } from '../random';
+import { SeededRandom } from '../../ml/random';
 
 /** Seeded, label-stratified train / held-out assignment: true = held out. */
 export function stratifiedHoldout(
@@ -9,7 +9,7 @@ export function stratifiedHoldout(
   const n = labels.length;
   const out = new Array<boolean>(n).fill(false);
   if (n < 2 || testFraction <= 0) return out;
-  const rng = Rng.stream(seed, 'user:holdout');
+  const rng = SeededRandom.stream(seed, 'user:holdout');
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const l = labels[i] as number;

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeAsset, encodeAsset, readAsset } from '../../../src/data/asset';
 import { memoryReader } from '../../../src/data/memoryReader';
-import { Rng, deriveSeed } from '../../../src/data/random';
+import { SeededRandom, deriveSeed } from '../../../src/ml/random';
 
 describe('asset container', () => {
   const arrays = {
@@ -34,13 +34,13 @@ describe('asset container', () => {
 
 describe('seeded PRNG', () => {
   it('is deterministic, uniform and normal', () => {
-    const a = new Rng(123);
-    const b = new Rng(123);
+    const a = new SeededRandom(123);
+    const b = new SeededRandom(123);
     const xs = Array.from({ length: 20000 }, () => a.next());
     expect(xs.slice(0, 100)).toEqual(Array.from({ length: 100 }, () => b.next()));
     const m = xs.reduce((s, v) => s + v, 0) / xs.length;
     expect(Math.abs(m - 0.5)).toBeLessThan(0.01);
-    const n = new Rng(7);
+    const n = new SeededRandom(7);
     const zs = Array.from({ length: 20000 }, () => n.normal());
     const zm = zs.reduce((s, v) => s + v, 0) / zs.length;
     const zv = zs.reduce((s, v) => s + (v - zm) ** 2, 0) / zs.length;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUGMENT_DEFAULTS, affineWarp, augment, augmentBatch } from '../../../src/data/augment';
 import { loadDataset } from '../../../src/data/index';
 import { nodeReader } from '../../../src/data/nodeReader';
-import { Rng } from '../../../src/data/random';
+import { SeededRandom } from '../../../src/ml/random';
 import { pearson } from './stats';
 
 beforeAll(async () => {
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 function randomImages(n: number, h: number, w: number, c: number, seed = 1): tf.Tensor4D {
-  const rng = new Rng(seed);
+  const rng = new SeededRandom(seed);
   return tf.tensor4d(
     Float32Array.from({ length: n * h * w * c }, () => rng.next()),
     [n, h, w, c],

@@ -11,7 +11,7 @@ import { simulateSubject, type Morphometrics } from '../../../src/data/brainMri/
 import { prepareTemplate, type BrainTemplate } from '../../../src/data/brainMri/template';
 import { brainMriDataset } from '../../../src/data/brainMri';
 import { nodeReader } from '../../../src/data/nodeReader';
-import { Rng } from '../../../src/data/random';
+import { SeededRandom } from '../../../src/ml/random';
 import { mean, sd } from './stats';
 
 const SIZE = 64;
@@ -49,7 +49,7 @@ function simulate(
     const morph = simulateSubject(
       template,
       { age, site: SITES.length - 1, diagnosis: 0, severity: 0 },
-      new Rng(seed),
+      new SeededRandom(seed),
       { slices: [94], deformRmsMm, ventricleEarlyPerDecade: DEFAULTS.ventricleEarlyPerDecade },
       image,
       0,

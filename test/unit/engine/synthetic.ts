@@ -1,6 +1,6 @@
 /** A tiny synthetic image data set for engine tests: each class is a fixed random 6×6 pattern plus noise. */
 import type { Dataset, DataSplit } from '../../../src/data/types';
-import { SeededRandom } from '../../../src/models/random';
+import { SeededRandom } from '../../../src/ml/random';
 
 export function syntheticDataset(
   options: { classes?: number; perClass?: number; seed?: number; targets?: boolean } = {},
@@ -29,7 +29,7 @@ export function syntheticDataset(
       age[i] = 20 + 10 * c + rng.next() * 5;
       isTarget[i] = i % 2;
       for (let p = 0; p < pixels; p++) {
-        images[i * pixels + p] = Math.min(1, Math.max(0, prototypes[c]![p]! + 0.15 * rng.normal()));
+        images[i * pixels + p] = Math.min(1, Math.max(0, prototypes[c]![p]! + 0.15 * rng.normalUnpaired()));
       }
     }
     return {

@@ -10,7 +10,7 @@ import {
   labelledSubset,
   transferTask,
 } from '../../../src/engine/transfer';
-import { SeededRandom } from '../../../src/models/random';
+import { SeededRandom } from '../../../src/ml/random';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -27,7 +27,7 @@ function weakSignalDataset(signal = 0.5, seed = 1): Dataset {
   const pixels = side * side;
   const rng = new SeededRandom(seed);
   const directions = Array.from({ length: classes }, () =>
-    Float32Array.from({ length: pixels }, () => rng.normal()),
+    Float32Array.from({ length: pixels }, () => rng.normalUnpaired()),
   );
   const split = (perClass: number): DataSplit => {
     const n = classes * perClass;
@@ -39,7 +39,7 @@ function weakSignalDataset(signal = 0.5, seed = 1): Dataset {
       labels[i] = c;
       age[i] = 30 + 15 * c + 5 * rng.next();
       for (let p = 0; p < pixels; p++)
-        images[i * pixels + p] = 0.5 + 0.15 * (signal * directions[c]![p]! + rng.normal());
+        images[i * pixels + p] = 0.5 + 0.15 * (signal * directions[c]![p]! + rng.normalUnpaired());
     }
     return { n, images, labels: { class: labels }, attributes: { age }, flags: {} };
   };

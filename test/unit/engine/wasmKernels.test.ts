@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { installWasmKernels, tileInto } from '../../../src/engine/wasmKernels';
-import { SeededRandom } from '../../../src/models/random';
+import { SeededRandom } from '../../../src/ml/random';
 
 afterAll(async () => {
   await tf.setBackend('cpu');

@@ -8,7 +8,7 @@ import {
   createLinear,
   linear,
 } from '../../../src/models/layers';
-import { SeededRandom } from '../../../src/models/random';
+import { SeededRandom } from '../../../src/ml/random';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
