@@ -19,7 +19,8 @@ import { buildPytorchExport, weightNames } from '../src/export/pytorch';
 import { encodeNpy } from '../src/export/npy';
 import { nodeSources, writeFileMap } from '../src/cli/exportPytorch';
 import { useNodeBackend, type NodeBackend } from '../src/cli/nodeBackend';
-import { loadNodeDataset } from '../src/cli/nodeData';
+import { nodeDataSource } from '../src/data/nodeReader';
+import { loadTrainingData } from '../src/engine/trainingData';
 import { presetById } from '../src/presets';
 
 interface Job {
@@ -62,7 +63,7 @@ function writeTensors(dir: string, tensors: { shape: number[]; data: Float32Arra
 
 async function run(job: Job, dir: string, backend: NodeBackend): Promise<void> {
   const config = job.config;
-  const dataset = await loadNodeDataset(config);
+  const { dataset } = await loadTrainingData(config, nodeDataSource(config.dataset));
   const trainer = new Trainer(config, dataset, repeatViews);
   try {
     const before = await currentWeights(trainer);

@@ -3,7 +3,8 @@
  * end: the evidence behind the "presets learn" test. `npx tsx scripts/preset-check.ts [steps]`.
  */
 import { useNodeBackend } from '../src/cli/nodeBackend';
-import { loadNodeDataset, nodeAugment } from '../src/cli/nodeData';
+import { nodeDataSource } from '../src/data/nodeReader';
+import { loadTrainingData } from '../src/engine/trainingData';
 import { parseTrainingConfig } from '../src/contracts/trainingConfig';
 import { TrainingSession } from '../src/engine/session';
 import { PRESETS } from '../src/presets';
@@ -21,8 +22,8 @@ for (const preset of PRESETS) {
     evaluation: { maxTrain: 1000, maxTest: 400, knnK: 10 },
   });
   const t0 = performance.now();
-  const dataset = await loadNodeDataset(config);
-  const session = new TrainingSession(config, dataset, nodeAugment(dataset, config));
+  const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
+  const session = new TrainingSession(config, dataset, augment);
   const initial = (await session.evaluateNow()).metrics;
   const losses: number[] = [];
   session['events'].progress = (_s: number, loss: number) => losses.push(loss);

@@ -10,7 +10,8 @@ import { TrainingSession } from '../engine/session';
 import { SCALAR_METRICS, type MetricsRecord } from '../contracts/metrics';
 import { presetById, PRESETS } from '../presets';
 import { useNodeBackend, type NodeBackend } from './nodeBackend';
-import { loadNodeDataset, nodeAugment } from './nodeData';
+import { nodeDataSource } from '../data/nodeReader';
+import { loadTrainingData } from '../engine/trainingData';
 
 interface Args {
   config?: string;
@@ -124,10 +125,10 @@ async function main(): Promise<number> {
   });
   await useNodeBackend(args.backend);
   const t0 = performance.now();
-  const dataset = await loadNodeDataset(config);
+  const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
   const loadMs = performance.now() - t0;
   let lastError: string | undefined;
-  const session = new TrainingSession(config, dataset, nodeAugment(dataset, config), {
+  const session = new TrainingSession(config, dataset, augment, {
     progress: (step, loss, rate) => {
       if (!args.quiet && process.stderr.isTTY)
         process.stderr.write(progressBar(step, config.steps, loss, rate));

@@ -22,7 +22,8 @@ import {
 import { decodeRunWeights } from '../export/runWeights';
 import { presetById, PRESETS } from '../presets';
 import { useNodeBackend, type NodeBackend } from './nodeBackend';
-import { loadNodeDataset, nodeAugment } from './nodeData';
+import { nodeDataSource } from '../data/nodeReader';
+import { loadTrainingData } from '../engine/trainingData';
 
 /** The repository root (this file is src/cli/exportPytorch.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -114,8 +115,8 @@ export async function buildNodeExport(
   const { config, weights, source } = readRequest(request);
   // The backend matters only for a VAE prior, which trains while the data set loads.
   await useNodeBackend(options.backend ?? 'wasm');
-  const dataset = await loadNodeDataset(config);
-  const trainer = new Trainer(config, dataset, nodeAugment(dataset, config));
+  const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
+  const trainer = new Trainer(config, dataset, augment);
   try {
     if (weights) {
       // Checks every tensor's shape against this config's model before anything is written.

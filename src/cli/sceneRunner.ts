@@ -7,7 +7,8 @@ import { parseTrainingConfig } from '../contracts/trainingConfig';
 import type { MetricsRecord } from '../contracts/metrics';
 import { TrainingSession } from '../engine/session';
 import { sceneVerdict, type Scene, type SceneVerdict } from '../scenes';
-import { loadNodeDataset, nodeAugment } from './nodeData';
+import { nodeDataSource } from '../data/nodeReader';
+import { loadTrainingData } from '../engine/trainingData';
 
 /** Quick mode: tiny data and a few steps (numbers are meaningless; the pipeline is checked). */
 export const QUICK_SCENE = {
@@ -68,10 +69,10 @@ export async function runScene(
     const raw = options.quick ? quickConfig(arm.config) : arm.config;
     const config = parseTrainingConfig(raw);
     const t0 = performance.now();
-    const dataset = await loadNodeDataset(config);
+    const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
     const loadMs = performance.now() - t0;
     let error: string | undefined;
-    const session = new TrainingSession(config, dataset, nodeAugment(dataset, config), {
+    const session = new TrainingSession(config, dataset, augment, {
       paused: (_step, reason) => {
         error = reason;
       },

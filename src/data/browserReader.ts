@@ -1,5 +1,6 @@
 /** AssetReaders for the browser: the page's own assets (fetch) and uploaded files (File objects). */
-import type { AssetReader } from './types';
+import { getDatasetDefinition } from './index';
+import type { AssetReader, DataSource } from './types';
 
 /**
  * Reads `public/data/<path>` relative to the page. In a worker, pass `base` explicitly (e.g. the
@@ -54,4 +55,44 @@ export function filesReader(files: Iterable<File>): AssetReader {
     return f.arrayBuffer();
   };
   return Object.assign(read, { list: () => [...byPath.keys()].sort() });
+}
+
+/**
+ * Where the worker reads a data set: built-in assets from the page's own origin (`dataUrl`), a
+ * user data set from the files the user chose on the page. `stillWanted` turns false once a newer
+ * run replaced this one (a long folder load then stops reading files); `onFileRead` hears the count
+ * of chosen files read so far.
+ */
+export function browserDataSource(
+  name: string,
+  dataUrl: string,
+  files?: readonly File[],
+  stillWanted: () => boolean = () => true,
+  onFileRead: (read: number, total: number) => void = () => undefined,
+): DataSource {
+  const definition = getDatasetDefinition(name);
+  if (definition.kind !== 'user') return { reader: browserReader(dataUrl) };
+  if (!files?.length) throw new Error(missingFilesMessage(definition.title));
+  const chosen = filesReader(files);
+  let read = 0;
+  const reader = Object.assign(
+    async (path: string) => {
+      if (!stillWanted()) throw new Error('replaced by a newer run');
+      try {
+        return await chosen(path);
+      } finally {
+        onFileRead(++read, files.length);
+      }
+    },
+    { list: chosen.list },
+  );
+  return { reader };
+}
+
+/** Why a user data set has nothing to read: its files live on the page, never in a link. */
+export function missingFilesMessage(title: string): string {
+  return (
+    `${title}: no files chosen. Your own files are never part of a link or of the saved ` +
+    `settings; choose them again under Data (a folder, or the images and their CSV).`
+  );
 }

@@ -99,6 +99,17 @@ export interface DataError {
   message: string;
 }
 
+/**
+ * Where a run's data set comes from: a reader (Node fs, the page's fetch, the user's files, memory)
+ * and the data-set parameters that the place decides (a user data set's CSV, relative to the
+ * reader). `onErrors` hears the files or lines the data set skipped (the Node runner prints them).
+ */
+export interface DataSource {
+  reader: AssetReader;
+  dataset?: Record<string, unknown>;
+  onErrors?: (errors: readonly DataError[]) => void;
+}
+
 export interface LoadResult {
   dataset: Dataset;
   /** Empty for the built-in data sets; one entry per rejected file or line for user data. */

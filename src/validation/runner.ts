@@ -9,7 +9,8 @@ import { TrainingSession } from '../engine/session';
 import { balancedAccuracy, computeTransfer } from '../engine/transfer';
 import type { Trainer } from '../engine/trainer';
 import type { Dataset } from '../data/types';
-import { loadNodeDataset, nodeAugment } from '../cli/nodeData';
+import { nodeDataSource } from '../data/nodeReader';
+import { loadTrainingData } from '../engine/trainingData';
 import { fitLinearProbe, predictLinearProbe } from '../ml/metrics/probes';
 import { ridgeRegression } from '../ml/metrics/regression';
 import { BUDGETS, QUICK, TRANSFER } from './budgets';
@@ -115,10 +116,10 @@ export async function trainRun(
 ): Promise<RunResult> {
   const t0 = performance.now();
   const config = runConfig(spec, seed, options);
-  const dataset = await loadNodeDataset(config);
+  const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
   const losses: number[] = [];
   let error: string | undefined;
-  const session = new TrainingSession(config, dataset, nodeAugment(dataset, config), {
+  const session = new TrainingSession(config, dataset, augment, {
     progress: (_step, loss) => losses.push(loss),
     paused: (_step, reason) => {
       if (reason) error = reason;

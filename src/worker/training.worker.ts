@@ -33,7 +33,8 @@ import {
   type WorkerCommand,
   type WorkerEvent,
 } from './protocol';
-import { loadBrowserDataset, browserAugment } from './browserData';
+import { browserDataSource } from '../data/browserReader';
+import { loadTrainingData } from '../engine/trainingData';
 import { currentWeights, exportPayload } from '../engine/exportPayload';
 import { hookedStep, isBackendFailure, type WorkerTestHooks } from './failure';
 
@@ -139,19 +140,23 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
       };
     });
   if (command.config.prior) await backendReady;
-  const [backend, { dataset, errors: dataErrors }] = await Promise.all([
+  const [backend, { dataset, errors: dataErrors, augment }] = await Promise.all([
     backendReady,
-    loadBrowserDataset(
-      command.config,
-      command.dataUrl,
-      command.files,
-      () => latestStart === command.runId,
-      loadingReporter(command.runId),
-    ),
+    (async () =>
+      loadTrainingData(
+        command.config,
+        browserDataSource(
+          command.config.dataset.name,
+          command.dataUrl,
+          command.files,
+          () => latestStart === command.runId,
+          loadingReporter(command.runId),
+        ),
+      ))(),
   ]);
   if (latestStart !== command.runId) return superseded();
   const runId = command.runId;
-  session = new TrainingSession(command.config, dataset, browserAugment(dataset, command.config), {
+  session = new TrainingSession(command.config, dataset, augment, {
     progress: (step, loss, stepsPerSecond) =>
       emit({ type: 'progress', runId, step, loss, stepsPerSecond }),
     evaluation: (r) =>

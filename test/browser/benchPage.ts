@@ -24,7 +24,8 @@ import {
 import { parseTrainingConfig } from '../../src/contracts/trainingConfig';
 import { presetById } from '../../src/presets';
 import { Trainer } from '../../src/engine/trainer';
-import { browserAugment, loadBrowserDataset } from '../../src/worker/browserData';
+import { browserDataSource } from '../../src/data/browserReader';
+import { loadTrainingData } from '../../src/engine/trainingData';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -79,8 +80,11 @@ window.runScenes = async (ids, steps) => {
   const out: SceneResult[] = [];
   for (const id of ids) {
     const config = parseTrainingConfig(presetById(id).config);
-    const { dataset } = await loadBrowserDataset(config, dataUrl);
-    const trainer = new Trainer(config, dataset, browserAugment(dataset, config));
+    const { dataset, augment } = await loadTrainingData(
+      config,
+      browserDataSource(config.dataset.name, dataUrl),
+    );
+    const trainer = new Trainer(config, dataset, augment);
     try {
       out.push({ ...(await benchScene(id, trainer, steps)), threads: wasmThreadCount() });
     } finally {

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { useNodeBackend } from '../../../src/cli/nodeBackend';
-import { loadNodeDataset, nodeAugment } from '../../../src/cli/nodeData';
+import { nodeDataSource } from '../../../src/data/nodeReader';
+import { loadTrainingData } from '../../../src/engine/trainingData';
 import { parseTrainingConfig, type TrainingConfig } from '../../../src/contracts/trainingConfig';
 import { loadDataset, type Dataset } from '../../../src/data';
 import { nodeReader } from '../../../src/data/nodeReader';
@@ -217,9 +218,9 @@ describe(`preset ${PRESET}`, () => {
     expect(raw.positives.attribute).toEqual(vaeAttributeNames(raw.prior!.latentDim));
 
     const config = presetConfig({ prior: { ...raw.prior, steps: 20 } });
-    const dataset = await loadNodeDataset(config);
+    const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
     expect(dataset.train.attributes.vae7).toHaveLength(512);
-    const trainer = new Trainer(config, dataset, nodeAugment(dataset, config));
+    const trainer = new Trainer(config, dataset, augment);
     const result = await trainer.step();
     trainer.dispose();
     expect(result.applied).toBe(true);

@@ -13,7 +13,8 @@ import { currentWeights, exportPayload } from '../../../src/engine/exportPayload
 import { Trainer } from '../../../src/engine/trainer';
 import { buildNodeExport, nodeSources } from '../../../src/cli/exportPytorch';
 import { useNodeBackend } from '../../../src/cli/nodeBackend';
-import { loadNodeDataset, nodeAugment } from '../../../src/cli/nodeData';
+import { nodeDataSource } from '../../../src/data/nodeReader';
+import { loadTrainingData } from '../../../src/engine/trainingData';
 import { bundledSources, pytorchZip } from '../../../src/export/page';
 import { decodeNpy } from '../../../src/export/npy';
 import { buildPytorchExport, weightNames, type FileMap } from '../../../src/export/pytorch';
@@ -53,8 +54,8 @@ describe('page zip and CLI export of the same run', () => {
       ...presetById('supcon-mnist').config,
       batchSize: 32,
     });
-    const dataset = await loadNodeDataset(config);
-    const trainer = new Trainer(config, dataset, nodeAugment(dataset, config));
+    const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
+    const trainer = new Trainer(config, dataset, augment);
     let page: FileMap;
     try {
       await trainer.step();
@@ -113,7 +114,7 @@ describe('page zip and CLI export of the same run', () => {
 test('data/ holds the loader’s arrays; weights/ the trainer’s, named and shaped as EXPORT_FORMAT.md says', async () => {
   // brain-mri: float32 images (not multiples of 1/255), labels and attributes; a CNN.
   const config = parseTrainingConfig(presetById('yaware-brain-age').config);
-  const dataset = await loadNodeDataset(config);
+  const { dataset } = await loadTrainingData(config, nodeDataSource(config.dataset));
   const trainer = new Trainer(config, dataset);
   try {
     const payload = await exportPayload(trainer, { weights: true });
@@ -160,7 +161,7 @@ test('data/ holds the loader’s arrays; weights/ the trainer’s, named and sha
 
 test('mnist images travel as uint8 k/255, exactly', async () => {
   const config = parseTrainingConfig(presetById('infonce-mnist').config);
-  const dataset = await loadNodeDataset(config);
+  const { dataset } = await loadTrainingData(config, nodeDataSource(config.dataset));
   const trainer = new Trainer(config, dataset);
   try {
     const files = buildPytorchExport(

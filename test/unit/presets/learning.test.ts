@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { useNodeBackend } from '../../../src/cli/nodeBackend';
-import { loadNodeDataset, nodeAugment } from '../../../src/cli/nodeData';
+import { nodeDataSource } from '../../../src/data/nodeReader';
+import { loadTrainingData } from '../../../src/engine/trainingData';
 import { parseTrainingConfig } from '../../../src/contracts/trainingConfig';
 import type { MetricsRecord } from '../../../src/contracts/metrics';
 import { TrainingSession } from '../../../src/engine/session';
@@ -24,9 +25,9 @@ async function run(id: string, steps: number) {
     batchSize: 64,
     evaluation: { maxTrain: 1000, maxTest: 400, knnK: 10 },
   });
-  const dataset = await loadNodeDataset(config);
+  const { dataset, augment } = await loadTrainingData(config, nodeDataSource(config.dataset));
   const losses: number[] = [];
-  const session = new TrainingSession(config, dataset, nodeAugment(dataset, config), {
+  const session = new TrainingSession(config, dataset, augment, {
     progress: (_step, loss) => losses.push(loss),
   });
   const initial = (await session.evaluateNow()).metrics;
