@@ -5,7 +5,7 @@
  */
 import { SampleCanvas } from '../plots/SampleCanvas';
 import { sampleCaption } from '../plots/model/sampleImage';
-import type { DatasetInfo } from '../data/types';
+import type { DatasetInfo } from '../contracts/data';
 import { useStore } from './storeContext';
 
 export function SampleCard({ runId, dataset }: { runId: string; dataset?: DatasetInfo }) {

@@ -1,76 +1,20 @@
 /**
- * The contract every data set fulfils (the engine, the runner and the UI rely on it).
- * Images are float32 in [0, 1], row-major [n, height, width, channels]. Labels, attributes and flags
- * are keyed by name so one data set can expose several (e.g. brain-mri: `site`, `diagnosis`; age).
+ * The loaders' side of the data contract: readers, sources and load results. The data set types
+ * themselves (Dataset, DatasetInfo, DataError, ...) live in contracts/data.ts, the vocabulary the
+ * page shares with the worker; they are re-exported here for the loaders.
  */
+import type { DataError, Dataset } from '../contracts/data';
 
-export interface ImageShape {
-  height: number;
-  width: number;
-  channels: number;
-}
-
-export interface LabelInfo {
-  name: string;
-  /** Display names of the classes, index = label value. */
-  classNames: string[];
-  description?: string;
-}
-
-export interface AttributeInfo {
-  name: string;
-  description?: string;
-  /** Physical unit, e.g. "years". */
-  unit?: string;
-  min: number;
-  max: number;
-  /** Computed from the images by a model (a learnt prior's features), not a property of the sample. */
-  learnt?: boolean;
-}
-
-export interface DatasetInfo {
-  /** Stable id, e.g. `mnist`, `colored-mnist`, `brain-mri`. */
-  id: string;
-  title: string;
-  /** One paragraph: what it is, what is real and what is simulated. */
-  description: string;
-  source: string;
-  licence: string;
-  imageShape: ImageShape;
-  /** Integer labels by name. */
-  labels: LabelInfo[];
-  /** Continuous attributes by name. */
-  attributes: AttributeInfo[];
-  /** The label that counts as "the class" (kNN / probe / SupCon positives), if any. */
-  classLabel?: string;
-  /** The label that counts as "the bias" (FairKL, bias metrics), if any. */
-  biasLabel?: string;
-  /** Whether samples carry an `isTarget` flag (SepCLR: 1 target, 0 background). */
-  hasTargetFlag: boolean;
-  /** Names of the image channels where they mean something (e.g. brain-mri slices). */
-  channelNames?: string[];
-  /** The resolved parameters (defaults filled in) and the seed, for the data card. */
-  params?: Record<string, unknown>;
-  /** How to read the image (orientation, features-as-image convention, ...). */
-  notes?: string;
-}
-
-export interface DataSplit {
-  n: number;
-  /** [n, h, w, c] in [0, 1]. */
-  images: Float32Array;
-  labels: Record<string, Int32Array>;
-  attributes: Record<string, Float32Array>;
-  /** 0/1 per sample: `biasAligned` (biased data), `isTarget` (SepCLR pairs). */
-  flags: Record<string, Uint8Array>;
-}
-
-export interface Dataset {
-  info: DatasetInfo;
-  train: DataSplit;
-  /** The held-out split (unbiased for colored-mnist). */
-  test: DataSplit;
-}
+export type {
+  AttributeInfo,
+  DataError,
+  Dataset,
+  DatasetConfig,
+  DatasetInfo,
+  DataSplit,
+  ImageShape,
+  LabelInfo,
+} from '../contracts/data';
 
 /**
  * Reads a local asset (a path under public/data): fetch() in the browser, fs in Node; or the
@@ -80,23 +24,6 @@ export interface Dataset {
 export interface AssetReader {
   (path: string): Promise<ArrayBuffer>;
   list?: () => string[];
-}
-
-// ---- Extensions (data-set issue): loader configuration, results and upload errors.
-
-/** `{name, seed, ...params}`: which data set, its seed and its parameters (see docs/DATASETS.md). */
-export interface DatasetConfig {
-  name: string;
-  seed?: number;
-  [param: string]: unknown;
-}
-
-/** A problem with one uploaded file; the other files are kept. */
-export interface DataError {
-  file: string;
-  /** 1-based line of the CSV, where the problem is tied to one. */
-  line?: number;
-  message: string;
 }
 
 /**

@@ -3,8 +3,11 @@
  * the metrics history, and the last good weights. The worker and the headless runner both drive
  * this; it emits plain-data events and never touches the DOM.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/types';
 import type { TrainingConfig } from '../contracts/trainingConfig';
+import type { HeldOutSample, SnapshotLabels, WeightsSnapshot } from '../contracts/protocol';
+import { currentWeights } from './exportPayload';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate';
 import type { MetricsRecord } from '../contracts/metrics';
 import { Trainer, type AugmentFn, type StepResult } from './trainer';
@@ -13,6 +16,9 @@ import { Trainer, type AugmentFn, type StepResult } from './trainer';
 const READ_EVERY_MS = 1000;
 import { readWeights, writeWeights } from '../models/encoder';
 import { transferTask } from './transfer';
+
+/** Most augmented views a held-out sample may be asked for. */
+export const MAX_SAMPLE_VIEWS = 8;
 
 /** Lets pending messages and timers run (a macrotask turn, not a 4 ms-clamped timeout). */
 function yieldToEventLoop(): Promise<void> {
@@ -123,9 +129,81 @@ export class TrainingSession {
     if (weights) this.writeAllWeights(weights);
   }
 
-  /** Every encoder's weights as plain arrays (to save a run in the browser). */
-  weights(): Promise<Float32Array[][]> {
-    return this.readAllWeights();
+  /**
+   * Every encoder's weights at this step, cloned at once: a step that runs while they are read
+   * (a `play` goes on while the page asks) cannot mix two steps' weights.
+   */
+  async weightsSnapshot(): Promise<WeightsSnapshot> {
+    const { step, tensors } = await currentWeights(this.trainer);
+    const parts = [this.trainer.encoder, this.trainer.salientEncoder].filter(
+      (e) => e !== undefined,
+    );
+    return { step, tensors, encoders: parts.map((e) => e.variables.length) };
+  }
+
+  /** How many held-out samples the snapshots embed: the first n of the test split. */
+  get snapshotSize(): number {
+    return Math.min(this.config.evaluation.maxTest, this.dataset.test.n);
+  }
+
+  /** Per-sample constants of the held-out snapshot set (sent once per run). */
+  snapshotLabels(): SnapshotLabels {
+    const n = this.snapshotSize;
+    const test = this.dataset.test;
+    const copy = <T extends Int32Array | Float32Array | Uint8Array>(r: Record<string, T>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.slice(0, n)])) as Record<
+        string,
+        T
+      >;
+    return {
+      n,
+      labels: copy(test.labels),
+      attributes: copy(test.attributes),
+      flags: copy(test.flags),
+    };
+  }
+
+  /**
+   * Held-out sample `index` of the snapshot set and `views` augmented views of it (the run's own
+   * augmentation, at most MAX_SAMPLE_VIEWS), seeded by `seed` or by the run's seed and the index,
+   * so hovering the same point twice shows the same views. Only reads the data set and runs the
+   * augmentation on its own tensors: safe between two training steps.
+   */
+  async heldOutSample(index: number, views: number, seed?: number): Promise<HeldOutSample> {
+    const test = this.dataset.test;
+    const n = this.snapshotSize;
+    if (!Number.isInteger(index) || index < 0 || index >= n)
+      throw new Error(`sample ${index} is not in the held-out snapshot (0 to ${n - 1})`);
+    const { height, width, channels } = this.dataset.info.imageShape;
+    const per = height * width * channels;
+    const image = test.images.slice(index * per, (index + 1) * per);
+    const V = Math.max(0, Math.min(MAX_SAMPLE_VIEWS, Math.floor(views)));
+    const out: Float32Array[] = [];
+    if (V > 0) {
+      const s = seed ?? (Math.imul(this.config.seed + 1, 0x9e3779b1) ^ index) >>> 0;
+      const input = tf.tensor4d(image, [1, height, width, channels]);
+      const augmented = this.augment ? this.augment(input, V, s) : tf.tile(input, [V, 1, 1, 1]);
+      input.dispose();
+      try {
+        const all = (await augmented.data()) as Float32Array;
+        for (let v = 0; v < V; v++) out.push(all.slice(v * per, (v + 1) * per));
+      } finally {
+        augmented.dispose();
+      }
+    }
+    const pick = (r: Record<string, ArrayLike<number>>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v[index])]));
+    return {
+      index,
+      height,
+      width,
+      channels,
+      image,
+      views: out,
+      labels: pick(test.labels),
+      attributes: pick(test.attributes),
+      flags: pick(test.flags),
+    };
   }
 
   /**

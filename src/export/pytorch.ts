@@ -6,28 +6,13 @@
  * Python sources, so the two exports hold the same bytes except `run.json`'s `source`.
  */
 import type { TrainingConfig } from '../contracts/trainingConfig';
-import type { DataSplit, DatasetConfig, DatasetInfo } from '../data/types';
+import type { ExportPayload } from '../contracts/protocol';
+import type { DataSplit, DatasetInfo } from '../contracts/data';
 import { encodeNpy } from './npy';
 
 export const EXPORT_FORMAT = 'cplay-export/1';
 
-/** One weight tensor in the TS layout (dense `[in, out]`, conv `[kh, kw, in, out]`). */
-export interface ExportTensor {
-  shape: number[];
-  data: Float32Array;
-}
-
-/** What the engine knows about a run, as plain data (the worker transfers it to the page). */
-export interface ExportPayload {
-  /** The config with the defaults the engine fills in (augmentation, salient encoder, FairKL). */
-  config: TrainingConfig;
-  /** The loss's parameters as the engine calls it: config overrides applied, defaults filled in. */
-  lossParams: Record<string, unknown>;
-  lossStyle: string;
-  dataset: { info: DatasetInfo; config: DatasetConfig; train: DataSplit; test: DataSplit };
-  /** The run's current weights, in the order of the TS model's variables; absent: none exported. */
-  weights?: { step: number; tensors: ExportTensor[] };
-}
+export type { ExportPayload, ExportTensor } from '../contracts/protocol';
 
 export interface ExportSource {
   preset: string | null;

@@ -1,9 +1,10 @@
 /**
  * The actions the UI, the keyboard and window.playground share: they update the store and send
- * commands to the training worker; the worker's events come back through the same object (the
- * bridge). Lives outside React.
+ * commands to the training worker. Lives outside React. Its parts, each a job of its own: the
+ * worker's events into the store (workerBridge.ts, with progressThrottle.ts), the user's chosen
+ * files and their versions (uploads.ts), the scripting API's promises (scriptWaiters.ts).
  */
-import type { TrainingClient } from '../worker/client';
+import type { TrainingChannel } from '../contracts/protocol';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { assertPlainJson, gateConfig, mergeConfig, quoteValue } from '../contracts/configGate';
 import type { MetricsRecord } from '../contracts/metrics';
@@ -11,14 +12,11 @@ import type { BackendRequest } from '../contracts/backend';
 import type { StoreApi } from './store';
 import { SampleHover } from './sampleHover';
 import { isUserDataset } from '../contracts/datasets';
-import { suggestedCsv, summarizeUploads } from './uploads';
+import { suggestedCsv, summarizeUploads, UploadVersions } from './uploads';
+import { ScriptWaiters } from './scriptWaiters';
+import { bridgeWorkerEvents } from './workerBridge';
 import { encodeRunWeights, type RunWeightsJson } from '../export/runWeights';
-import {
-  collapseWarning,
-  guessDatasetFacts,
-  memoryRefusal,
-  type DatasetFacts,
-} from '../contracts/configWarnings';
+import { guessDatasetFacts, memoryRefusal, type DatasetFacts } from '../contracts/configWarnings';
 import type { BackendName } from '../contracts/backend';
 import type { RunState, RunStatus } from './store';
 
@@ -35,7 +33,6 @@ export interface RunSummary {
 }
 
 let runCounter = 0;
-const PROGRESS_INTERVAL_MS = 250;
 
 /** Augmented views shown on the hover card (the run's `views`, within these bounds). */
 const HOVER_VIEWS = { min: 2, max: 4 };
@@ -43,28 +40,19 @@ const HOVER_VIEWS = { min: 2, max: 4 };
 export class PlaygroundController {
   /** The embedding's hover card: debounced sample requests to the worker, cached by run and index. */
   readonly hover: SampleHover;
-  private flushProgress: () => void = () => undefined;
-  /** The user's chosen files, for user data sets; kept here, out of the store and the URL. */
-  private uploads: File[] = [];
-  /** Bumped at every choice of files; each user-data run remembers the choice it read. */
-  private uploadsVersion = 0;
-  private readonly runUploads = new Map<string, number>();
+  /** The user's chosen files, for user data sets, and which choice each run read. */
+  private readonly uploads = new UploadVersions();
   /** Saves runs in this browser (main.tsx sets it; absent in tests and where storage fails). */
   persistence: { clear(): Promise<void> } | null = null;
   /** Saved weights of restored runs: playing one continues from them (persistence fills it). */
   private readonly resumable = new Map<string, { weights: Float32Array[][]; step: number }>();
   /** Runs the current worker has been sent; a restarted worker knows none. */
   private readonly liveRuns = new Set<string>();
-  private waiters: {
-    runId: string;
-    resolve: (m: MetricsRecord | undefined) => void;
-    reject: (e: Error) => void;
-    evaluation: boolean;
-  }[] = [];
+  private readonly waiters: ScriptWaiters;
 
   constructor(
     readonly store: StoreApi,
-    private readonly client: TrainingClient,
+    private readonly client: TrainingChannel,
     private readonly backend: BackendRequest = 'auto',
     /** Where the data assets are served (the worker has no document to resolve them against). */
     private readonly dataUrl = new URL('data/', globalThis.document?.baseURI ?? 'http://localhost/')
@@ -75,7 +63,8 @@ export class PlaygroundController {
       const v = Math.min(HOVER_VIEWS.max, Math.max(HOVER_VIEWS.min, views));
       return this.client.sample(runId, index, v);
     });
-    this.bridge();
+    this.waiters = new ScriptWaiters(store);
+    bridgeWorkerEvents(client, store, this.waiters, this.liveRuns);
   }
 
   /** The pointer rests on point `index` of run `runId`'s embedding, or left the points (null). */
@@ -101,15 +90,14 @@ export class PlaygroundController {
       return id;
     }
     this.liveRuns.add(id);
-    const files = isUserDataset(config.dataset.name) ? this.uploads : [];
-    if (isUserDataset(config.dataset.name)) this.runUploads.set(id, this.uploadsVersion);
+    const files = this.uploads.forRun(id, isUserDataset(config.dataset.name));
     this.client.send({
       type: 'start',
       runId: id,
       config,
       backend: this.backend,
       dataUrl: this.dataUrl,
-      ...(files.length ? { files: [...files] } : {}),
+      ...(files.length ? { files } : {}),
     });
     return id;
   }
@@ -120,9 +108,7 @@ export class PlaygroundController {
    * chosen CSV (the default name, or the only one). Returns the summary the page shows.
    */
   chooseFiles(files: Iterable<File>): ReturnType<typeof summarizeUploads> {
-    this.uploads = [...files];
-    this.uploadsVersion++;
-    const summary = summarizeUploads(this.uploads);
+    const summary = summarizeUploads(this.uploads.choose(files));
     const state = this.store.getState();
     state.setUploads(summary);
     // A message about the previous files (or a link without them) no longer applies.
@@ -174,7 +160,17 @@ export class PlaygroundController {
   /** A loaded run's current weights and step (for saving it), or null when the worker lacks it. */
   fetchWeights(runId: string): Promise<{ weights: Float32Array[][]; step: number } | null> {
     if (!this.liveRuns.has(runId)) return Promise.resolve(null);
-    return this.client.weights(runId).catch(() => null);
+    return this.client
+      .weights(runId)
+      .then(({ step, tensors, encoders }) => {
+        // Saved runs keep one list per encoder (the form session.restore takes back).
+        let at = 0;
+        const weights = encoders.map((count) =>
+          tensors.slice(at, (at += count)).map((t) => t.data),
+        );
+        return { weights, step };
+      })
+      .catch(() => null);
   }
 
   /** Loads a restored run into the worker with its saved weights, under its own id. */
@@ -266,7 +262,7 @@ export class PlaygroundController {
     const staleFiles =
       active !== undefined &&
       isUserDataset(active.config.dataset.name) &&
-      this.runUploads.get(active.id) !== this.uploadsVersion;
+      this.uploads.isStale(active.id);
     // A restored run, or one of a worker since restarted, is not loaded: start it afresh.
     if (
       active &&
@@ -309,7 +305,8 @@ export class PlaygroundController {
 
   /** The active run's current weights, for the run's JSON (`npm run export:pytorch -- --run`). */
   async runWeights(runId: string): Promise<RunWeightsJson> {
-    return encodeRunWeights(await this.client.exportWeights(runId));
+    const { step, tensors } = await this.client.weights(runId);
+    return encodeRunWeights({ step, tensors });
   }
 
   /** The refusal of a run that was never sent to the worker, else null. */
@@ -383,7 +380,7 @@ export class PlaygroundController {
     const refused = this.refusal(id);
     if (refused) return Promise.reject(new Error(refused));
     const run = this.store.getState().runs[id]!;
-    const promise = this.waitFor(id, false);
+    const promise = this.waiters.waitFor(id, false);
     this.store.getState().updateRun(id, { status: 'running', stepStartedAt: Date.now() });
     this.client.send({ type: 'play', runId: id, untilStep: run.step + steps });
     return promise;
@@ -393,120 +390,9 @@ export class PlaygroundController {
     const id = this.activeId ?? this.startRun();
     const refused = this.refusal(id);
     if (refused) return Promise.reject(new Error(refused));
-    const promise = this.waitFor(id, true);
+    const promise = this.waiters.waitFor(id, true);
     this.client.send({ type: 'evaluate', runId: id });
     return promise;
-  }
-
-  private waitFor(runId: string, evaluation: boolean): Promise<MetricsRecord | undefined> {
-    return new Promise((resolve, reject) =>
-      this.waiters.push({ runId, resolve, reject, evaluation }),
-    );
-  }
-
-  private settle(runId: string, which: 'evaluation' | 'stop', error?: string): void {
-    const metrics = this.store.getState().runs[runId]?.history.at(-1);
-    this.waiters = this.waiters.filter((w) => {
-      if (w.runId !== runId) return true;
-      if (error) w.reject(new Error(error));
-      else if (which === 'stop' || w.evaluation) w.resolve(metrics);
-      else return true;
-      return false;
-    });
-  }
-
-  private bridge(): void {
-    const s = () => this.store.getState();
-    // A `play` sent while the run was still loading has already marked it running; `ready` must
-    // not turn that back into 'ready' while the worker trains.
-    this.client.on('ready', (e) =>
-      s().updateRun(e.runId, {
-        status: s().runs[e.runId]?.status === 'running' ? 'running' : 'ready',
-        backend: e.backend,
-        dataset: e.dataset,
-        snapshotLabels: e.snapshotLabels,
-        dataErrors: e.dataErrors,
-      }),
-    );
-    this.client.on('loading', (e) =>
-      s().updateRun(e.runId, { filesRead: { read: e.filesRead, total: e.filesTotal } }),
-    );
-    // Steps can come faster than a screen needs them: buffer the losses and apply them in one
-    // store update at most every PROGRESS_INTERVAL_MS, so the page re-renders rarely.
-    let buffered: { runId: string; step: number; loss: number; stepsPerSecond: number }[] = [];
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const flush = () => {
-      timer = null;
-      const batch = buffered;
-      buffered = [];
-      for (const e of batch) s().appendLoss(e.runId, e.step, e.loss, e.stepsPerSecond);
-      const now = Date.now();
-      for (const runId of new Set(batch.map((e) => e.runId)))
-        s().updateRun(runId, { stepStartedAt: now });
-    };
-    this.flushProgress = flush;
-    this.client.on('progress', (e) => {
-      buffered.push(e);
-      timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
-    });
-    this.client.on('evaluation', (e) => {
-      this.flushProgress();
-      s().recordEvaluation(e.runId, e.metrics, e.snapshot);
-      const run = s().runs[e.runId];
-      if (run && !run.collapse) {
-        const collapse = collapseWarning(e.metrics, run.config.embeddingDim);
-        if (collapse) s().updateRun(e.runId, { collapse });
-      }
-      this.settle(e.runId, 'evaluation');
-    });
-    this.client.on('paused', (e) => {
-      this.flushProgress();
-      s().updateRun(e.runId, {
-        status: 'paused',
-        step: e.step,
-        message: e.reason,
-        stopRequestedAt: undefined,
-      });
-      this.settle(e.runId, 'stop', undefined);
-    });
-    this.client.on('finished', (e) => {
-      this.flushProgress();
-      s().updateRun(e.runId, { status: 'finished', step: e.step, stopRequestedAt: undefined });
-      this.settle(e.runId, 'stop');
-    });
-    this.client.on('backend-changed', (e) => {
-      s().updateRun(e.runId, {
-        backend: e.backend,
-        message: e.reason,
-        ...(e.resumed ? { status: 'running' as const, stopRequestedAt: undefined } : {}),
-      });
-      s().setNotice(e.reason);
-    });
-    this.client.on('error', (e) => {
-      let message = e.message;
-      if (e.fatal) {
-        // The backend may be poisoned (issue 13: after one out-of-memory every later run failed
-        // the same way): end this worker; the next command starts a fresh one.
-        const restarted = this.client.restart();
-        if (restarted) {
-          message = `${e.message} — the training backend failed, so it was restarted; the next run starts on a fresh one.`;
-          for (const id of this.liveRuns) {
-            const run = s().runs[id];
-            if (id !== e.runId && run && ['loading', 'ready', 'running'].includes(run.status))
-              s().updateRun(id, {
-                status: 'paused',
-                message: 'Stopped: the training worker was restarted after a failure.',
-              });
-            if (id !== e.runId) this.settle(id, 'stop');
-          }
-          this.liveRuns.clear();
-        }
-      }
-      if (e.runId) s().updateRun(e.runId, { status: 'error', message, stopRequestedAt: undefined });
-      // A run that was already replaced keeps its message to itself (its card says it).
-      if (!e.runId || e.runId === s().activeRunId) s().setNotice(message);
-      if (e.runId) this.settle(e.runId, 'stop', message);
-    });
   }
 }
 

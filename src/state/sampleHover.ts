@@ -4,7 +4,7 @@
  * sends one request, not one per point — and keeps the answers in a small cache keyed by run and
  * index. The card lives in the store (`hoverCard`); the page only draws it.
  */
-import type { HeldOutSample } from '../worker/protocol';
+import type { HeldOutSample } from '../contracts/protocol';
 import type { HoverCardState, StoreApi } from './store';
 
 export type FetchSample = (runId: string, index: number) => Promise<HeldOutSample>;

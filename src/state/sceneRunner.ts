@@ -4,7 +4,7 @@
  * the same store as any run (the compare table and the plots show them), and `scene` in the store
  * says which runs are the scene's arms.
  */
-import type { TrainingClient } from '../worker/client';
+import type { TrainingChannel } from '../contracts/protocol';
 import { parseTrainingConfig } from '../contracts/trainingConfig';
 import type { BackendRequest } from '../contracts/backend';
 import { sceneById, withSeed, type Scene } from '../scenes';
@@ -12,11 +12,11 @@ import { PlaygroundController } from './controller';
 import type { StoreApi } from './store';
 
 export class SceneRunner {
-  private arms: { controller: PlaygroundController; client: TrainingClient; runId: string }[] = [];
+  private arms: { controller: PlaygroundController; client: TrainingChannel; runId: string }[] = [];
 
   constructor(
     private readonly store: StoreApi,
-    private readonly newClient: () => TrainingClient,
+    private readonly newClient: () => TrainingChannel,
     /** The page's own controller: its run pauses while a scene trains (the cores are the scene's). */
     private readonly main: PlaygroundController,
     private readonly backend: BackendRequest = 'auto',

@@ -7,19 +7,12 @@ import { create } from 'zustand';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
 import type { BackendChoice } from '../contracts/backend';
-import type { DataError, DatasetInfo } from '../data/types';
-import type { HeldOutSample } from '../worker/protocol';
+import type { DataError, DatasetInfo } from '../contracts/data';
+import type { HeldOutSample, SnapshotLabels } from '../contracts/protocol';
 import type { UploadSummary } from './uploads';
 import type { ConfigWarning } from '../contracts/configWarnings';
 
 export type RunStatus = 'loading' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
-
-export interface SnapshotLabelsState {
-  n: number;
-  labels: Record<string, Int32Array>;
-  attributes: Record<string, Float32Array>;
-  flags: Record<string, Uint8Array>;
-}
 
 export interface RunState {
   id: string;
@@ -32,7 +25,7 @@ export interface RunState {
   lossCurve: { step: number; loss: number }[];
   history: MetricsRecord[];
   snapshot?: EmbeddingSnapshot;
-  snapshotLabels?: SnapshotLabelsState;
+  snapshotLabels?: SnapshotLabels;
   dataset?: DatasetInfo;
   /** Files or CSV lines the data set skipped while loading, each with its problem. */
   dataErrors?: DataError[];

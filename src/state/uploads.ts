@@ -65,3 +65,33 @@ export function suggestedCsv(
     return null;
   return undefined;
 }
+
+/**
+ * The user's chosen files and which choice each user-data run read: every new choice bumps a
+ * version, so a run on files chosen before the current ones is known to be stale. The files stay
+ * here, out of the store and the URL.
+ */
+export class UploadVersions {
+  private files: File[] = [];
+  private version = 0;
+  private readonly byRun = new Map<string, number>();
+
+  /** Replaces the choice. */
+  choose(files: Iterable<File>): File[] {
+    this.files = [...files];
+    this.version++;
+    return this.files;
+  }
+
+  /** The files a new run `runId` of this data set reads (none for a built-in one), remembered. */
+  forRun(runId: string, userDataset: boolean): File[] {
+    if (!userDataset) return [];
+    this.byRun.set(runId, this.version);
+    return [...this.files];
+  }
+
+  /** Whether run `runId` read files chosen before the current ones. */
+  isStale(runId: string): boolean {
+    return this.byRun.get(runId) !== this.version;
+  }
+}

@@ -7,15 +7,16 @@
  * its script runs even while the page's main thread is busy (a message posted to a worker that is
  * not running yet waits for the main thread to hand it over).
  */
-import type { ExportPayload } from '../export/pytorch';
-import {
-  bootName,
-  type HeldOutSample,
-  type WeightsSnapshot,
-  type WorkerCommand,
-  type WorkerEvent,
-  type WorkerEventOf,
-} from './protocol';
+import type {
+  ExportPayload,
+  HeldOutSample,
+  TrainingChannel,
+  WeightsSnapshot,
+  WorkerCommand,
+  WorkerEvent,
+  WorkerEventOf,
+} from '../contracts/protocol';
+import { bootName } from './protocol';
 
 type Listener<T extends WorkerEvent['type']> = (event: WorkerEventOf<T>) => void;
 
@@ -29,7 +30,7 @@ export interface WorkerLike {
 /** Creates the worker for its first command; `delivered`: the command went with it (its name). */
 export type WorkerFactory = (first: WorkerCommand) => { worker: WorkerLike; delivered: boolean };
 
-export class TrainingClient {
+export class TrainingClient implements TrainingChannel {
   private readonly listeners = new Map<WorkerEvent['type'], Set<(event: WorkerEvent) => void>>();
   private nextRequest = 1;
   private readonly pendingSamples = new Map<
@@ -39,7 +40,7 @@ export class TrainingClient {
 
   private readonly pendingExports = new Map<
     number,
-    { resolve: (e: WorkerEventOf<'export-data'>) => void; reject: (e: Error) => void }
+    { resolve: (e: ExportPayload) => void; reject: (e: Error) => void }
   >();
 
   private worker: WorkerLike | null = null;
@@ -102,27 +103,15 @@ export class TrainingClient {
 
   /** Run `runId` as the PyTorch export needs it: config, loss parameters, data and weights. */
   exportProject(runId: string): Promise<ExportPayload> {
-    return this.requestExport(runId, 'project').then((e) => e.payload!);
-  }
-
-  /** Run `runId`'s current weights. */
-  exportWeights(runId: string): Promise<WeightsSnapshot> {
-    return this.requestExport(runId, 'weights').then((e) => e.weights!);
-  }
-
-  private requestExport(
-    runId: string,
-    what: 'project' | 'weights',
-  ): Promise<WorkerEventOf<'export-data'>> {
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
       this.pendingExports.set(requestId, { resolve, reject });
-      this.send({ type: 'export', runId, requestId, what });
+      this.send({ type: 'export', runId, requestId });
     });
   }
 
   /** Run `runId`'s current weights and step; rejects when the run is not loaded. */
-  weights(runId: string): Promise<{ weights: Float32Array[][]; step: number }> {
+  weights(runId: string): Promise<WeightsSnapshot> {
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
       this.pendingWeights.set(requestId, { resolve, reject });
@@ -132,10 +121,7 @@ export class TrainingClient {
 
   private readonly pendingWeights = new Map<
     number,
-    {
-      resolve: (w: { weights: Float32Array[][]; step: number }) => void;
-      reject: (e: Error) => void;
-    }
+    { resolve: (w: WeightsSnapshot) => void; reject: (e: Error) => void }
   >();
 
   on<T extends WorkerEvent['type']>(type: T, listener: Listener<T>): () => void {
@@ -182,7 +168,7 @@ export class TrainingClient {
       const pending = this.pendingWeights.get(event.requestId);
       this.pendingWeights.delete(event.requestId);
       if (pending) {
-        if (event.weights) pending.resolve({ weights: event.weights, step: event.step ?? 0 });
+        if (event.weights) pending.resolve(event.weights);
         else pending.reject(new Error(event.error ?? 'no weights'));
       }
     }
@@ -198,9 +184,8 @@ export class TrainingClient {
       const pending = this.pendingExports.get(event.requestId);
       this.pendingExports.delete(event.requestId);
       if (pending) {
-        if (event.error || (!event.payload && !event.weights))
-          pending.reject(new Error(event.error ?? 'nothing exported'));
-        else pending.resolve(event);
+        if (event.payload) pending.resolve(event.payload);
+        else pending.reject(new Error(event.error ?? 'nothing exported'));
       }
     }
     this.listeners.get(event.type)?.forEach((listener) => listener(event));

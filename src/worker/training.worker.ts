@@ -1,77 +1,30 @@
 /**
- * The training worker: a thin adapter from protocol messages to a TrainingSession. Snapshots leave
- * as transferred typed arrays. A lost GPU device moves the run to the next backend and continues
- * from the last good weights.
+ * The training worker: a thin adapter from protocol messages to a TrainingSession, with its
+ * command scheduler. Snapshots leave as transferred typed arrays. A lost GPU device moves the run
+ * to the next backend and continues from the last good weights. Backends: backends.ts.
  */
-// TF.js without the umbrella package: its layers, converter and data parts are never used here,
-// and the worker's script is on the way to the first plot. WebGPU (a quarter of the rest) loads
-// as a chunk of its own while the first data set downloads; WebGL (another quarter) only when the
-// backend ladder may reach it (registerBackendsFor).
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import {
-  chooseBackend,
-  onDeviceLost,
-  probeWebGpu,
-  type BackendName,
-  type BackendRequest,
-} from '../engine/backend';
-import { configureWasmThreads, installWasmKernels, wasmThreadCount } from '../engine/wasmKernels';
+import { fallbackBackend, startBackend } from './backends';
+import { onDeviceLost, type BackendName } from '../engine/backend';
 import { TrainingSession } from '../engine/session';
-import {
-  bootCommandFromName,
-  transferablesOf,
-  type HeldOutSample,
-  type SnapshotLabels,
-  type WorkerCommand,
-  type WorkerEvent,
-} from './protocol';
+import { bootCommandFromName, transferablesOf } from './protocol';
+import type {
+  ExportPayload,
+  HeldOutSample,
+  WeightsSnapshot,
+  WorkerCommand,
+  WorkerEvent,
+} from '../contracts/protocol';
 import { browserDataSource } from '../data/browserReader';
 import { loadTrainingData } from '../engine/trainingData';
-import { currentWeights, exportPayload } from '../engine/exportPayload';
+import { exportPayload } from '../engine/exportPayload';
 import { hookedStep, isBackendFailure, type WorkerTestHooks } from './failure';
-
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
-});
-// Every core when the page is cross-origin isolated (COOP/COEP headers): the threaded SIMD build.
-configureWasmThreads(setThreadsCount);
-installWasmKernels();
 
 interface WorkerScope {
   postMessage(message: unknown, transfer: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<WorkerCommand>) => void): void;
 }
 const scope = self as unknown as WorkerScope;
-
-const webgpu: Promise<unknown> = import('@tensorflow/tfjs-backend-webgpu');
-let webgl: Promise<unknown> | null = null;
-const loadWebgl = () => (webgl ??= import('@tensorflow/tfjs-backend-webgl'));
-
-/**
- * Registers WebGPU (always: the ladder's choice and its reason depend on the adapter), and WebGL
- * when the ladder may use it: asked for by name, or `auto` unless the WebGPU adapter is a software
- * one (then WASM and CPU come first and never both fail). `wasm` and `cpu` requests fall back to
- * each other.
- */
-async function registerBackendsFor(request: BackendRequest): Promise<void> {
-  await webgpu;
-  if (request === 'wasm' || request === 'cpu') return;
-  if (request === 'auto') {
-    const gpu = await probeWebGpu();
-    if (gpu.available && gpu.software) return;
-  }
-  await loadWebgl();
-}
 
 let session: TrainingSession | null = null;
 
@@ -100,18 +53,6 @@ function emit(event: WorkerEvent): void {
   scope.postMessage(event, transferablesOf(event));
 }
 
-function snapshotLabels(s: TrainingSession): SnapshotLabels {
-  const n = Math.min(s.config.evaluation.maxTest, s.dataset.test.n);
-  const copy = <T extends Int32Array | Float32Array | Uint8Array>(r: Record<string, T>) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.slice(0, n)])) as Record<string, T>;
-  return {
-    n,
-    labels: copy(s.dataset.test.labels),
-    attributes: copy(s.dataset.test.attributes),
-    flags: copy(s.dataset.test.flags),
-  };
-}
-
 async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
   // A newer start already queued makes this one obsolete: skip its work entirely.
   const superseded = () => {
@@ -128,17 +69,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   currentRun = command.runId;
   // The data set is fetched and decoded while the backend starts (neither needs the other),
   // except with a VAE prior, which trains on the chosen backend while the data set loads.
-  const backendReady = registerBackendsFor(command.backend)
-    .then(() => chooseBackend(command.backend, failedBackends))
-    .then((choice) => {
-      // The badge says how many threads WASM really got (1 without cross-origin isolation).
-      if (choice.backend !== 'wasm') return choice;
-      const threads = wasmThreadCount();
-      return {
-        ...choice,
-        reason: `${choice.reason} WASM runs on ${threads} thread${threads > 1 ? 's' : ''}.`,
-      };
-    });
+  const backendReady = startBackend(command.backend, failedBackends);
   if (command.config.prior) await backendReady;
   const [backend, { dataset, errors: dataErrors, augment }] = await Promise.all([
     backendReady,
@@ -172,7 +103,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     runId,
     backend,
     dataset: dataset.info,
-    snapshotLabels: snapshotLabels(session),
+    snapshotLabels: session.snapshotLabels(),
     dataErrors,
   });
   // The first frame only: the full evaluation comes with the first `evalEvery` steps.
@@ -212,8 +143,7 @@ async function recoverFromDeviceLoss(
   session.pause();
   // The loop stops at its step boundary (or its step fails on the lost device): wait for it.
   while (session.isRunning) await new Promise((resolve) => setTimeout(resolve, 20));
-  await loadWebgl();
-  const backend = await chooseBackend('auto', failedBackends);
+  const backend = await fallbackBackend(failedBackends);
   await session.rebuild();
   instrument(session);
   const reason = `The GPU device was lost (${message}); continuing on ${backend.backend}.`;
@@ -245,97 +175,37 @@ async function recoveredFromDeviceLoss(command: WorkerCommand): Promise<boolean>
   return true;
 }
 
-/** Most views a `sample` command may ask for. */
-const MAX_SAMPLE_VIEWS = 8;
-
-/** Held-out sample `index` of the snapshot set and its augmented views (the run's augmentation). */
-async function heldOutSample(
-  s: TrainingSession,
-  command: Extract<WorkerCommand, { type: 'sample' }>,
-): Promise<HeldOutSample> {
-  const test = s.dataset.test;
-  const n = Math.min(s.config.evaluation.maxTest, test.n);
-  const index = command.index;
-  if (!Number.isInteger(index) || index < 0 || index >= n)
-    throw new Error(`sample ${index} is not in the held-out snapshot (0 to ${n - 1})`);
-  const { height, width, channels } = s.dataset.info.imageShape;
-  const per = height * width * channels;
-  const image = test.images.slice(index * per, (index + 1) * per);
-  const V = Math.max(0, Math.min(MAX_SAMPLE_VIEWS, Math.floor(command.views)));
-  const views: Float32Array[] = [];
-  if (V > 0) {
-    // Seeded per sample, so hovering the same point twice shows the same views.
-    const seed = command.seed ?? (Math.imul(s.config.seed + 1, 0x9e3779b1) ^ index) >>> 0;
-    const input = tf.tensor4d(image, [1, height, width, channels]);
-    const out = s.augment ? s.augment(input, V, seed) : tf.tile(input, [V, 1, 1, 1]);
-    input.dispose();
-    try {
-      const all = (await out.data()) as Float32Array;
-      for (let v = 0; v < V; v++) views.push(all.slice(v * per, (v + 1) * per));
-    } finally {
-      out.dispose();
-    }
-  }
-  const pick = (r: Record<string, ArrayLike<number>>) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v[index])]));
-  return {
-    index,
-    height,
-    width,
-    channels,
-    image,
-    views,
-    labels: pick(test.labels),
-    attributes: pick(test.attributes),
-    flags: pick(test.flags),
-  };
-}
-
 async function answerSample(command: Extract<WorkerCommand, { type: 'sample' }>): Promise<void> {
   const reply = (rest: { sample?: HeldOutSample; error?: string }) =>
     emit({ type: 'sample', runId: command.runId, requestId: command.requestId, ...rest });
   if (!session || command.runId !== currentRun)
     return reply({ error: `run ${command.runId} is not loaded` });
   try {
-    reply({ sample: await heldOutSample(session, command) });
+    reply({ sample: await session.heldOutSample(command.index, command.views, command.seed) });
   } catch (error) {
     reply({ error: error instanceof Error ? error.message : String(error) });
   }
 }
 
 async function answerExport(command: Extract<WorkerCommand, { type: 'export' }>): Promise<void> {
-  const { runId, requestId } = command;
-  if (!session || runId !== currentRun)
-    return emit({ type: 'export-data', runId, requestId, error: `run ${runId} is not loaded` });
+  const reply = (rest: { payload?: ExportPayload; error?: string }) =>
+    emit({ type: 'export-data', runId: command.runId, requestId: command.requestId, ...rest });
+  if (!session || command.runId !== currentRun)
+    return reply({ error: `run ${command.runId} is not loaded` });
   try {
-    emit(
-      command.what === 'weights'
-        ? { type: 'export-data', runId, requestId, weights: await currentWeights(session.trainer) }
-        : {
-            type: 'export-data',
-            runId,
-            requestId,
-            payload: await exportPayload(session.trainer, { weights: true }),
-          },
-    );
+    reply({ payload: await exportPayload(session.trainer, { weights: true }) });
   } catch (error) {
-    emit({
-      type: 'export-data',
-      runId,
-      requestId,
-      error: error instanceof Error ? error.message : String(error),
-    });
+    reply({ error: error instanceof Error ? error.message : String(error) });
   }
 }
 
 async function answerWeights(command: Extract<WorkerCommand, { type: 'weights' }>): Promise<void> {
-  const reply = (rest: { weights?: Float32Array[][]; step?: number; error?: string }) =>
+  const reply = (rest: { weights?: WeightsSnapshot; error?: string }) =>
     emit({ type: 'weights', runId: command.runId, requestId: command.requestId, ...rest });
   if (!session || command.runId !== currentRun)
     return reply({ error: `run ${command.runId} is not loaded` });
   try {
-    const step = session.step;
-    reply({ weights: await session.weights(), step });
+    reply({ weights: await session.weightsSnapshot() });
   } catch (error) {
     reply({ error: error instanceof Error ? error.message : String(error) });
   }

@@ -29,7 +29,10 @@ export function syntheticDataset(
       age[i] = 20 + 10 * c + rng.next() * 5;
       isTarget[i] = i % 2;
       for (let p = 0; p < pixels; p++) {
-        images[i * pixels + p] = Math.min(1, Math.max(0, prototypes[c]![p]! + 0.15 * rng.normalUnpaired()));
+        images[i * pixels + p] = Math.min(
+          1,
+          Math.max(0, prototypes[c]![p]! + 0.15 * rng.normalUnpaired()),
+        );
       }
     }
     return {

@@ -253,10 +253,10 @@ test('the export-data event transfers every array of the payload and the weights
   ])
     expect(buffers).toContain(a.buffer);
   const weightsOnly = transferablesOf({
-    type: 'export-data',
+    type: 'weights',
     runId: 'r',
     requestId: 2,
-    weights: { step: 1, tensors: [tensor] },
+    weights: { step: 1, tensors: [tensor], encoders: [1] },
   });
   expect(weightsOnly).toEqual([tensor.data.buffer]);
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { PlaygroundController } from '../../../src/state/controller';
 import { createStore } from '../../../src/state/store';
 import { TrainingClient, type WorkerLike } from '../../../src/worker/client';
-import type { WorkerCommand, WorkerEvent } from '../../../src/worker/protocol';
+import type { WorkerCommand, WorkerEvent } from '../../../src/contracts/protocol';
 import { parseTrainingConfig } from '../../../src/contracts/trainingConfig';
 import { PRESETS } from '../../../src/presets';
 

@@ -2,12 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { SampleHover } from '../../../src/state/sampleHover';
 import { createStore } from '../../../src/state/store';
 import { TrainingClient, type WorkerLike } from '../../../src/worker/client';
-import {
-  transferablesOf,
-  type HeldOutSample,
-  type WorkerCommand,
-  type WorkerEvent,
-} from '../../../src/worker/protocol';
+import type { HeldOutSample, WorkerCommand, WorkerEvent } from '../../../src/contracts/protocol';
+import { transferablesOf } from '../../../src/worker/protocol';
 import { parseTrainingConfig } from '../../../src/contracts/trainingConfig';
 import { PRESETS } from '../../../src/presets';
 

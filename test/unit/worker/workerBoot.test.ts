@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { TrainingClient, type WorkerLike } from '../../../src/worker/client';
-import { bootCommandFromName, bootName, type WorkerCommand } from '../../../src/worker/protocol';
+import { bootCommandFromName, bootName } from '../../../src/worker/protocol';
+import type { WorkerCommand } from '../../../src/contracts/protocol';
 
 const start: WorkerCommand = {
   type: 'start',
