@@ -8,7 +8,8 @@ import { createStore } from './state/store';
 import { PlaygroundController } from './state/controller';
 import { SceneRunner } from './state/sceneRunner';
 import { configFromHash, configToHash } from './state/urlState';
-import { warmProjectionWorker } from './state/projectionWorker';
+import { provideProjectionClient, warmProjectionWorker } from './state/projectionWorker';
+import { createProjectionClient } from './worker/projectionClient';
 import { createTrainingWorker } from './worker/client';
 import { createPlaygroundApi } from './scripting';
 import { openPlotlyGate } from './plots/plotlyLoader';
@@ -103,6 +104,7 @@ store.subscribe((state) => {
 
 // Load the default run right away so the first plot comes without a click.
 controller.startRun(store.getState().config);
+provideProjectionClient(createProjectionClient);
 warmProjectionWorker();
 
 // The config is the only state in the URL; replaceState keeps the history clean while editing.

@@ -6,7 +6,7 @@ import type { PlaygroundController, RunSummary } from './state/controller';
 import type { TrainingConfig } from './contracts/trainingConfig';
 import type { MetricsRecord } from './contracts/metrics';
 import type { BackendChoice } from './contracts/backend';
-import type { DataError, DatasetInfo } from './contracts/data';
+import type { DataError, DatasetInfo } from './contracts/dataset';
 import type { SceneRunner } from './state/sceneRunner';
 import { sceneById, sceneVerdict, withSeed, type SceneVerdict } from './scenes';
 

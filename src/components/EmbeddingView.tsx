@@ -10,7 +10,7 @@ import { EmbeddingPlot } from '../plots';
 import { selectActiveRun, type ProjectionMethod } from '../state/store';
 import { useController, useStore } from './storeContext';
 import { SampleCard } from './SampleCard';
-import { isStaleProjection } from '../worker/projectionClient';
+import { isStaleProjection } from '../contracts/projection';
 import { projectionClient } from '../state/projectionWorker';
 import { PLAYGROUND_SETTINGS } from '../projection';
 

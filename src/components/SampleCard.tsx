@@ -5,7 +5,7 @@
  */
 import { SampleCanvas } from '../plots/SampleCanvas';
 import { sampleCaption } from '../plots/model/sampleImage';
-import type { DatasetInfo } from '../contracts/data';
+import type { DatasetInfo } from '../contracts/dataset';
 import { useStore } from './storeContext';
 
 export function SampleCard({ runId, dataset }: { runId: string; dataset?: DatasetInfo }) {

@@ -6,7 +6,7 @@
 import type { TrainingConfig } from './trainingConfig';
 import type { BackendChoice, BackendRequest } from './backend';
 import type { EmbeddingSnapshot, MetricsRecord } from './metrics';
-import type { DataError, DatasetConfig, DatasetInfo, DataSplit } from './data';
+import type { DataError, DatasetConfig, DatasetInfo, DataSplit } from './dataset';
 
 export type WorkerCommand =
   /**

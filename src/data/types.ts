@@ -3,7 +3,7 @@
  * themselves (Dataset, DatasetInfo, DataError, ...) live in contracts/data.ts, the vocabulary the
  * page shares with the worker; they are re-exported here for the loaders.
  */
-import type { DataError, Dataset } from '../contracts/data';
+import type { DataError, Dataset } from '../contracts/dataset';
 
 export type {
   AttributeInfo,
@@ -14,7 +14,7 @@ export type {
   DataSplit,
   ImageShape,
   LabelInfo,
-} from '../contracts/data';
+} from '../contracts/dataset';
 
 /**
  * Reads a local asset (a path under public/data): fetch() in the browser, fs in Node; or the

@@ -7,7 +7,7 @@
  */
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { ExportPayload } from '../contracts/protocol';
-import type { DataSplit, DatasetInfo } from '../contracts/data';
+import type { DataSplit, DatasetInfo } from '../contracts/dataset';
 import { encodeNpy } from './npy';
 
 export const EXPORT_FORMAT = 'cplay-export/1';

@@ -1,14 +1,21 @@
-/** The page's one projection worker (PCA, t-SNE, UMAP), created on first use or at start-up. */
-import { ProjectionClient } from '../worker/projectionClient';
+/**
+ * The page's one projection worker (PCA, t-SNE, UMAP), created on first use or at start-up.
+ * main.tsx provides how to make it (worker/projectionClient.ts), so the page's state and
+ * components see only the contract.
+ */
+import type { ProjectionChannel } from '../contracts/projection';
 
-let shared: ProjectionClient | null = null;
+let factory: (() => ProjectionChannel) | null = null;
+let shared: ProjectionChannel | null = null;
 
-export function projectionClient(): ProjectionClient {
+export function provideProjectionClient(make: () => ProjectionChannel): void {
+  factory = make;
+}
+
+export function projectionClient(): ProjectionChannel {
   if (!shared) {
-    const worker = new Worker(new URL('../worker/projection.worker.ts', import.meta.url), {
-      type: 'module',
-    });
-    shared = new ProjectionClient(worker);
+    if (!factory) throw new Error('no projection worker: main.tsx provides it');
+    shared = factory();
   }
   return shared;
 }

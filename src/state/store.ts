@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import type { EmbeddingSnapshot, MetricsRecord } from '../contracts/metrics';
 import type { BackendChoice } from '../contracts/backend';
-import type { DataError, DatasetInfo } from '../contracts/data';
+import type { DataError, DatasetInfo } from '../contracts/dataset';
 import type { HeldOutSample, SnapshotLabels } from '../contracts/protocol';
 import type { UploadSummary } from './uploads';
 import type { ConfigWarning } from '../contracts/configWarnings';

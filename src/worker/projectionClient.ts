@@ -16,56 +16,29 @@ import {
   projectionTransferables,
   type ProjectionCommand,
   type ProjectionMethod,
-  type ProjectionOptionsByMethod,
   type ProjectionReply,
 } from './projectionProtocol';
+import {
+  StaleProjectionError,
+  type ClientProjectionResult,
+  type ProjectionChannel,
+  type ProjectionFrame,
+  type ProjectRequestOptions,
+} from '../contracts/projection';
+
+export {
+  isStaleProjection,
+  StaleProjectionError,
+  type ClientProjectionResult,
+  type ProjectionFrame,
+  type ProjectRequestOptions,
+} from '../contracts/projection';
 
 /** Anything that looks like a Worker (a real one, a MessagePort, a test double). */
 export interface WorkerLike {
   postMessage(message: unknown, transfer: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   removeEventListener?(type: 'message', listener: (event: MessageEvent) => void): void;
-}
-
-export class StaleProjectionError extends Error {
-  constructor(method: ProjectionMethod, requestId: number) {
-    super(`${method} request ${requestId} was superseded by a newer one`);
-    this.name = 'StaleProjectionError';
-  }
-}
-
-export function isStaleProjection(error: unknown): error is StaleProjectionError {
-  return error instanceof Error && error.name === 'StaleProjectionError';
-}
-
-export interface ProjectionFrame {
-  coords: Float32Array;
-  components: number;
-  iteration: number;
-  totalIterations: number;
-  elapsedMs: number;
-}
-
-export interface ClientProjectionResult {
-  method: ProjectionMethod;
-  coords: Float32Array;
-  components: number;
-  iterations: number;
-  warmStarted: boolean;
-  elapsedMs: number;
-}
-
-export interface ProjectRequestOptions<M extends ProjectionMethod> {
-  options?: ProjectionOptionsByMethod[M];
-  /** The previous layout (n × components); default: this client's last result for the method. */
-  previous?: Float32Array;
-  /** Use the last result as `previous` when none is given (default true). */
-  warmStart?: boolean;
-  /** Intermediate frames of long runs. */
-  onProgress?: (frame: ProjectionFrame) => void;
-  progressIntervalMs?: number;
-  /** Transfer `data` to the worker (detaching it here) instead of copying it (default true). */
-  transfer?: boolean;
 }
 
 interface Pending {
@@ -76,7 +49,7 @@ interface Pending {
   onProgress?: (frame: ProjectionFrame) => void;
 }
 
-export class ProjectionClient {
+export class ProjectionClient implements ProjectionChannel {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly latestByMethod = new Map<ProjectionMethod, number>();
@@ -203,4 +176,11 @@ export class ProjectionClient {
     this.pending.delete(requestId);
     if (this.latestByMethod.get(p.method) === requestId) this.latestByMethod.delete(p.method);
   }
+}
+
+/** The page's projection worker and its client (state/projectionWorker.ts shares one). */
+export function createProjectionClient(): ProjectionClient {
+  return new ProjectionClient(
+    new Worker(new URL('./projection.worker.ts', import.meta.url), { type: 'module' }),
+  );
 }

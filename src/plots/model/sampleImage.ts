@@ -7,7 +7,7 @@
  * - any other count (brain MRI has 2 slices): each channel in grey, side by side, `gap` transparent
  *   pixels apart, so no channel is hidden.
  */
-import type { DatasetInfo } from '../../contracts/data';
+import type { DatasetInfo } from '../../contracts/dataset';
 
 export interface RgbaImage {
   width: number;
