@@ -34,7 +34,10 @@ function wasmPthreadScriptDir(): Plugin {
   };
 }
 
-// Cross-origin isolation (COOP/COEP) lets the WASM backend use threads (SharedArrayBuffer).
+// Cross-origin isolation (COOP/COEP) gives the page SharedArrayBuffer: the training worker's WASM
+// backend then runs the threaded SIMD build, one thread per logical core (worker/backends.ts,
+// engine/wasmKernels.ts configureWasmThreads); served without these headers it runs on one thread,
+// and the backend badge says how many threads it got.
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',

@@ -5,11 +5,10 @@
  * link, answers the keyboard, and keeps the main thread free while training. Screenshots go to
  * test-results/.
  */
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type BrowserSession } from '../../src/cli/chromium';
-import { serveBuiltApp, type ServedApp } from './builtApp';
+import type { BrowserSession } from '../../src/cli/chromium';
+import { withAppAndChromium, type ServedApp } from './builtApp';
 import { PRESETS } from '../../src/presets';
 import { encode } from 'fast-png';
 import { gzipSync } from 'node:zlib';
@@ -96,16 +95,10 @@ function niftiGz(seed: number): Buffer {
   return gzipSync(nifti(16, 16, 3, { voxel: (i) => (i * 3 + seed * 17) % 220 }));
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  app = await serveBuiltApp();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+withAppAndChromium((a, b) => {
+  app = a;
+  browser = b;
+}, SHOTS);
 
 describe('the playground', () => {
   test('loads, draws the first plot, and picks a backend with a reason', async () => {

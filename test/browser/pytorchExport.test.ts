@@ -4,23 +4,18 @@
  * step 2, README.md), and "export run" saves the run's JSON with the same weights.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { unzipSync } from 'fflate';
-import { launchChromium, type BrowserSession } from '../../src/cli/chromium';
-import { serveBuiltApp, type ServedApp } from './builtApp';
+import type { BrowserSession } from '../../src/cli/chromium';
+import { withAppAndChromium, type ServedApp } from './builtApp';
 import { presetById } from '../../src/presets';
 
 let app: ServedApp;
 let browser: BrowserSession;
 
-beforeAll(async () => {
-  app = await serveBuiltApp();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+withAppAndChromium((a, b) => {
+  app = a;
+  browser = b;
 });
 
 const jsonFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json'));

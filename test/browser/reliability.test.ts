@@ -5,11 +5,10 @@
  * step makes pause wait for its end and say so; a destroyed WebGPU device moves the run to the
  * next backend. Screenshots go to test-results/reliability-*.png.
  */
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
-import { launchChromium, type BrowserSession } from '../../src/cli/chromium';
-import { serveBuiltApp, type ServedApp } from './builtApp';
+import type { BrowserSession } from '../../src/cli/chromium';
+import { withAppAndChromium, type ServedApp } from './builtApp';
 
 let app: ServedApp;
 let browser: BrowserSession;
@@ -83,16 +82,10 @@ async function pageIsWhole(page: Page): Promise<void> {
   await expect(page.locator('#root').innerHTML()).resolves.not.toBe('');
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  app = await serveBuiltApp();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+withAppAndChromium((a, b) => {
+  app = a;
+  browser = b;
+}, SHOTS);
 
 describe('reliability (issue 13)', () => {
   test('the NaN configure call and the other bad inputs get messages; the page stays whole', async () => {
