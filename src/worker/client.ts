@@ -142,10 +142,7 @@ export class TrainingClient implements TrainingChannel {
     this.worker = null;
     this.generation++;
     old?.terminate();
-    for (const p of [...this.pendingSamples.values(), ...this.pendingWeights.values()])
-      p.reject(new Error('the training worker was restarted'));
-    this.pendingSamples.clear();
-    this.pendingWeights.clear();
+    this.rejectPending('the training worker was restarted');
     return true;
   }
 
@@ -155,12 +152,15 @@ export class TrainingClient implements TrainingChannel {
   terminate(): void {
     this.worker?.terminate();
     this.listeners.clear();
-    for (const p of this.pendingSamples.values())
-      p.reject(new Error('the training worker was terminated'));
-    this.pendingSamples.clear();
-    for (const p of this.pendingExports.values())
-      p.reject(new Error('the training worker was terminated'));
-    this.pendingExports.clear();
+    this.rejectPending('the training worker was terminated');
+  }
+
+  /** Every request still waiting for an answer fails: its worker is gone. */
+  private rejectPending(message: string): void {
+    for (const pending of [this.pendingSamples, this.pendingWeights, this.pendingExports]) {
+      for (const p of pending.values()) p.reject(new Error(message));
+      pending.clear();
+    }
   }
 
   private dispatch(event: WorkerEvent): void {
