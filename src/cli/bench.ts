@@ -1,12 +1,13 @@
 /**
- * npm run bench [-- --quick] [--no-browser] [--no-scenes] [--profile] [--projections | --no-projections]
+ * npm run bench [-- --quick] [--no-browser] [--no-scenes] [--scenes] [--profile] [--projections | --no-projections]
  *
  * One run, side by side: each bench case (the presets' encoders and losses, random images, batch
  * 64 and 256 × 2 views) on Node WASM (one thread) against the same step in PyTorch on one thread
  * and on every core (scripts/bench_torch.py), with the ratios; the same cases in headless Chromium
  * on WASM with one thread and with every core (the speed-up), on WebGPU with the dispatches, reads
  * and uploads of a step, on WebGL; Node's CPU backend at batch 64; each scene's (preset's) steps
- * per second in the browser on WASM; then the projections (t-SNE, UMAP) of 2,000 MNIST digits,
+ * per second in the browser on WASM (every arm of every scene of src/scenes, then every preset;
+ * `--scenes` runs only these); then the projections (t-SNE, UMAP) of 2,000 MNIST digits,
  * with scikit-learn's TSNE beside them unless --quick (`--projections` runs only those).
  * Times are the best of a few windows (other jobs on a shared machine only add time) and CPU
  * time per step is printed beside wall time. Prints markdown tables; asserts nothing.
@@ -26,8 +27,10 @@ import {
   type BenchResult,
   type GpuStepCounts,
   type SceneResult,
+  type SceneRun,
 } from '../engine/benchmark';
 import { PRESETS } from '../presets';
+import { SCENES } from '../scenes';
 import { useNodeBackend, type NodeBackend } from './nodeBackend';
 
 interface TorchResult {
@@ -48,6 +51,12 @@ async function main(): Promise<void> {
   const quick = args.has('--quick');
   if (args.has('--projections')) {
     await benchProjections(quick);
+    return;
+  }
+  if (args.has('--scenes')) {
+    const [l1] = loadavg();
+    console.log(`Scenes only: load average ${l1!.toFixed(1)} at the start.`);
+    printScenes((await benchScenes(quick, availableParallelism())) ?? []);
     return;
   }
   const cases = quick ? BENCH_CASES.filter((c) => c.batchSize === 64).slice(0, 1) : BENCH_CASES;
@@ -121,12 +130,8 @@ async function main(): Promise<void> {
       for (const x of r ?? []) results.push({ ...x, backend: `browser-${backend}` });
     }
     gpuCounts = (await attempt('webgpu counts', () => browser.countGpuInBrowser(small))) ?? [];
-    if (!args.has('--no-scenes')) {
-      const ids = quick ? [PRESETS[0]!.id] : PRESETS.map((p) => p.id);
-      scenes =
-        (await attempt('scenes', () => browser.scenesInBrowser(ids, quick ? 2 : 5, allThreads))) ??
-        [];
-    }
+    if (!args.has('--no-scenes'))
+      scenes = (await attempt('scenes', () => benchScenes(quick, allThreads))) ?? [];
   }
 
   // Tables.
@@ -147,18 +152,42 @@ async function main(): Promise<void> {
       for (const g of gpuCounts)
         console.log(`  ${g.name}: ${g.byShader.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
-  if (scenes.length) {
-    console.log(
-      `\nScenes on WASM in Chromium (${scenes[0]!.threads ?? 1} threads), with their own data and augmentations:\n`,
-    );
-    console.log('| scene | batch | steps/s |');
-    console.log('| --- | --- | --- |');
-    for (const s of scenes)
-      console.log(`| ${s.id} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} |`);
-  }
+  printScenes(scenes);
   const [l1, l5] = loadavg();
   console.log(`\nLoad average at the end: ${l1!.toFixed(1)} / ${l5!.toFixed(1)}.`);
   if (!args.has('--no-projections')) await benchProjections(quick);
+}
+
+/** Every arm of every scene, then every preset (with --quick: one arm and one preset). */
+async function benchScenes(quick: boolean, threads: number): Promise<SceneResult[]> {
+  const browser = await import('./browserBench');
+  const arms: SceneRun[] = SCENES.flatMap((scene) =>
+    scene.arms.map((arm) => ({ id: `${scene.id}/${arm.id}`, config: arm.config })),
+  );
+  const presets: SceneRun[] = PRESETS.map((p) => ({ id: p.id, config: p.config }));
+  const runs = quick ? [arms[0]!, presets[0]!] : [...arms, ...presets];
+  return browser.scenesInBrowser(runs, quick ? 2 : 5, threads);
+}
+
+function printScenes(scenes: SceneResult[]): void {
+  if (!scenes.length) return;
+  const isArm = (s: SceneResult) => s.id.includes('/');
+  console.log(
+    `\nScenes on WASM in Chromium (${scenes[0]!.threads ?? 1} threads), each arm with its own data and augmentations:\n`,
+  );
+  console.log('| scene | arm | batch | steps/s |');
+  console.log('| --- | --- | --- | --- |');
+  for (const s of scenes.filter(isArm)) {
+    const [scene, arm] = s.id.split('/');
+    console.log(`| ${scene} | ${arm} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} |`);
+  }
+  const presets = scenes.filter((s) => !isArm(s));
+  if (!presets.length) return;
+  console.log('\nPresets on WASM in Chromium (same threads):\n');
+  console.log('| preset | batch | steps/s |');
+  console.log('| --- | --- | --- |');
+  for (const s of presets)
+    console.log(`| ${s.id} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} |`);
 }
 
 function comparisonTable(

@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from './random';
+import { augmentOnCpu } from './augmentCpu';
 import type { DataSplit, DatasetInfo } from './types';
 
 export interface AugmentConfig {
@@ -222,6 +223,15 @@ export function affineWarp(x: tf.Tensor4D, affine: Float32Array): tf.Tensor4D {
   });
 }
 
+/** The blur's 1-D Gaussian, normalised (the 2-D kernel is its outer product). */
+function gaussian1d(sigma: number): Float64Array {
+  const r = Math.max(1, Math.ceil(2 * sigma));
+  const k1: number[] = [];
+  for (let i = -r; i <= r; i++) k1.push(Math.exp(-(i * i) / (2 * sigma * sigma)));
+  const s = k1.reduce((a, b) => a + b, 0);
+  return Float64Array.from(k1, (v) => v / s);
+}
+
 function gaussianKernel(sigma: number, c: number): tf.Tensor4D {
   const r = Math.max(1, Math.ceil(2 * sigma));
   const k1: number[] = [];
@@ -239,6 +249,13 @@ function gaussianKernel(sigma: number, c: number): tf.Tensor4D {
 }
 
 /**
+ * How `augment` computes the views: 'auto' is one pass in JavaScript on CPU-side backends (wasm,
+ * cpu; augmentCpu.ts) and tensor ops elsewhere, where the pixels stay on the GPU. Both give the
+ * same views to float rounding (test/unit/data/augment.test.ts).
+ */
+export type AugmentPath = 'auto' | 'tensor' | 'cpu';
+
+/**
  * V augmented views of every image: [N, h, w, c] → view-major [V·N, h, w, c], values clipped to
  * [0, 1]. Deterministic for `opts.seed`. The input is not disposed.
  */
@@ -246,6 +263,7 @@ export function augment(
   images: tf.Tensor4D,
   config: AugmentConfig,
   opts: AugmentOptions,
+  path: AugmentPath = 'auto',
 ): tf.Tensor4D {
   const V = opts.views ?? 2;
   if (!Number.isInteger(V) || V < 1)
@@ -256,11 +274,33 @@ export function augment(
   const p = drawParams(config, R, h, w, rng);
   const noise = new Float32Array(R * h * w * c);
   if (config.noise) {
+    // Ziggurat normals: Box–Muller one value at a time cost 40–60 ms per brain-MRI batch.
     for (let r = 0; r < R; r++) {
       const sd = p.noiseSd[r] as number;
-      if (sd === 0) continue;
-      for (let k = r * h * w * c; k < (r + 1) * h * w * c; k++) noise[k] = sd * rng.normal();
+      if (sd !== 0) rng.fillNormal(noise, r * h * w * c, (r + 1) * h * w * c, sd);
     }
+  }
+  const colour = c === 3 && !!(config.saturation || config.hue);
+  const backend = tf.getBackend();
+  if (path === 'cpu' || (path === 'auto' && !colour && (backend === 'wasm' || backend === 'cpu'))) {
+    if (colour) throw new Error('augment: the cpu path has no colour jitter (saturation, hue)');
+    const out = new Float32Array(R * h * w * c);
+    const blurs = !!config.blur && p.blurW.some((v) => v > 0);
+    augmentOnCpu(
+      images.dataSync() as Float32Array,
+      [N, h, w, c],
+      V,
+      p,
+      {
+        brightness: !!config.brightness,
+        contrast: !!config.contrast,
+        blur1d: blurs ? gaussian1d(config.blur!.sigma) : null,
+        noise: config.noise ? noise : null,
+        cutout: !!config.cutout,
+      },
+      out,
+    );
+    return tf.tensor4d(out, [R, h, w, c]);
   }
   return tf.tidy(() => {
     let x: tf.Tensor4D =

@@ -243,7 +243,14 @@ export async function profileStep(
   return [...totals.entries()].map(([kernel, t]) => ({ kernel, ...t })).sort((a, b) => b.ms - a.ms);
 }
 
-/** Steps per second of a scene (preset) with its own data set and augmentations. */
+/** A training run to time in the browser: a scene's arm or a preset, by its full config. */
+export interface SceneRun {
+  /** `scene/arm` or the preset's id. */
+  id: string;
+  config: Record<string, unknown>;
+}
+
+/** Steps per second of a scene's arm (or a preset) with its own data set and augmentations. */
 export interface SceneResult {
   id: string;
   batchSize: number;

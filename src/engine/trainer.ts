@@ -13,7 +13,7 @@ import type { TrainingConfig } from '../contracts/trainingConfig';
 import { lossInputs, lossStyle, type BatchMeta } from './lossInputs';
 import { effectiveLossParams } from '../contracts/lossParams';
 import { classBalancedSampler, randomSampler, stratifiedSampler, type Sampler } from './sampler';
-import { TrainingOptimizer } from './optimizer';
+import { finiteFlag, TrainingOptimizer } from './optimizer';
 
 /** Builds V augmented views of a batch, view-major [V·N, h, w, c]; must be deterministic for a seed. */
 export type AugmentFn = (images: tf.Tensor4D, views: number, seed: number) => tf.Tensor4D;
@@ -121,14 +121,7 @@ export class Trainer {
     // A variable the loss does not reach (none today) has no gradient and is left alone.
     const variables = this.variables.filter((v) => grads[v.name] !== undefined);
     const list = variables.map((v) => grads[v.name]!);
-    const ok = tf.tidy(() =>
-      tf.cast(
-        tf.all(
-          tf.isFinite(tf.concat([tf.reshape(value, [1]), ...list.map((g) => tf.reshape(g, [-1]))])),
-        ),
-        'float32',
-      ),
-    ) as tf.Scalar;
+    const ok = finiteFlag([value, ...list]);
     return { value, variables, grads: list, ok };
   }
 

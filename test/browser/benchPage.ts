@@ -20,9 +20,9 @@ import {
   type BenchResult,
   type GpuStepCounts,
   type SceneResult,
+  type SceneRun,
 } from '../../src/engine/benchmark';
 import { parseTrainingConfig } from '../../src/contracts/trainingConfig';
-import { presetById } from '../../src/presets';
 import { Trainer } from '../../src/engine/trainer';
 import { browserAugment, loadBrowserDataset } from '../../src/worker/browserData';
 
@@ -41,7 +41,7 @@ declare global {
   interface Window {
     runBench: (backend: string, cases: BenchCase[]) => Promise<BenchResult[]>;
     countGpu: (cases: BenchCase[]) => Promise<GpuStepCounts[]>;
-    runScenes: (ids: string[], steps: number) => Promise<SceneResult[]>;
+    runScenes: (runs: SceneRun[], steps: number) => Promise<SceneResult[]>;
     checkGuardedAdam: (
       backend: string,
     ) => Promise<{ fused: boolean; maxDifference: number; maxMove: number }>;
@@ -73,16 +73,24 @@ window.countGpu = async (cases) => {
   return out;
 };
 
-window.runScenes = async (ids, steps) => {
+window.runScenes = async (runs, steps) => {
   await useBackend('wasm');
   const dataUrl = new URL('/data/', location.href).href;
   const out: SceneResult[] = [];
-  for (const id of ids) {
-    const config = parseTrainingConfig(presetById(id).config);
-    const { dataset } = await loadBrowserDataset(config, dataUrl);
+  // Arms of a scene share their data set: load it once.
+  const datasets = new Map<string, Awaited<ReturnType<typeof loadBrowserDataset>>['dataset']>();
+  for (const run of runs) {
+    const config = parseTrainingConfig(run.config);
+    const key = JSON.stringify([config.dataset, config.seed, config.prior ?? null]);
+    let dataset = datasets.get(key);
+    if (!dataset) {
+      datasets.clear();
+      dataset = (await loadBrowserDataset(config, dataUrl)).dataset;
+      datasets.set(key, dataset);
+    }
     const trainer = new Trainer(config, dataset, browserAugment(dataset, config));
     try {
-      out.push({ ...(await benchScene(id, trainer, steps)), threads: wasmThreadCount() });
+      out.push({ ...(await benchScene(run.id, trainer, steps)), threads: wasmThreadCount() });
     } finally {
       trainer.dispose();
     }
