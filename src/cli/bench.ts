@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--no-browser] [--no-scenes] [--scenes] [--profile] [--projections | --no-projections]
+ * npm run bench [-- --quick] [--no-browser] [--no-scenes] [--scenes [--only=ID,…]] [--profile | --profile-browser] [--projections | --no-projections]
  *
  * One run, side by side: each bench case (the presets' encoders and losses, random images, batch
  * 64 and 256 × 2 views) on Node WASM (one thread) against the same step in PyTorch on one thread
@@ -56,10 +56,15 @@ async function main(): Promise<void> {
   if (args.has('--scenes')) {
     const [l1] = loadavg();
     console.log(`Scenes only: load average ${l1!.toFixed(1)} at the start.`);
-    printScenes((await benchScenes(quick, availableParallelism())) ?? []);
+    const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+    printScenes(await benchScenes(quick, availableParallelism(), only?.split(',').filter(Boolean)));
     return;
   }
   const cases = quick ? BENCH_CASES.filter((c) => c.batchSize === 64).slice(0, 1) : BENCH_CASES;
+  if (args.has('--profile-browser')) {
+    await browserProfile(cases, quick);
+    return;
+  }
   const allThreads = availableParallelism();
   const [load1, load5] = loadavg();
   console.log(
@@ -130,6 +135,7 @@ async function main(): Promise<void> {
       for (const x of r ?? []) results.push({ ...x, backend: `browser-${backend}` });
     }
     gpuCounts = (await attempt('webgpu counts', () => browser.countGpuInBrowser(small))) ?? [];
+    if (args.has('--profile')) await attempt('profile', () => browserProfile(cases, quick));
     if (!args.has('--no-scenes'))
       scenes = (await attempt('scenes', () => benchScenes(quick, allThreads))) ?? [];
   }
@@ -158,14 +164,55 @@ async function main(): Promise<void> {
   if (!args.has('--no-projections')) await benchProjections(quick);
 }
 
+/**
+ * WASM kernel times of one step in Chromium on one thread and on every core, side by side: the
+ * batch-256 cases and the first arm of each brain-MRI scene. Time outside kernels (JavaScript:
+ * augmentation, tape, bookkeeping) is the step's wall time less its kernels'.
+ */
+async function browserProfile(cases: BenchCase[], quick: boolean): Promise<void> {
+  const browser = await import('./browserBench');
+  const big = cases.filter((c) => c.batchSize === 256 || quick);
+  const runs: SceneRun[] = SCENES.filter((s) =>
+    s.arms.some((a) => String((a.config.dataset as { name: string }).name).startsWith('brain')),
+  ).map((s) => ({ id: `${s.id}/${s.arms[0]!.id}`, config: s.arms[0]!.config }));
+  const threads = availableParallelism();
+  const one = await browser.profileInBrowser(big, quick ? runs.slice(0, 1) : runs, 1);
+  const all = await browser.profileInBrowser(big, quick ? runs.slice(0, 1) : runs, threads);
+  const [l1] = loadavg();
+  console.log(
+    `\nWASM kernels of one step in Chromium, 1 thread vs ${threads} (median of 3 profiled steps; load ${l1!.toFixed(1)}):`,
+  );
+  for (const a of one) {
+    const b = all.find((x) => x.id === a.id);
+    if (!b) continue;
+    const sum = (k: { ms: number }[]) => k.reduce((s, x) => s + x.ms, 0);
+    console.log(
+      `\n${a.id}: step ${a.stepMs.toFixed(1)} → ${b.stepMs.toFixed(1)} ms (${(a.stepMs / b.stepMs).toFixed(2)}×); in kernels ${sum(a.kernels).toFixed(1)} → ${sum(b.kernels).toFixed(1)}; outside ${(a.stepMs - sum(a.kernels)).toFixed(1)} → ${(b.stepMs - sum(b.kernels)).toFixed(1)}\n`,
+    );
+    console.log(`| kernel | count | 1 thread ms | ${threads} threads ms | speed-up |`);
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const k of a.kernels.slice(0, 14)) {
+      const m = b.kernels.find((x) => x.kernel === k.kernel)?.ms;
+      console.log(
+        `| ${k.kernel} | ${k.count} | ${k.ms.toFixed(1)} | ${fmt(m)} | ${m ? (k.ms / m).toFixed(2) + '×' : '—'} |`,
+      );
+    }
+  }
+}
+
 /** Every arm of every scene, then every preset (with --quick: one arm and one preset). */
-async function benchScenes(quick: boolean, threads: number): Promise<SceneResult[]> {
+async function benchScenes(
+  quick: boolean,
+  threads: number,
+  only?: string[],
+): Promise<SceneResult[]> {
   const browser = await import('./browserBench');
   const arms: SceneRun[] = SCENES.flatMap((scene) =>
     scene.arms.map((arm) => ({ id: `${scene.id}/${arm.id}`, config: arm.config })),
   );
   const presets: SceneRun[] = PRESETS.map((p) => ({ id: p.id, config: p.config }));
-  const runs = quick ? [arms[0]!, presets[0]!] : [...arms, ...presets];
+  let runs = quick ? [arms[0]!, presets[0]!] : [...arms, ...presets];
+  if (only) runs = runs.filter((r) => only.some((o) => r.id === o || r.id.startsWith(`${o}/`)));
   return browser.scenesInBrowser(runs, quick ? 2 : 5, threads);
 }
 

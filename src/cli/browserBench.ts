@@ -6,6 +6,7 @@ import type {
   BenchCase,
   BenchResult,
   GpuStepCounts,
+  KernelTime,
   SceneResult,
   SceneRun,
 } from '../engine/benchmark';
@@ -56,5 +57,20 @@ export function scenesInBrowser(
       runs,
       steps,
     ] as const),
+  );
+}
+
+/** Kernel times of a WASM step with `threads` threads, for bench cases and scene runs. */
+export function profileInBrowser(
+  cases: BenchCase[],
+  runs: SceneRun[],
+  threads: number,
+  repeats = 3,
+): Promise<{ id: string; threads: number; stepMs: number; kernels: KernelTime[] }[]> {
+  return withPage(threads, (page) =>
+    page.evaluate(
+      ([c, r, n]) => window.profileRuns(c as BenchCase[], r as SceneRun[], n as number),
+      [cases, runs, repeats] as const,
+    ),
   );
 }

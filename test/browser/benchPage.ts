@@ -16,6 +16,9 @@ import {
   benchCase,
   benchScene,
   countGpuStep,
+  profileTrainerStep,
+  benchTrainer,
+  type KernelTime,
   type BenchCase,
   type BenchResult,
   type GpuStepCounts,
@@ -42,6 +45,11 @@ declare global {
     runBench: (backend: string, cases: BenchCase[]) => Promise<BenchResult[]>;
     countGpu: (cases: BenchCase[]) => Promise<GpuStepCounts[]>;
     runScenes: (runs: SceneRun[], steps: number) => Promise<SceneResult[]>;
+    profileRuns: (
+      cases: BenchCase[],
+      runs: SceneRun[],
+      repeats: number,
+    ) => Promise<{ id: string; threads: number; stepMs: number; kernels: KernelTime[] }[]>;
     checkGuardedAdam: (
       backend: string,
     ) => Promise<{ fused: boolean; maxDifference: number; maxMove: number }>;
@@ -69,6 +77,30 @@ window.countGpu = async (cases) => {
   for (const c of cases) {
     const counts = await countGpuStep(c);
     if (counts) out.push(counts);
+  }
+  return out;
+};
+
+// Kernel times of a step on WASM, for bench cases and scene runs (the median step of `repeats`).
+window.profileRuns = async (cases, runs, repeats) => {
+  await useBackend('wasm');
+  const dataUrl = new URL('/data/', location.href).href;
+  const out: { id: string; threads: number; stepMs: number; kernels: KernelTime[] }[] = [];
+  const profile = async (id: string, trainer: Trainer) => {
+    try {
+      const all = [];
+      for (let i = 0; i < repeats; i++) all.push(await profileTrainerStep(trainer));
+      all.sort((a, b) => a.stepMs - b.stepMs);
+      out.push({ id, threads: wasmThreadCount(), ...all[Math.floor(all.length / 2)]! });
+    } finally {
+      trainer.dispose();
+    }
+  };
+  for (const c of cases) await profile(`${c.name} @${c.batchSize}`, benchTrainer(c));
+  for (const run of runs) {
+    const config = parseTrainingConfig(run.config);
+    const { dataset } = await loadBrowserDataset(config, dataUrl);
+    await profile(run.id, new Trainer(config, dataset, browserAugment(dataset, config)));
   }
   return out;
 };
