@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { AUGMENT_DEFAULTS, augment } from '../../../src/data/augment';
 import { parseTrainingConfig, type TrainingConfig } from '../../../src/contracts/trainingConfig';
 import { Trainer, type AugmentFn } from '../../../src/engine/trainer';
 import { syntheticDataset } from './synthetic';
@@ -89,6 +91,25 @@ describe('Trainer', () => {
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
   });
+
+  test.each(['cpu', 'wasm'])(
+    'keeps the tensor count flat with the one-pass augmentation and fused kernels on %s',
+    async (backend) => {
+      await tf.setBackend(backend);
+      try {
+        const brain = AUGMENT_DEFAULTS['brain-mri']!;
+        const views: AugmentFn = (images, v, seed) => augment(images, brain, { seed, views: v });
+        const trainer = new Trainer(config({ batchSize: 16 }), syntheticDataset(), views);
+        for (let i = 0; i < 3; i++) await trainer.step();
+        const before = tf.memory().numTensors;
+        for (let i = 0; i < 100; i++) expect((await trainer.step()).applied).toBe(true);
+        expect(tf.memory().numTensors).toBe(before);
+        trainer.dispose();
+      } finally {
+        await tf.setBackend('cpu');
+      }
+    },
+  );
 
   test('a non-finite loss skips the update, says why, and keeps the weights', async () => {
     // All samples the same age: the threshold denominator is empty and the official loss is NaN.
