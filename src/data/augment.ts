@@ -272,14 +272,6 @@ export function augment(
   const R = V * N;
   const rng = Rng.stream(opts.seed, 'augment');
   const p = drawParams(config, R, h, w, rng);
-  const noise = new Float32Array(R * h * w * c);
-  if (config.noise) {
-    // Ziggurat normals: Box–Muller one value at a time cost 40–60 ms per brain-MRI batch.
-    for (let r = 0; r < R; r++) {
-      const sd = p.noiseSd[r] as number;
-      if (sd !== 0) rng.fillNormal(noise, r * h * w * c, (r + 1) * h * w * c, sd);
-    }
-  }
   const colour = c === 3 && !!(config.saturation || config.hue);
   const backend = tf.getBackend();
   if (path === 'cpu' || (path === 'auto' && !colour && (backend === 'wasm' || backend === 'cpu'))) {
@@ -295,12 +287,21 @@ export function augment(
         brightness: !!config.brightness,
         contrast: !!config.contrast,
         blur1d: blurs ? gaussian1d(config.blur!.sigma) : null,
-        noise: config.noise ? noise : null,
+        noise: config.noise ? { sd: p.noiseSd, rng } : null,
         cutout: !!config.cutout,
       },
       out,
     );
     return tf.tensor4d(out, [R, h, w, c]);
+  }
+  const noise = new Float32Array(R * h * w * c);
+  if (config.noise) {
+    // Ziggurat normals (Box–Muller one value at a time cost 40–60 ms per brain-MRI batch), view
+    // after view: augmentCpu.ts draws the same values.
+    for (let r = 0; r < R; r++) {
+      const sd = p.noiseSd[r] as number;
+      if (sd !== 0) rng.fillNormal(noise, r * h * w * c, (r + 1) * h * w * c, sd);
+    }
   }
   return tf.tidy(() => {
     let x: tf.Tensor4D =

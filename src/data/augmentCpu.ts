@@ -8,6 +8,8 @@
  * the same Gaussian as two 1-D passes, and every other step is one multiply-add per pixel.
  */
 
+import type { Rng } from './random';
+
 /** The per-view draws of augment.ts (see drawParams there). */
 export interface ViewParamArrays {
   affine: Float32Array;
@@ -23,7 +25,11 @@ export interface CpuChain {
   contrast: boolean;
   /** The blur's 1-D kernel (normalised), or null when no view blurs. */
   blur1d: Float64Array | null;
-  noise: Float32Array | null;
+  /**
+   * Per-view noise SD and the generator, drawn row after row as augment.ts draws its noise array
+   * (the same values), into a one-view buffer instead of an array of the whole batch.
+   */
+  noise: { sd: Float32Array; rng: Rng } | null;
   cutout: boolean;
 }
 
@@ -45,41 +51,51 @@ export function augmentOnCpu(
   const R = views * N;
   const blurred = chain.blur1d ? new Float32Array(size) : null;
   const tmp = chain.blur1d ? new Float32Array(size) : null;
+  const noise = chain.noise ? new Float32Array(size) : null;
   for (let r = 0; r < R; r++) {
     const image = src.subarray((r % N) * size, ((r % N) + 1) * size);
     const view = out.subarray(r * size, (r + 1) * size);
     if (p.affineUsed) warpInto(image, h, w, c, p.affine, r * 6, view);
     else view.set(image);
+    // Brightness and contrast are one affine map per view, v·scale + shift, once the mean is known.
     const bright = chain.brightness ? p.bright[r]! : 1;
+    let scale = bright;
+    let shift = 0;
     if (chain.contrast && (h > 1 || w > 1)) {
       let sum = 0;
       for (let k = 0; k < size; k++) sum += view[k]! * bright;
       const mean = sum / size;
       const ct = p.contrast[r]!;
-      for (let k = 0; k < size; k++) view[k] = (view[k]! * bright - mean) * ct + mean;
-    } else if (bright !== 1) {
-      for (let k = 0; k < size; k++) view[k] = view[k]! * bright;
+      scale = bright * ct;
+      shift = mean - mean * ct;
     }
     const bw = p.blurW[r]!;
+    const sd = chain.noise ? chain.noise.sd[r]! : 0;
+    if (noise) {
+      if (sd !== 0) chain.noise!.rng.fillNormal(noise, 0, size, sd);
+      else noise.fill(0);
+    }
     if (chain.blur1d && bw > 0) {
+      // The blur sees the view after brightness and contrast.
+      for (let k = 0; k < size; k++) view[k] = view[k]! * scale + shift;
       blurInto(view, h, w, c, chain.blur1d, tmp!, blurred!);
-      for (let k = 0; k < size; k++) view[k] = view[k]! * (1 - bw) + blurred![k]! * bw;
+      for (let k = 0; k < size; k++) {
+        const v = view[k]! * (1 - bw) + blurred![k]! * bw + (noise ? noise[k]! : 0);
+        view[k] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
+    } else {
+      for (let k = 0; k < size; k++) {
+        const v = view[k]! * scale + shift + (noise ? noise[k]! : 0);
+        view[k] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
     }
-    if (chain.noise) {
-      const noise = chain.noise;
-      const o = r * size;
-      for (let k = 0; k < size; k++) view[k] = view[k]! + noise[o + k]!;
-    }
+    // Cutout multiplies by 0 before the clip, and the clip keeps 0: zero after it.
     if (chain.cutout) {
       const x0 = Math.max(0, p.cutout[r * 4]!);
       const y0 = Math.max(0, p.cutout[r * 4 + 1]!);
       const x1 = Math.min(w, p.cutout[r * 4 + 2]!);
       const y1 = Math.min(h, p.cutout[r * 4 + 3]!);
       for (let y = y0; y < y1; y++) view.fill(0, (y * w + x0) * c, (y * w + x1) * c);
-    }
-    for (let k = 0; k < size; k++) {
-      const v = view[k]!;
-      view[k] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
 }
