@@ -8,16 +8,169 @@
  * the same Gaussian as two 1-D passes, and every other step is one multiply-add per pixel.
  */
 
-import type { Rng } from './random';
+import { Rng } from './random';
 
-/** The per-view draws of augment.ts (see drawParams there). */
-export interface ViewParamArrays {
-  affine: Float32Array;
+export interface AugmentConfig {
+  /** Random resized crop: area fraction and aspect-ratio ranges (takes precedence over translate). */
+  crop?: { scale: [number, number]; ratio: [number, number] } | null;
+  /** Random translation, maximum shift as a fraction of the side. */
+  translate?: number;
+  /** Maximum rotation in degrees (uniform in ±rotate). */
+  rotate?: number;
+  hflip?: boolean;
+  vflip?: boolean;
+  /** Brightness factor in [1 − b, 1 + b]. */
+  brightness?: number;
+  /** Contrast factor in [1 − c, 1 + c] around the image mean. */
+  contrast?: number;
+  /** Saturation factor in [1 − s, 1 + s] (3-channel images). */
+  saturation?: number;
+  /** Hue rotation, maximum fraction of a turn (3-channel images). */
+  hue?: number;
+  /** With probability p, blend with a Gaussian-blurred copy (σ in pixels), weight U(0.5, 1). */
+  blur?: { p: number; sigma: number } | null;
+  /** Gaussian noise with SD uniform in [0, noise]. */
+  noise?: number;
+  /** With probability p, zero a square of side `size` × the image side at a random place. */
+  cutout?: { p: number; size: number } | null;
+}
+
+export interface ViewParams {
+  affine: Float32Array; // per row: a, b, c, d, e, f with x_in = a·x + b·y + c, y_in = d·x + e·y + f (pixels)
   affineUsed: boolean;
   bright: Float32Array;
   contrast: Float32Array;
+  sat: Float32Array;
+  hue: Float32Array;
   blurW: Float32Array;
-  cutout: Float32Array;
+  noiseSd: Float32Array;
+  cutout: Float32Array; // per row: x0, y0, x1, y1 in pixels (empty when x1 <= x0)
+}
+
+export function drawParams(
+  cfg: AugmentConfig,
+  rows: number,
+  h: number,
+  w: number,
+  rng: Rng,
+): ViewParams {
+  const p: ViewParams = {
+    affine: new Float32Array(rows * 6),
+    affineUsed: false,
+    bright: new Float32Array(rows).fill(1),
+    contrast: new Float32Array(rows).fill(1),
+    sat: new Float32Array(rows).fill(1),
+    hue: new Float32Array(rows),
+    blurW: new Float32Array(rows),
+    noiseSd: new Float32Array(rows),
+    cutout: new Float32Array(rows * 4),
+  };
+  const spatial = h > 1 || w > 1;
+  for (let r = 0; r < rows; r++) {
+    // Geometry in normalised coordinates u ∈ [−½, ½]: u_in = t + R(θ)·diag(sx·fx, sy·fy)·u_out.
+    let sx = 1;
+    let sy = 1;
+    let tx = 0;
+    let ty = 0;
+    if (spatial && cfg.crop) {
+      const area = rng.uniform(cfg.crop.scale[0], cfg.crop.scale[1]);
+      const logR = rng.uniform(Math.log(cfg.crop.ratio[0]), Math.log(cfg.crop.ratio[1]));
+      const ratio = Math.exp(logR);
+      sx = Math.min(1, Math.sqrt(area * ratio));
+      sy = Math.min(1, Math.sqrt(area / ratio));
+      tx = rng.uniform(-(1 - sx) / 2, (1 - sx) / 2);
+      ty = rng.uniform(-(1 - sy) / 2, (1 - sy) / 2);
+    } else if (spatial && cfg.translate) {
+      tx = rng.uniform(-cfg.translate, cfg.translate);
+      ty = rng.uniform(-cfg.translate, cfg.translate);
+    }
+    const th = spatial && cfg.rotate ? (rng.uniform(-cfg.rotate, cfg.rotate) * Math.PI) / 180 : 0;
+    const fx = spatial && cfg.hflip && rng.bernoulli(0.5) ? -1 : 1;
+    const fy = spatial && cfg.vflip && rng.bernoulli(0.5) ? -1 : 1;
+    const c = Math.cos(th);
+    const s = Math.sin(th);
+    // normalised → pixels: u = (x + ½)/w − ½ ; x_in = (u_in + ½)·w − ½
+    const m00 = c * sx * fx;
+    const m01 = -s * sy * fy;
+    const m10 = s * sx * fx;
+    const m11 = c * sy * fy;
+    const a = m00;
+    const b = (m01 * w) / h;
+    const d = (m10 * h) / w;
+    const e = m11;
+    const cx = (w - 1) / 2;
+    const cy = (h - 1) / 2;
+    const o = r * 6;
+    p.affine[o] = a;
+    p.affine[o + 1] = b;
+    p.affine[o + 2] = cx + tx * w - a * cx - b * cy;
+    p.affine[o + 3] = d;
+    p.affine[o + 4] = e;
+    p.affine[o + 5] = cy + ty * h - d * cx - e * cy;
+    if (sx !== 1 || sy !== 1 || tx !== 0 || ty !== 0 || th !== 0 || fx !== 1 || fy !== 1)
+      p.affineUsed = true;
+
+    if (spatial && cfg.brightness)
+      p.bright[r] = rng.uniform(1 - cfg.brightness, 1 + cfg.brightness);
+    if (spatial && cfg.contrast) p.contrast[r] = rng.uniform(1 - cfg.contrast, 1 + cfg.contrast);
+    if (cfg.saturation) p.sat[r] = rng.uniform(1 - cfg.saturation, 1 + cfg.saturation);
+    if (cfg.hue) p.hue[r] = rng.uniform(-cfg.hue, cfg.hue) * 2 * Math.PI;
+    if (spatial && cfg.blur && rng.bernoulli(cfg.blur.p)) p.blurW[r] = rng.uniform(0.5, 1);
+    if (cfg.noise) p.noiseSd[r] = rng.uniform(0, cfg.noise);
+    if (spatial && cfg.cutout && rng.bernoulli(cfg.cutout.p)) {
+      const cw = Math.max(1, Math.round(cfg.cutout.size * w));
+      const ch = Math.max(1, Math.round(cfg.cutout.size * h));
+      const x0 = Math.floor(rng.uniform(-cw / 2, w - cw / 2));
+      const y0 = Math.floor(rng.uniform(-ch / 2, h - ch / 2));
+      p.cutout.set([x0, y0, x0 + cw, y0 + ch], r * 4);
+    }
+  }
+  return p;
+}
+
+/** The blur's 1-D Gaussian, normalised (the 2-D kernel is its outer product). */
+export function gaussian1d(sigma: number): Float64Array {
+  const r = Math.max(1, Math.ceil(2 * sigma));
+  const k1: number[] = [];
+  for (let i = -r; i <= r; i++) k1.push(Math.exp(-(i * i) / (2 * sigma * sigma)));
+  const s = k1.reduce((a, b) => a + b, 0);
+  return Float64Array.from(k1, (v) => v / s);
+}
+
+/**
+ * V augmented views of every image, [N, h, w, c] → view-major [V·N, h, w, c], as plain arrays:
+ * the views `augment` gives for the same seed (no TF.js here, so a worker can run it).
+ */
+export function augmentArray(
+  src: Float32Array,
+  shape: readonly [number, number, number, number],
+  config: AugmentConfig,
+  seed: number,
+  views: number,
+): Float32Array {
+  const [N, h, w, c] = shape;
+  if (c === 3 && (config.saturation || config.hue))
+    throw new Error('augment: the cpu path has no colour jitter (saturation, hue)');
+  const R = views * N;
+  const rng = Rng.stream(seed, 'augment');
+  const p = drawParams(config, R, h, w, rng);
+  const out = new Float32Array(R * h * w * c);
+  const blurs = !!config.blur && p.blurW.some((v) => v > 0);
+  augmentOnCpu(
+    src,
+    shape,
+    views,
+    p,
+    {
+      brightness: !!config.brightness,
+      contrast: !!config.contrast,
+      blur1d: blurs ? gaussian1d(config.blur!.sigma) : null,
+      noise: config.noise ? { sd: p.noiseSd, rng } : null,
+      cutout: !!config.cutout,
+    },
+    out,
+  );
+  return out;
 }
 
 export interface CpuChain {
@@ -42,7 +195,7 @@ export function augmentOnCpu(
   src: Float32Array,
   shape: readonly [number, number, number, number],
   views: number,
-  p: ViewParamArrays,
+  p: ViewParams,
   chain: CpuChain,
   out: Float32Array,
 ): void {

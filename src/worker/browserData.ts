@@ -5,9 +5,11 @@
 import { getDatasetDefinition, loadDataset, type DataError, type Dataset } from '../data';
 import { browserReader, filesReader } from '../data/browserReader';
 import type { TrainingConfig } from '../contracts/trainingConfig';
-import { datasetAugment } from '../engine/augmentation';
+import { augmentationConfig, datasetAugment } from '../engine/augmentation';
+import type { AugmentConfig } from '../data/augmentCpu';
+import type { AugmentReply, AugmentRequest } from './augment.worker';
 import { withVaePrior } from '../engine/prior';
-import type { AugmentFn } from '../engine/trainer';
+import type { AugmentFn, PrefetchFn } from '../engine/trainer';
 
 export async function loadBrowserDataset(
   config: TrainingConfig,
@@ -50,6 +52,57 @@ export function missingFilesMessage(title: string): string {
   );
 }
 
+/**
+ * The data set's augmentation, with `prefetch`: the same views made in a helper worker, so that
+ * on WASM the trainer prepares the next batch while it trains on this one (Trainer.step).
+ */
 export function browserAugment(dataset: Dataset, config?: TrainingConfig): AugmentFn {
-  return datasetAugment(dataset, config?.augment);
+  const augment = datasetAugment(dataset, config?.augment);
+  const settings = augmentationConfig(dataset, config?.augment);
+  const colour = dataset.info.imageShape.channels === 3 && !!(settings.saturation || settings.hue);
+  if (typeof Worker === 'undefined' || colour) return augment;
+  return Object.assign(augment, { prefetch: workerPrefetch(settings) });
+}
+
+/** One helper worker per page or worker (made at the first request), shared by every run. */
+let helper:
+  | { worker: Worker; waiting: Map<number, (reply: AugmentReply) => void>; failed: boolean }
+  | undefined;
+let nextRequest = 0;
+
+function workerPrefetch(config: AugmentConfig): PrefetchFn {
+  return (pixels, shape, views, seed) => {
+    if (!helper) {
+      const worker = new Worker(new URL('./augment.worker.ts', import.meta.url), {
+        type: 'module',
+      });
+      const made = {
+        worker,
+        waiting: new Map<number, (reply: AugmentReply) => void>(),
+        failed: false,
+      };
+      worker.onmessage = (event: MessageEvent<AugmentReply>) => {
+        made.waiting.get(event.data.id)?.(event.data);
+        made.waiting.delete(event.data.id);
+      };
+      // A helper that cannot start or breaks: every request fails, and the trainer makes the
+      // views itself (the same views).
+      worker.onerror = () => {
+        made.failed = true;
+        for (const [id, reply] of made.waiting) reply({ id, error: 'augmentation worker failed' });
+        made.waiting.clear();
+      };
+      helper = made;
+    }
+    const h = helper;
+    if (h.failed) return Promise.reject(new Error('augmentation worker failed'));
+    const id = nextRequest++;
+    return new Promise<Float32Array>((resolve, reject) => {
+      h.waiting.set(id, (reply) =>
+        'views' in reply ? resolve(reply.views) : reject(new Error(reply.error)),
+      );
+      const request: AugmentRequest = { id, pixels, shape, config, seed, views };
+      h.worker.postMessage(request);
+    });
+  };
 }

@@ -220,3 +220,34 @@ describe.each(['cpu', 'wasm'])(
     });
   },
 );
+
+describe('the augmentation worker', () => {
+  it('answers with augmentArray’s views, or with the error', async () => {
+    const { handleAugmentRequest } = await import('../../../src/worker/augment.worker');
+    const { augmentArray } = await import('../../../src/data/augmentCpu');
+    const pixels = randomArray(3 * 10 * 10 * 2, 8);
+    const config = AUGMENT_DEFAULTS['brain-mri']!;
+    const { reply, transfer } = handleAugmentRequest({
+      id: 4,
+      pixels,
+      shape: [3, 10, 10, 2],
+      config,
+      seed: 12,
+      views: 2,
+    });
+    expect(reply.id).toBe(4);
+    expect('views' in reply && Array.from(reply.views)).toEqual(
+      Array.from(augmentArray(pixels, [3, 10, 10, 2], config, 12, 2)),
+    );
+    expect(transfer).toHaveLength(1);
+    const colour = handleAugmentRequest({
+      id: 5,
+      pixels: randomArray(2 * 4 * 4 * 3, 1),
+      shape: [2, 4, 4, 3],
+      config: { hue: 0.1 },
+      seed: 1,
+      views: 2,
+    });
+    expect(colour.reply).toEqual({ id: 5, error: expect.stringMatching(/colour/) });
+  });
+});
