@@ -222,19 +222,22 @@ function printScenes(scenes: SceneResult[]): void {
   console.log(
     `\nScenes on WASM in Chromium (${scenes[0]!.threads ?? 1} threads), each arm with its own data and augmentations:\n`,
   );
-  console.log('| scene | arm | batch | steps/s |');
-  console.log('| --- | --- | --- | --- |');
+  const helper = (s: SceneResult) => (s.prefetched ? 'yes' : 'no');
+  console.log('| scene | arm | batch | steps/s | views from the helper worker |');
+  console.log('| --- | --- | --- | --- | --- |');
   for (const s of scenes.filter(isArm)) {
     const [scene, arm] = s.id.split('/');
-    console.log(`| ${scene} | ${arm} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} |`);
+    console.log(
+      `| ${scene} | ${arm} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} | ${helper(s)} |`,
+    );
   }
   const presets = scenes.filter((s) => !isArm(s));
   if (!presets.length) return;
   console.log('\nPresets on WASM in Chromium (same threads):\n');
-  console.log('| preset | batch | steps/s |');
-  console.log('| --- | --- | --- |');
+  console.log('| preset | batch | steps/s | views from the helper worker |');
+  console.log('| --- | --- | --- | --- |');
   for (const s of presets)
-    console.log(`| ${s.id} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} |`);
+    console.log(`| ${s.id} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} | ${helper(s)} |`);
 }
 
 function comparisonTable(

@@ -280,6 +280,8 @@ export interface SceneResult {
   stepsPerSecond: number;
   backend: string;
   threads?: number;
+  /** Whether a helper worker made the views (augment.prefetch). */
+  prefetched?: boolean;
 }
 
 /** Times `steps` steps of a Trainer already built for a scene, after `warmup` steps. */

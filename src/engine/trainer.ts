@@ -173,12 +173,17 @@ export class Trainer {
   } {
     const batch = this.drawBatch();
     const { height, width, channels } = this.dataset.info.imageShape;
-    const views = prefetch(
-      batch.pixels,
-      [batch.meta.n, height, width, channels],
-      this.config.views,
-      batch.seed,
-    ).catch(() => undefined);
+    let views: Promise<Float32Array | undefined>;
+    try {
+      views = prefetch(
+        batch.pixels,
+        [batch.meta.n, height, width, channels],
+        this.config.views,
+        batch.seed,
+      ).catch(() => undefined);
+    } catch {
+      views = Promise.resolve(undefined);
+    }
     return { batch, views };
   }
 

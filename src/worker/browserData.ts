@@ -73,9 +73,12 @@ let nextRequest = 0;
 function workerPrefetch(config: AugmentConfig): PrefetchFn {
   return (pixels, shape, views, seed) => {
     if (!helper) {
-      const worker = new Worker(new URL('./augment.worker.ts', import.meta.url), {
-        type: 'module',
-      });
+      let worker: Worker;
+      try {
+        worker = new Worker(new URL('./augment.worker.ts', import.meta.url), { type: 'module' });
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
       const made = {
         worker,
         waiting: new Map<number, (reply: AugmentReply) => void>(),

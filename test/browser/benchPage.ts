@@ -120,9 +120,20 @@ window.runScenes = async (runs, steps) => {
       dataset = (await loadBrowserDataset(config, dataUrl)).dataset;
       datasets.set(key, dataset);
     }
-    const trainer = new Trainer(config, dataset, browserAugment(dataset, config));
+    const augment = browserAugment(dataset, config);
+    // Count the views the helper worker delivered (a failed helper falls back silently).
+    let helped = 0;
+    const prefetch = augment.prefetch;
+    if (prefetch)
+      augment.prefetch = (...args) =>
+        prefetch(...args).then((views) => {
+          helped++;
+          return views;
+        });
+    const trainer = new Trainer(config, dataset, augment);
     try {
-      out.push({ ...(await benchScene(run.id, trainer, steps)), threads: wasmThreadCount() });
+      const result = await benchScene(run.id, trainer, steps);
+      out.push({ ...result, threads: wasmThreadCount(), prefetched: helped > 0 });
     } finally {
       trainer.dispose();
     }
