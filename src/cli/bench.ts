@@ -1,12 +1,13 @@
 /**
- * npm run bench [-- --quick] [--no-browser] [--no-scenes] [--profile] [--projections | --no-projections]
+ * npm run bench [-- --quick] [--no-browser] [--no-scenes] [--scenes [--only=ID,…]] [--profile | --profile-browser] [--projections | --no-projections]
  *
  * One run, side by side: each bench case (the presets' encoders and losses, random images, batch
  * 64 and 256 × 2 views) on Node WASM (one thread) against the same step in PyTorch on one thread
  * and on every core (scripts/bench_torch.py), with the ratios; the same cases in headless Chromium
  * on WASM with one thread and with every core (the speed-up), on WebGPU with the dispatches, reads
  * and uploads of a step, on WebGL; Node's CPU backend at batch 64; each scene's (preset's) steps
- * per second in the browser on WASM; then the projections (t-SNE, UMAP) of 2,000 MNIST digits,
+ * per second in the browser on WASM (every arm of every scene of src/scenes, then every preset;
+ * `--scenes` runs only these); then the projections (t-SNE, UMAP) of 2,000 MNIST digits,
  * with scikit-learn's TSNE beside them unless --quick (`--projections` runs only those).
  * Times are the best of a few windows (other jobs on a shared machine only add time) and CPU
  * time per step is printed beside wall time. Prints markdown tables; asserts nothing.
@@ -26,8 +27,10 @@ import {
   type BenchResult,
   type GpuStepCounts,
   type SceneResult,
+  type SceneRun,
 } from '../engine/benchmark';
 import { PRESETS } from '../presets';
+import { SCENES } from '../scenes';
 import { useNodeBackend, type NodeBackend } from './nodeBackend';
 
 interface TorchResult {
@@ -50,7 +53,18 @@ async function main(): Promise<void> {
     await benchProjections(quick);
     return;
   }
+  if (args.has('--scenes')) {
+    const [l1] = loadavg();
+    console.log(`Scenes only: load average ${l1!.toFixed(1)} at the start.`);
+    const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+    printScenes(await benchScenes(quick, availableParallelism(), only?.split(',').filter(Boolean)));
+    return;
+  }
   const cases = quick ? BENCH_CASES.filter((c) => c.batchSize === 64).slice(0, 1) : BENCH_CASES;
+  if (args.has('--profile-browser')) {
+    await browserProfile(cases, quick);
+    return;
+  }
   const allThreads = availableParallelism();
   const [load1, load5] = loadavg();
   console.log(
@@ -121,12 +135,9 @@ async function main(): Promise<void> {
       for (const x of r ?? []) results.push({ ...x, backend: `browser-${backend}` });
     }
     gpuCounts = (await attempt('webgpu counts', () => browser.countGpuInBrowser(small))) ?? [];
-    if (!args.has('--no-scenes')) {
-      const ids = quick ? [PRESETS[0]!.id] : PRESETS.map((p) => p.id);
-      scenes =
-        (await attempt('scenes', () => browser.scenesInBrowser(ids, quick ? 2 : 5, allThreads))) ??
-        [];
-    }
+    if (args.has('--profile')) await attempt('profile', () => browserProfile(cases, quick));
+    if (!args.has('--no-scenes'))
+      scenes = (await attempt('scenes', () => benchScenes(quick, allThreads))) ?? [];
   }
 
   // Tables.
@@ -147,18 +158,86 @@ async function main(): Promise<void> {
       for (const g of gpuCounts)
         console.log(`  ${g.name}: ${g.byShader.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
-  if (scenes.length) {
-    console.log(
-      `\nScenes on WASM in Chromium (${scenes[0]!.threads ?? 1} threads), with their own data and augmentations:\n`,
-    );
-    console.log('| scene | batch | steps/s |');
-    console.log('| --- | --- | --- |');
-    for (const s of scenes)
-      console.log(`| ${s.id} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} |`);
-  }
+  printScenes(scenes);
   const [l1, l5] = loadavg();
   console.log(`\nLoad average at the end: ${l1!.toFixed(1)} / ${l5!.toFixed(1)}.`);
   if (!args.has('--no-projections')) await benchProjections(quick);
+}
+
+/**
+ * WASM kernel times of one step in Chromium on one thread and on every core, side by side: the
+ * batch-256 cases and the first arm of each brain-MRI scene. Time outside kernels (JavaScript:
+ * augmentation, tape, bookkeeping) is the step's wall time less its kernels'.
+ */
+async function browserProfile(cases: BenchCase[], quick: boolean): Promise<void> {
+  const browser = await import('./browserBench');
+  const big = cases.filter((c) => c.batchSize === 256 || quick);
+  const runs: SceneRun[] = SCENES.filter((s) =>
+    s.arms.some((a) => String((a.config.dataset as { name: string }).name).startsWith('brain')),
+  ).map((s) => ({ id: `${s.id}/${s.arms[0]!.id}`, config: s.arms[0]!.config }));
+  const threads = availableParallelism();
+  const one = await browser.profileInBrowser(big, quick ? runs.slice(0, 1) : runs, 1);
+  const all = await browser.profileInBrowser(big, quick ? runs.slice(0, 1) : runs, threads);
+  const [l1] = loadavg();
+  console.log(
+    `\nWASM kernels of one step in Chromium, 1 thread vs ${threads} (median of 3 profiled steps; load ${l1!.toFixed(1)}):`,
+  );
+  for (const a of one) {
+    const b = all.find((x) => x.id === a.id);
+    if (!b) continue;
+    const sum = (k: { ms: number }[]) => k.reduce((s, x) => s + x.ms, 0);
+    console.log(
+      `\n${a.id}: step ${a.stepMs.toFixed(1)} → ${b.stepMs.toFixed(1)} ms (${(a.stepMs / b.stepMs).toFixed(2)}×); in kernels ${sum(a.kernels).toFixed(1)} → ${sum(b.kernels).toFixed(1)}; outside ${(a.stepMs - sum(a.kernels)).toFixed(1)} → ${(b.stepMs - sum(b.kernels)).toFixed(1)}\n`,
+    );
+    console.log(`| kernel | count | 1 thread ms | ${threads} threads ms | speed-up |`);
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const k of a.kernels.slice(0, 14)) {
+      const m = b.kernels.find((x) => x.kernel === k.kernel)?.ms;
+      console.log(
+        `| ${k.kernel} | ${k.count} | ${k.ms.toFixed(1)} | ${fmt(m)} | ${m ? (k.ms / m).toFixed(2) + '×' : '—'} |`,
+      );
+    }
+  }
+}
+
+/** Every arm of every scene, then every preset (with --quick: one arm and one preset). */
+async function benchScenes(
+  quick: boolean,
+  threads: number,
+  only?: string[],
+): Promise<SceneResult[]> {
+  const browser = await import('./browserBench');
+  const arms: SceneRun[] = SCENES.flatMap((scene) =>
+    scene.arms.map((arm) => ({ id: `${scene.id}/${arm.id}`, config: arm.config })),
+  );
+  const presets: SceneRun[] = PRESETS.map((p) => ({ id: p.id, config: p.config }));
+  let runs = quick ? [arms[0]!, presets[0]!] : [...arms, ...presets];
+  if (only) runs = runs.filter((r) => only.some((o) => r.id === o || r.id.startsWith(`${o}/`)));
+  return browser.scenesInBrowser(runs, quick ? 2 : 5, threads);
+}
+
+function printScenes(scenes: SceneResult[]): void {
+  if (!scenes.length) return;
+  const isArm = (s: SceneResult) => s.id.includes('/');
+  console.log(
+    `\nScenes on WASM in Chromium (${scenes[0]!.threads ?? 1} threads), each arm with its own data and augmentations:\n`,
+  );
+  const helper = (s: SceneResult) => (s.prefetched ? 'yes' : 'no');
+  console.log('| scene | arm | batch | steps/s | views from the helper worker |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const s of scenes.filter(isArm)) {
+    const [scene, arm] = s.id.split('/');
+    console.log(
+      `| ${scene} | ${arm} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} | ${helper(s)} |`,
+    );
+  }
+  const presets = scenes.filter((s) => !isArm(s));
+  if (!presets.length) return;
+  console.log('\nPresets on WASM in Chromium (same threads):\n');
+  console.log('| preset | batch | steps/s | views from the helper worker |');
+  console.log('| --- | --- | --- | --- |');
+  for (const s of presets)
+    console.log(`| ${s.id} | ${s.batchSize} | ${s.stepsPerSecond.toFixed(1)} | ${helper(s)} |`);
 }
 
 function comparisonTable(

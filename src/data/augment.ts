@@ -11,32 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '../ml/random';
-import type { DataSplit, DatasetInfo } from './types';
+import { augmentArray, drawParams, type AugmentConfig } from './augmentCpu';
 
-export interface AugmentConfig {
-  /** Random resized crop: area fraction and aspect-ratio ranges (takes precedence over translate). */
-  crop?: { scale: [number, number]; ratio: [number, number] } | null;
-  /** Random translation, maximum shift as a fraction of the side. */
-  translate?: number;
-  /** Maximum rotation in degrees (uniform in ±rotate). */
-  rotate?: number;
-  hflip?: boolean;
-  vflip?: boolean;
-  /** Brightness factor in [1 − b, 1 + b]. */
-  brightness?: number;
-  /** Contrast factor in [1 − c, 1 + c] around the image mean. */
-  contrast?: number;
-  /** Saturation factor in [1 − s, 1 + s] (3-channel images). */
-  saturation?: number;
-  /** Hue rotation, maximum fraction of a turn (3-channel images). */
-  hue?: number;
-  /** With probability p, blend with a Gaussian-blurred copy (σ in pixels), weight U(0.5, 1). */
-  blur?: { p: number; sigma: number } | null;
-  /** Gaussian noise with SD uniform in [0, noise]. */
-  noise?: number;
-  /** With probability p, zero a square of side `size` × the image side at a random place. */
-  cutout?: { p: number; size: number } | null;
-}
+export type { AugmentConfig };
+import type { DataSplit, DatasetInfo } from './types';
 
 export interface AugmentOptions {
   seed: number;
@@ -110,99 +88,6 @@ export function defaultAugmentation(info: Pick<DatasetInfo, 'id'>): AugmentConfi
   return AUGMENT_DEFAULTS[info.id] ?? { noise: 0.03 };
 }
 
-interface ViewParams {
-  affine: Float32Array; // per row: a, b, c, d, e, f with x_in = a·x + b·y + c, y_in = d·x + e·y + f (pixels)
-  affineUsed: boolean;
-  bright: Float32Array;
-  contrast: Float32Array;
-  sat: Float32Array;
-  hue: Float32Array;
-  blurW: Float32Array;
-  noiseSd: Float32Array;
-  cutout: Float32Array; // per row: x0, y0, x1, y1 in pixels (empty when x1 <= x0)
-}
-
-function drawParams(
-  cfg: AugmentConfig,
-  rows: number,
-  h: number,
-  w: number,
-  rng: SeededRandom,
-): ViewParams {
-  const p: ViewParams = {
-    affine: new Float32Array(rows * 6),
-    affineUsed: false,
-    bright: new Float32Array(rows).fill(1),
-    contrast: new Float32Array(rows).fill(1),
-    sat: new Float32Array(rows).fill(1),
-    hue: new Float32Array(rows),
-    blurW: new Float32Array(rows),
-    noiseSd: new Float32Array(rows),
-    cutout: new Float32Array(rows * 4),
-  };
-  const spatial = h > 1 || w > 1;
-  for (let r = 0; r < rows; r++) {
-    // Geometry in normalised coordinates u ∈ [−½, ½]: u_in = t + R(θ)·diag(sx·fx, sy·fy)·u_out.
-    let sx = 1;
-    let sy = 1;
-    let tx = 0;
-    let ty = 0;
-    if (spatial && cfg.crop) {
-      const area = rng.uniform(cfg.crop.scale[0], cfg.crop.scale[1]);
-      const logR = rng.uniform(Math.log(cfg.crop.ratio[0]), Math.log(cfg.crop.ratio[1]));
-      const ratio = Math.exp(logR);
-      sx = Math.min(1, Math.sqrt(area * ratio));
-      sy = Math.min(1, Math.sqrt(area / ratio));
-      tx = rng.uniform(-(1 - sx) / 2, (1 - sx) / 2);
-      ty = rng.uniform(-(1 - sy) / 2, (1 - sy) / 2);
-    } else if (spatial && cfg.translate) {
-      tx = rng.uniform(-cfg.translate, cfg.translate);
-      ty = rng.uniform(-cfg.translate, cfg.translate);
-    }
-    const th = spatial && cfg.rotate ? (rng.uniform(-cfg.rotate, cfg.rotate) * Math.PI) / 180 : 0;
-    const fx = spatial && cfg.hflip && rng.bernoulli(0.5) ? -1 : 1;
-    const fy = spatial && cfg.vflip && rng.bernoulli(0.5) ? -1 : 1;
-    const c = Math.cos(th);
-    const s = Math.sin(th);
-    // normalised → pixels: u = (x + ½)/w − ½ ; x_in = (u_in + ½)·w − ½
-    const m00 = c * sx * fx;
-    const m01 = -s * sy * fy;
-    const m10 = s * sx * fx;
-    const m11 = c * sy * fy;
-    const a = m00;
-    const b = (m01 * w) / h;
-    const d = (m10 * h) / w;
-    const e = m11;
-    const cx = (w - 1) / 2;
-    const cy = (h - 1) / 2;
-    const o = r * 6;
-    p.affine[o] = a;
-    p.affine[o + 1] = b;
-    p.affine[o + 2] = cx + tx * w - a * cx - b * cy;
-    p.affine[o + 3] = d;
-    p.affine[o + 4] = e;
-    p.affine[o + 5] = cy + ty * h - d * cx - e * cy;
-    if (sx !== 1 || sy !== 1 || tx !== 0 || ty !== 0 || th !== 0 || fx !== 1 || fy !== 1)
-      p.affineUsed = true;
-
-    if (spatial && cfg.brightness)
-      p.bright[r] = rng.uniform(1 - cfg.brightness, 1 + cfg.brightness);
-    if (spatial && cfg.contrast) p.contrast[r] = rng.uniform(1 - cfg.contrast, 1 + cfg.contrast);
-    if (cfg.saturation) p.sat[r] = rng.uniform(1 - cfg.saturation, 1 + cfg.saturation);
-    if (cfg.hue) p.hue[r] = rng.uniform(-cfg.hue, cfg.hue) * 2 * Math.PI;
-    if (spatial && cfg.blur && rng.bernoulli(cfg.blur.p)) p.blurW[r] = rng.uniform(0.5, 1);
-    if (cfg.noise) p.noiseSd[r] = rng.uniform(0, cfg.noise);
-    if (spatial && cfg.cutout && rng.bernoulli(cfg.cutout.p)) {
-      const cw = Math.max(1, Math.round(cfg.cutout.size * w));
-      const ch = Math.max(1, Math.round(cfg.cutout.size * h));
-      const x0 = Math.floor(rng.uniform(-cw / 2, w - cw / 2));
-      const y0 = Math.floor(rng.uniform(-ch / 2, h - ch / 2));
-      p.cutout.set([x0, y0, x0 + cw, y0 + ch], r * 4);
-    }
-  }
-  return p;
-}
-
 /** Bilinear affine warp with edge clamping: x [R, h, w, c], affine [R, 6] (output → input pixels). */
 export function affineWarp(x: tf.Tensor4D, affine: Float32Array): tf.Tensor4D {
   return tf.tidy(() => {
@@ -245,6 +130,13 @@ function gaussianKernel(sigma: number, c: number): tf.Tensor4D {
 }
 
 /**
+ * How `augment` computes the views: 'auto' is one pass in JavaScript on CPU-side backends (wasm,
+ * cpu; augmentCpu.ts) and tensor ops elsewhere, where the pixels stay on the GPU. Both give the
+ * same views to float rounding (test/unit/data/augment.test.ts).
+ */
+export type AugmentPath = 'auto' | 'tensor' | 'cpu';
+
+/**
  * V augmented views of every image: [N, h, w, c] → view-major [V·N, h, w, c], values clipped to
  * [0, 1]. Deterministic for `opts.seed`. The input is not disposed.
  */
@@ -252,6 +144,7 @@ export function augment(
   images: tf.Tensor4D,
   config: AugmentConfig,
   opts: AugmentOptions,
+  path: AugmentPath = 'auto',
 ): tf.Tensor4D {
   const V = opts.views ?? 2;
   if (!Number.isInteger(V) || V < 1)
@@ -259,13 +152,21 @@ export function augment(
   const [N, h, w, c] = images.shape;
   const R = V * N;
   const rng = SeededRandom.stream(opts.seed, 'augment');
+  const colour = c === 3 && !!(config.saturation || config.hue);
+  const backend = tf.getBackend();
+  if (path === 'cpu' || (path === 'auto' && !colour && (backend === 'wasm' || backend === 'cpu')))
+    return tf.tensor4d(
+      augmentArray(images.dataSync() as Float32Array, [N, h, w, c], config, opts.seed, V),
+      [R, h, w, c],
+    );
   const p = drawParams(config, R, h, w, rng);
   const noise = new Float32Array(R * h * w * c);
   if (config.noise) {
+    // Ziggurat normals (Box–Muller one value at a time cost 40–60 ms per brain-MRI batch), view
+    // after view: augmentCpu.ts draws the same values.
     for (let r = 0; r < R; r++) {
       const sd = p.noiseSd[r] as number;
-      if (sd === 0) continue;
-      for (let k = r * h * w * c; k < (r + 1) * h * w * c; k++) noise[k] = sd * rng.normal();
+      if (sd !== 0) rng.fillNormal(noise, r * h * w * c, (r + 1) * h * w * c, sd);
     }
   }
   return tf.tidy(() => {

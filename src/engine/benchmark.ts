@@ -223,15 +223,36 @@ export async function countGpuStep(c: BenchCase, warmup = 2): Promise<GpuStepCou
   }
 }
 
-export async function profileStep(
-  c: BenchCase,
-): Promise<{ kernel: string; ms: number; count: number }[]> {
+export interface KernelTime {
+  kernel: string;
+  ms: number;
+  count: number;
+}
+
+/** Kernel times of one step of a bench case (Trainer built here). */
+export async function profileStep(c: BenchCase): Promise<KernelTime[]> {
   const trainer = benchTrainer(c);
+  try {
+    return (await profileTrainerStep(trainer)).kernels;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * One profiled step of a trainer (after one unprofiled): time per kernel, most first, and the
+ * step's wall time, so that what is not in a kernel (JavaScript: augmentation, bookkeeping) shows.
+ */
+export async function profileTrainerStep(
+  trainer: Trainer,
+): Promise<{ kernels: KernelTime[]; stepMs: number }> {
   await trainer.step();
   const totals = new Map<string, { ms: number; count: number }>();
+  const t0 = performance.now();
   const info = await tf.profile(async () => {
     await trainer.step();
   });
+  const stepMs = performance.now() - t0;
   for (const k of info.kernels) {
     // Custom-gradient ops show as 'unnamed scope' with the time of the kernels inside them.
     if (k.name === 'unnamed scope') continue;
@@ -239,17 +260,28 @@ export async function profileStep(
     const t = totals.get(k.name) ?? { ms: 0, count: 0 };
     totals.set(k.name, { ms: t.ms + ms, count: t.count + 1 });
   }
-  trainer.dispose();
-  return [...totals.entries()].map(([kernel, t]) => ({ kernel, ...t })).sort((a, b) => b.ms - a.ms);
+  const kernels = [...totals.entries()]
+    .map(([kernel, t]) => ({ kernel, ...t }))
+    .sort((a, b) => b.ms - a.ms);
+  return { kernels, stepMs };
 }
 
-/** Steps per second of a scene (preset) with its own data set and augmentations. */
+/** A training run to time in the browser: a scene's arm or a preset, by its full config. */
+export interface SceneRun {
+  /** `scene/arm` or the preset's id. */
+  id: string;
+  config: Record<string, unknown>;
+}
+
+/** Steps per second of a scene's arm (or a preset) with its own data set and augmentations. */
 export interface SceneResult {
   id: string;
   batchSize: number;
   stepsPerSecond: number;
   backend: string;
   threads?: number;
+  /** Whether a helper worker made the views (augment.prefetch). */
+  prefetched?: boolean;
 }
 
 /** Times `steps` steps of a Trainer already built for a scene, after `warmup` steps. */

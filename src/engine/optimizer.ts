@@ -21,6 +21,8 @@ export interface OptimizerConfig {
 const ADAM_KERNEL = 'ContrastivePlaygroundAdam';
 /** Guarded Adam on WebGPU: w' and [m'; s'] from w, [m; s], g and k = [ok, steps including this one]. */
 const ADAM_IF_KERNEL = 'ContrastivePlaygroundAdamIf';
+/** 1 when every value of every input is finite, else 0 (float32 scalar), on CPU-side backends. */
+const ALL_FINITE_KERNEL = 'ContrastivePlaygroundAllFinite';
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 
@@ -61,12 +63,12 @@ export class TrainingOptimizer {
           const c2 = 1 - BETA2 ** this.steps;
           const eps = tf.backend().epsilon();
           if (tf.getKernel(ADAM_KERNEL, tf.getBackend())) {
-            const [w2, m2, s2] = tf
+            // The kernel updates the moments in place (they belong to this optimiser alone) and
+            // returns only the new weights: one allocation per variable, not three.
+            const w2 = tf
               .engine()
-              .runKernel(ADAM_KERNEL, { w: v, m, s, g }, { lr, c1, c2, eps }) as tf.Tensor[];
-            v.assign(w2!);
-            m.assign(m2!);
-            s.assign(s2!);
+              .runKernel(ADAM_KERNEL, { w: v, m, s, g }, { lr, c1, c2, eps }) as tf.Tensor;
+            v.assign(w2);
             return;
           }
           const m2 = tf.add(tf.mul(m, BETA1), tf.mul(g, 1 - BETA1));
@@ -166,24 +168,29 @@ export class TrainingOptimizer {
   }
 }
 
-/** w, m, s → Adam's w', m', s' in one pass over CPU-side memory. */
+/**
+ * Adam's w' (into `w2`) from w, m, s, g in one pass over CPU-side memory; m and s are updated in
+ * place. lr·(m/c1)/(√(s/c2) + ε) is computed as m·(lr/c1)/(√s·(1/√c2) + ε): one division per
+ * element instead of three (float rounding only).
+ */
 function adamUpdate(
   w: Float32Array,
   m: Float32Array,
   s: Float32Array,
   g: Float32Array,
-  out: [Float32Array, Float32Array, Float32Array],
+  w2: Float32Array,
   attrs: { lr: number; c1: number; c2: number; eps: number },
 ): void {
-  const [w2, m2, s2] = out;
   const { lr, c1, c2, eps } = attrs;
+  const a = lr / c1;
+  const b = 1 / Math.sqrt(c2);
   for (let i = 0; i < w.length; i++) {
     const gi = g[i]!;
     const mi = BETA1 * m[i]! + (1 - BETA1) * gi;
     const si = BETA2 * s[i]! + (1 - BETA2) * gi * gi;
-    m2[i] = mi;
-    s2[i] = si;
-    w2[i] = w[i]! - (lr * (mi / c1)) / (Math.sqrt(si / c2) + eps);
+    m[i] = mi;
+    s[i] = si;
+    w2[i] = w[i]! - (a * mi) / (Math.sqrt(si) * b + eps);
   }
 }
 
@@ -199,29 +206,24 @@ interface CpuLike {
 const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   const { w, m, s, g } = inputs as Record<'w' | 'm' | 's' | 'g', TensorInfo>;
   const b = backend as unknown as WasmLike;
-  const outs = [0, 1, 2].map(() => b.makeOutput(w.shape, 'float32'));
-  // Views after every allocation: makeOutput may grow (and so detach) the heap.
+  const out = b.makeOutput(w.shape, 'float32');
+  // Views after the allocation: makeOutput may grow (and so detach) the heap.
   const view = (t: TensorInfo) => b.typedArrayFromHeap(t);
   adamUpdate(
     view(w),
     view(m),
     view(s),
     view(g),
-    outs.map(view) as [Float32Array, Float32Array, Float32Array],
+    view(out),
     attrs as unknown as { lr: number; c1: number; c2: number; eps: number },
   );
-  return outs;
+  return out;
 };
 
 const cpuAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   const { w, m, s, g } = inputs as Record<'w' | 'm' | 's' | 'g', TensorInfo>;
   const b = backend as unknown as CpuLike;
-  const size = w.shape.reduce((x, y) => x * y, 1);
-  const out = [0, 1, 2].map(() => new Float32Array(size)) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
+  const out = new Float32Array(w.shape.reduce((x, y) => x * y, 1));
   const read = (t: TensorInfo) => b.data.get(t.dataId).values;
   adamUpdate(
     read(w),
@@ -231,7 +233,7 @@ const cpuAdam: KernelFunc = ({ inputs, backend, attrs }) => {
     out,
     attrs as unknown as { lr: number; c1: number; c2: number; eps: number },
   );
-  return out.map((values) => b.makeTensorInfo(w.shape, 'float32', values));
+  return b.makeTensorInfo(w.shape, 'float32', out);
 };
 
 /**
@@ -305,6 +307,53 @@ const webgpuAdamIf: KernelFunc = ({ inputs, backend, attrs }) => {
   );
 };
 
+/**
+ * 1 when the loss and every gradient are finite, else 0: a float32 scalar on the device, never
+ * read here. On WASM and CPU one pass over the tensors where they lie (the tensor ops copy every
+ * gradient into one concat, then make a bool tensor of its size and reduce it).
+ */
+export function finiteFlag(tensors: tf.Tensor[]): tf.Scalar {
+  if (tf.getKernel(ALL_FINITE_KERNEL, tf.getBackend()))
+    return tf
+      .engine()
+      .runKernel(
+        ALL_FINITE_KERNEL,
+        Object.fromEntries(tensors.map((t, i) => [`x${i}`, t])),
+        {},
+      ) as tf.Scalar;
+  return tf.tidy(() =>
+    tf.cast(tf.all(tf.isFinite(tf.concat(tensors.map((t) => tf.reshape(t, [-1]))))), 'float32'),
+  ) as tf.Scalar;
+}
+
+function allFinite(arrays: Float32Array[]): number {
+  for (const a of arrays) {
+    // x − x is 0 for every finite x and NaN for ±Inf and NaN; the sum keeps a NaN.
+    let acc = 0;
+    for (let i = 0; i < a.length; i++) acc += a[i]! - a[i]!;
+    if (acc !== 0) return 0;
+  }
+  return 1;
+}
+
+const wasmAllFinite: KernelFunc = ({ inputs, backend }) => {
+  const b = backend as unknown as WasmLike;
+  const out = b.makeOutput([], 'float32');
+  const arrays = Object.values(inputs as Record<string, TensorInfo>).map((t) =>
+    b.typedArrayFromHeap(t),
+  );
+  b.typedArrayFromHeap(out)[0] = allFinite(arrays);
+  return out;
+};
+
+const cpuAllFinite: KernelFunc = ({ inputs, backend }) => {
+  const b = backend as unknown as CpuLike;
+  const arrays = Object.values(inputs as Record<string, TensorInfo>).map(
+    (t) => b.data.get(t.dataId).values,
+  );
+  return b.makeTensorInfo([], 'float32', Float32Array.of(allFinite(arrays)));
+};
+
 /** Registers the fused Adam kernels (idempotent): CPU-side backends, and the guarded one on WebGPU. */
 export function registerOptimizerKernels(): void {
   if (!tf.getKernel(ADAM_IF_KERNEL, 'webgpu'))
@@ -317,6 +366,18 @@ export function registerOptimizerKernels(): void {
     tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: wasmAdam });
   if (!tf.getKernel(ADAM_KERNEL, 'cpu'))
     tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'cpu', kernelFunc: cpuAdam });
+  if (!tf.getKernel(ALL_FINITE_KERNEL, 'wasm'))
+    tf.registerKernel({
+      kernelName: ALL_FINITE_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: wasmAllFinite,
+    });
+  if (!tf.getKernel(ALL_FINITE_KERNEL, 'cpu'))
+    tf.registerKernel({
+      kernelName: ALL_FINITE_KERNEL,
+      backendName: 'cpu',
+      kernelFunc: cpuAllFinite,
+    });
 }
 
 registerOptimizerKernels();

@@ -13,10 +13,27 @@ import type { TrainingConfig } from '../contracts/trainingConfig';
 import { lossInputs, lossStyle, type BatchMeta } from './lossInputs';
 import { effectiveLossParams } from '../contracts/lossParams';
 import { classBalancedSampler, randomSampler, stratifiedSampler, type Sampler } from './sampler';
-import { TrainingOptimizer } from './optimizer';
+import { finiteFlag, TrainingOptimizer } from './optimizer';
 
-/** Builds V augmented views of a batch, view-major [V·N, h, w, c]; must be deterministic for a seed. */
-export type AugmentFn = (images: tf.Tensor4D, views: number, seed: number) => tf.Tensor4D;
+/**
+ * The same views as an AugmentFn, for pixels [N, h, w, c] as a plain array, made elsewhere (a
+ * helper worker) and delivered later: view-major [V·N, h, w, c] values.
+ */
+export type PrefetchFn = (
+  pixels: Float32Array,
+  shape: [number, number, number, number],
+  views: number,
+  seed: number,
+) => Promise<Float32Array>;
+
+/**
+ * Builds V augmented views of a batch, view-major [V·N, h, w, c]; must be deterministic for a seed.
+ * With `prefetch`, Trainer.step on a CPU-side backend asks it for the next batch's views while it
+ * trains on the current batch (it must give exactly this function's views).
+ */
+export type AugmentFn = ((images: tf.Tensor4D, views: number, seed: number) => tf.Tensor4D) & {
+  prefetch?: PrefetchFn;
+};
 
 /** Repeats the images V times: positives are then identical views (useful for tests and features). */
 export const repeatViews: AugmentFn = (images, views) =>
@@ -43,6 +60,8 @@ export class Trainer {
   stepCount = 0;
   /** Overrides the backend's choice of queueStep/drain over step() (tests, benchmarks). */
   deferReads: boolean | undefined;
+  /** The next batch, drawn ahead, with its views on the way (augment.prefetch). */
+  private pending: { batch: GatheredBatch; views: Promise<Float32Array | undefined> } | undefined;
 
   constructor(
     readonly config: TrainingConfig,
@@ -75,12 +94,10 @@ export class Trainer {
 
   /** The loss of one batch (and the regulariser), as a function of the variables. */
   private batchLoss(
-    images: tf.Tensor4D,
+    views: tf.Tensor4D,
     meta: BatchMeta,
     biasLabels: Int32Array | undefined,
-    seed: number,
   ): tf.Scalar {
-    const views = this.augment(images, this.config.views, seed);
     const main = this.encoder.apply(views);
     const salient = this.salientEncoder?.apply(views).projection;
     const inputs = lossInputs(this.config, meta, { projection: main.projection, salient });
@@ -103,33 +120,71 @@ export class Trainer {
     return loss;
   }
 
-  /** Loss, gradients and a 0/1 finiteness flag (loss and every gradient) of the next batch. */
-  private lossAndGrads(): {
+  /** The next batch's samples and augmentation seed (sampler and seed stream in step order). */
+  private drawBatch(): GatheredBatch {
+    const indices = this.sampler.next(this.config.batchSize);
+    return { ...gatherBatch(this.dataset, this.dataset.train, indices), seed: this.rng.fork() };
+  }
+
+  /**
+   * Loss, gradients and a 0/1 finiteness flag (loss and every gradient) of a batch (default: the
+   * next), with its views when they were made elsewhere.
+   */
+  private lossAndGrads(
+    batch: GatheredBatch = this.takeBatch(),
+    madeViews?: Float32Array,
+  ): {
     value: tf.Scalar;
     variables: tf.Variable[];
     grads: tf.Tensor[];
     ok: tf.Scalar;
   } {
-    const indices = this.sampler.next(this.config.batchSize);
-    const batch = gatherBatch(this.dataset, this.dataset.train, indices);
-    const seed = this.rng.fork();
+    const { height, width, channels } = this.dataset.info.imageShape;
+    const n = batch.meta.n;
+    const V = this.config.views;
     const { value, grads } = tf.variableGrads(
-      () => tf.tidy(() => this.batchLoss(batch.images, batch.meta, batch.biasLabels, seed)),
+      () =>
+        tf.tidy(() => {
+          const views = madeViews
+            ? tf.tensor4d(madeViews, [V * n, height, width, channels])
+            : this.augment(tf.tensor4d(batch.pixels, [n, height, width, channels]), V, batch.seed);
+          return this.batchLoss(views, batch.meta, batch.biasLabels);
+        }),
       this.variables,
     );
-    batch.images.dispose();
     // A variable the loss does not reach (none today) has no gradient and is left alone.
     const variables = this.variables.filter((v) => grads[v.name] !== undefined);
     const list = variables.map((v) => grads[v.name]!);
-    const ok = tf.tidy(() =>
-      tf.cast(
-        tf.all(
-          tf.isFinite(tf.concat([tf.reshape(value, [1]), ...list.map((g) => tf.reshape(g, [-1]))])),
-        ),
-        'float32',
-      ),
-    ) as tf.Scalar;
+    const ok = finiteFlag([value, ...list]);
     return { value, variables, grads: list, ok };
+  }
+
+  /** The batch drawn ahead if there is one (its views dropped: made here instead), else the next. */
+  private takeBatch(): GatheredBatch {
+    const pending = this.pending;
+    this.pending = undefined;
+    return pending?.batch ?? this.drawBatch();
+  }
+
+  /** Draws the next batch and asks `prefetch` for its views (a failure resolves to undefined). */
+  private drawAhead(prefetch: PrefetchFn): {
+    batch: GatheredBatch;
+    views: Promise<Float32Array | undefined>;
+  } {
+    const batch = this.drawBatch();
+    const { height, width, channels } = this.dataset.info.imageShape;
+    let views: Promise<Float32Array | undefined>;
+    try {
+      views = prefetch(
+        batch.pixels,
+        [batch.meta.n, height, width, channels],
+        this.config.views,
+        batch.seed,
+      ).catch(() => undefined);
+    } catch {
+      views = Promise.resolve(undefined);
+    }
+    return { batch, views };
   }
 
   private notFinite(step: number, lossValue: number): StepResult {
@@ -147,7 +202,18 @@ export class Trainer {
   async step(): Promise<StepResult> {
     if (this.queued.length) throw new Error('read the queued steps (drain) before step()');
     const step = this.stepCount + 1;
-    const { value, variables, grads, ok } = this.lossAndGrads();
+    // On CPU-side backends the next batch's views are made (by augment.prefetch, in a helper
+    // worker) while this batch trains; batches and seeds are drawn in the same order either way.
+    const prefetch = !this.defersReads ? this.augment.prefetch : undefined;
+    let batch: GatheredBatch | undefined;
+    let madeViews: Float32Array | undefined;
+    if (prefetch) {
+      const current = this.pending ?? this.drawAhead(prefetch);
+      this.pending = this.drawAhead(prefetch);
+      batch = current.batch;
+      madeViews = await current.views;
+    }
+    const { value, variables, grads, ok } = this.lossAndGrads(batch, madeViews);
     // Loss and flag in one read: on a GPU each read waits for the queue to finish.
     const record = tf.tidy(() => tf.stack([tf.reshape(value, []), ok]));
     const [lossValue, okValue] = await record.data();
@@ -283,6 +349,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.pending = undefined;
     tf.dispose(this.queued);
     this.queued = [];
     this.encoder.dispose();
@@ -311,12 +378,19 @@ function chooseSampler(config: TrainingConfig, dataset: Dataset, seed: number): 
 }
 
 interface GatheredBatch {
-  images: tf.Tensor4D;
+  /** [n, h, w, c] pixels of the batch's samples. */
+  pixels: Float32Array;
   meta: BatchMeta;
   biasLabels?: Int32Array;
+  /** The augmentation seed of the batch. */
+  seed: number;
 }
 
-function gatherBatch(dataset: Dataset, split: DataSplit, indices: Int32Array): GatheredBatch {
+function gatherBatch(
+  dataset: Dataset,
+  split: DataSplit,
+  indices: Int32Array,
+): Omit<GatheredBatch, 'seed'> {
   const { height, width, channels } = dataset.info.imageShape;
   const pixels = height * width * channels;
   const n = indices.length;
@@ -335,7 +409,7 @@ function gatherBatch(dataset: Dataset, split: DataSplit, indices: Int32Array): G
   const attributes: Record<string, Float32Array> = {};
   for (const [name, values] of Object.entries(split.attributes)) attributes[name] = pick(values)!;
   return {
-    images: tf.tensor4d(images, [n, height, width, channels]),
+    pixels: images,
     meta: {
       n,
       classLabels: classLabel ? pick(split.labels[classLabel]) : undefined,

@@ -16,6 +16,7 @@ import type {
   WorkerEvent,
 } from '../contracts/protocol';
 import { browserDataSource } from '../data/browserReader';
+import { withHelperWorker } from './augmentPrefetch';
 import { loadTrainingData } from '../engine/trainingData';
 import { exportPayload } from '../engine/exportPayload';
 import { hookedStep, isBackendFailure, type WorkerTestHooks } from './failure';
@@ -71,7 +72,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   // except with a VAE prior, which trains on the chosen backend while the data set loads.
   const backendReady = startBackend(command.backend, failedBackends);
   if (command.config.prior) await backendReady;
-  const [backend, { dataset, errors: dataErrors, augment }] = await Promise.all([
+  const [backend, { dataset, errors: dataErrors, augment: tensorAugment }] = await Promise.all([
     backendReady,
     (async () =>
       loadTrainingData(
@@ -87,6 +88,7 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
   ]);
   if (latestStart !== command.runId) return superseded();
   const runId = command.runId;
+  const augment = withHelperWorker(tensorAugment, dataset, command.config);
   session = new TrainingSession(command.config, dataset, augment, {
     progress: (step, loss, stepsPerSecond) =>
       emit({ type: 'progress', runId, step, loss, stepsPerSecond }),

@@ -16,16 +16,20 @@ import {
   benchCase,
   benchScene,
   countGpuStep,
+  profileTrainerStep,
+  benchTrainer,
+  type KernelTime,
   type BenchCase,
   type BenchResult,
   type GpuStepCounts,
   type SceneResult,
+  type SceneRun,
 } from '../../src/engine/benchmark';
 import { parseTrainingConfig } from '../../src/contracts/trainingConfig';
-import { presetById } from '../../src/presets';
 import { Trainer } from '../../src/engine/trainer';
 import { browserDataSource } from '../../src/data/browserReader';
-import { loadTrainingData } from '../../src/engine/trainingData';
+import { loadTrainingData, type TrainingData } from '../../src/engine/trainingData';
+import { withHelperWorker } from '../../src/worker/augmentPrefetch';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -42,7 +46,12 @@ declare global {
   interface Window {
     runBench: (backend: string, cases: BenchCase[]) => Promise<BenchResult[]>;
     countGpu: (cases: BenchCase[]) => Promise<GpuStepCounts[]>;
-    runScenes: (ids: string[], steps: number) => Promise<SceneResult[]>;
+    runScenes: (runs: SceneRun[], steps: number) => Promise<SceneResult[]>;
+    profileRuns: (
+      cases: BenchCase[],
+      runs: SceneRun[],
+      repeats: number,
+    ) => Promise<{ id: string; threads: number; stepMs: number; kernels: KernelTime[] }[]>;
     checkGuardedAdam: (
       backend: string,
     ) => Promise<{ fused: boolean; maxDifference: number; maxMove: number }>;
@@ -74,19 +83,63 @@ window.countGpu = async (cases) => {
   return out;
 };
 
-window.runScenes = async (ids, steps) => {
+// Kernel times of a step on WASM, for bench cases and scene runs (the median step of `repeats`).
+window.profileRuns = async (cases, runs, repeats) => {
   await useBackend('wasm');
   const dataUrl = new URL('/data/', location.href).href;
-  const out: SceneResult[] = [];
-  for (const id of ids) {
-    const config = parseTrainingConfig(presetById(id).config);
+  const out: { id: string; threads: number; stepMs: number; kernels: KernelTime[] }[] = [];
+  const profile = async (id: string, trainer: Trainer) => {
+    try {
+      const all = [];
+      for (let i = 0; i < repeats; i++) all.push(await profileTrainerStep(trainer));
+      all.sort((a, b) => a.stepMs - b.stepMs);
+      out.push({ id, threads: wasmThreadCount(), ...all[Math.floor(all.length / 2)]! });
+    } finally {
+      trainer.dispose();
+    }
+  };
+  for (const c of cases) await profile(`${c.name} @${c.batchSize}`, benchTrainer(c));
+  for (const run of runs) {
+    const config = parseTrainingConfig(run.config);
     const { dataset, augment } = await loadTrainingData(
       config,
       browserDataSource(config.dataset.name, dataUrl),
     );
+    await profile(run.id, new Trainer(config, dataset, withHelperWorker(augment, dataset, config)));
+  }
+  return out;
+};
+
+window.runScenes = async (runs, steps) => {
+  await useBackend('wasm');
+  const dataUrl = new URL('/data/', location.href).href;
+  const out: SceneResult[] = [];
+  // Arms of a scene share their data set: load it once.
+  const datasets = new Map<string, TrainingData>();
+  for (const run of runs) {
+    const config = parseTrainingConfig(run.config);
+    const key = JSON.stringify([config.dataset, config.seed, config.prior ?? null]);
+    let data = datasets.get(key);
+    if (!data) {
+      datasets.clear();
+      data = await loadTrainingData(config, browserDataSource(config.dataset.name, dataUrl));
+      datasets.set(key, data);
+    }
+    const { dataset } = data;
+    const augment = withHelperWorker(data.augment, dataset, config);
+    // Count the views the helper worker delivered (a failed helper falls back silently).
+    let helped = 0;
+    const prefetch = augment.prefetch;
+    if (prefetch)
+      augment.prefetch = (...args) =>
+        prefetch(...args).then((views) => {
+          helped++;
+          return views;
+        });
     const trainer = new Trainer(config, dataset, augment);
     try {
-      out.push({ ...(await benchScene(id, trainer, steps)), threads: wasmThreadCount() });
+      const result = await benchScene(run.id, trainer, steps);
+      out.push({ ...result, threads: wasmThreadCount(), prefetched: helped > 0 });
     } finally {
       trainer.dispose();
     }

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, test } from 'vitest';
-import { TrainingOptimizer, type OptimizerConfig } from '../../../src/engine/optimizer';
+import { finiteFlag, TrainingOptimizer, type OptimizerConfig } from '../../../src/engine/optimizer';
 import { SeededRandom } from '../../../src/ml/random';
 
 afterAll(async () => {
@@ -103,5 +103,43 @@ describe.each(['cpu', 'wasm'])('TrainingOptimizer on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
     optimizer.dispose();
     tf.dispose([...vs, ...grads, ok]);
+  });
+});
+
+describe.each(['cpu', 'wasm', 'cpu-ops'])('finiteFlag on %s', (name) => {
+  test('is 1 exactly when every value of every tensor is finite (a naive check)', async () => {
+    await tf.setBackend(name === 'cpu-ops' ? 'cpu' : name);
+    const kernel = 'ContrastivePlaygroundAllFinite';
+    // 'cpu-ops': the tensor-op form that GPU backends use, with the kernel out of the way.
+    const saved = name === 'cpu-ops' ? tf.getKernel(kernel, 'cpu') : undefined;
+    if (saved) tf.unregisterKernel(kernel, 'cpu');
+    try {
+      const base = () => [random(1), random(7 * 3), random(1000), random(5)];
+      const cases: Float32Array[][] = [base()];
+      for (const bad of [NaN, Infinity, -Infinity])
+        for (const [t, i] of [
+          [0, 0],
+          [1, 20],
+          [2, 999],
+          [3, 2],
+        ] as const) {
+          const arrays = base();
+          arrays[t]![i] = bad;
+          cases.push(arrays);
+        }
+      for (const arrays of cases) {
+        const naive = arrays.every((a) => a.every((x) => Number.isFinite(x))) ? 1 : 0;
+        const tensors = arrays.map((a) => tf.tensor(a));
+        const before = tf.memory().numTensors;
+        const flag = finiteFlag(tensors);
+        expect(tf.memory().numTensors).toBe(before + 1);
+        expect(flag.shape).toEqual([]);
+        expect(flag.dtype).toBe('float32');
+        expect((await flag.data())[0]).toBe(naive);
+        tf.dispose([flag, ...tensors]);
+      }
+    } finally {
+      if (saved) tf.registerKernel(saved);
+    }
   });
 });

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { AUGMENT_DEFAULTS, augment } from '../../../src/data/augment';
+import { augmentArray } from '../../../src/data/augmentCpu';
 import { parseTrainingConfig, type TrainingConfig } from '../../../src/contracts/trainingConfig';
 import { Trainer, type AugmentFn } from '../../../src/engine/trainer';
 import { syntheticDataset } from './synthetic';
@@ -89,6 +92,86 @@ describe('Trainer', () => {
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
   });
+
+  test.each(['cpu', 'wasm'])(
+    'keeps the tensor count flat with the one-pass augmentation and fused kernels on %s',
+    async (backend) => {
+      await tf.setBackend(backend);
+      try {
+        const brain = AUGMENT_DEFAULTS['brain-mri']!;
+        const views: AugmentFn = (images, v, seed) => augment(images, brain, { seed, views: v });
+        const trainer = new Trainer(config({ batchSize: 16 }), syntheticDataset(), views);
+        for (let i = 0; i < 3; i++) await trainer.step();
+        const before = tf.memory().numTensors;
+        for (let i = 0; i < 100; i++) expect((await trainer.step()).applied).toBe(true);
+        expect(tf.memory().numTensors).toBe(before);
+        trainer.dispose();
+      } finally {
+        await tf.setBackend('cpu');
+      }
+    },
+  );
+
+  test.each(['cpu', 'wasm'])(
+    'views prefetched elsewhere give the same steps as views made in the step (%s)',
+    async (backend) => {
+      await tf.setBackend(backend);
+      try {
+        const brain = AUGMENT_DEFAULTS['brain-mri']!;
+        const plain: AugmentFn = (images, v, seed) => augment(images, brain, { seed, views: v });
+        let asked = 0;
+        const prefetched: AugmentFn = Object.assign(
+          (images: tf.Tensor4D, v: number, seed: number) => plain(images, v, seed),
+          {
+            prefetch: async (
+              pixels: Float32Array,
+              shape: [number, number, number, number],
+              v: number,
+              seed: number,
+            ) => {
+              asked++;
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              return augmentArray(pixels, shape, brain, seed, v);
+            },
+          },
+        );
+        // A helper that fails: the step makes the views itself.
+        const failing: AugmentFn = Object.assign(
+          (images: tf.Tensor4D, v: number, seed: number) => plain(images, v, seed),
+          { prefetch: () => Promise.reject(new Error('no helper')) },
+        );
+        const run = async (fn: AugmentFn) => {
+          const trainer = new Trainer(config({ batchSize: 16 }), syntheticDataset(), fn);
+          const losses: number[] = [];
+          for (let i = 0; i < 6; i++) losses.push((await trainer.step()).loss);
+          // A queued step after prefetching uses the batch drawn ahead: the sequence goes on.
+          trainer.queueStep();
+          losses.push(...(await trainer.drain()).map((r) => r.loss));
+          losses.push((await trainer.step()).loss);
+          const before = tf.memory().numTensors;
+          for (let i = 0; i < 20; i++) await trainer.step();
+          expect(tf.memory().numTensors).toBe(before);
+          const weights = await Promise.all(
+            trainer.variables.map(async (x) => Array.from(await x.data())),
+          );
+          trainer.dispose();
+          return { losses, weights };
+        };
+        const a = await run(plain);
+        const b = await run(prefetched);
+        const c = await run(failing);
+        expect(asked).toBeGreaterThan(20);
+        for (const other of [b, c]) {
+          other.losses.forEach((x, i) => expect(x).toBeCloseTo(a.losses[i]!, 5));
+          other.weights.forEach((w, i) =>
+            w.forEach((x, j) => expect(x).toBeCloseTo(a.weights[i]![j]!, 5)),
+          );
+        }
+      } finally {
+        await tf.setBackend('cpu');
+      }
+    },
+  );
 
   test('a non-finite loss skips the update, says why, and keeps the weights', async () => {
     // All samples the same age: the threshold denominator is empty and the official loss is NaN.
