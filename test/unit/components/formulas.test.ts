@@ -1,16 +1,16 @@
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import {
-  FORMULA_LOSSES,
-  formulaVariants,
+  formulaLosses,
   lossFormula,
   paramsLine,
   regularizerFormula,
-  texNumber,
-  texText,
   withDefaults,
   type LossFormulaSpec,
-} from '../../../src/components/formulas';
+} from '../../../src/ml/losses/formula';
+import { texNumber, texText } from '../../../src/ml/losses/tex';
+import { formulaVariants } from '../../fixtures/formulaVariants';
+const FORMULA_LOSSES = formulaLosses();
 import { CATALOG } from '../../../src/ml/losses/catalog';
 
 /** Renders in strict mode: any KaTeX warning (unknown symbol, unicode in math) fails. */
@@ -36,7 +36,7 @@ function f(loss: string, params: Record<string, unknown> = {}): LossFormulaSpec 
 
 describe('loss formulas', () => {
   it('covers every loss of the catalog (and the FairKL regulariser)', () => {
-    const losses = CATALOG.filter((e) => e.kind === 'loss').map((e) => e.name);
+    const losses = CATALOG.filter((e) => e.kind === 'loss').map((e) => e.id);
     for (const name of losses) expect(FORMULA_LOSSES).toContain(name);
     expect(lossFormula('no_such_loss')).toBeNull();
   });
