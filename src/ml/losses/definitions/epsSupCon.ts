@@ -5,7 +5,7 @@ import {
   classLabels,
   epsilonDerived,
   epsilonFamily,
-  etaLine,
+  ETA_LINE,
   ROWS,
   SETS,
   sim,
@@ -30,13 +30,12 @@ export const definition = defineLoss({
       log_eps_after_shift: ['\\delta', "the official code's stabiliser (0 = exact loss)"],
     },
     build: (p) => {
-      const delta = p.log_eps_after_shift;
-      const eta = delta > 0;
+      const eta = p.log_eps_after_shift > 0;
       return {
         variant: 'out',
         title: 'epsilon-SupCon',
         tex: `\\mathcal{L} = \\frac{1}{M} \\sum_{a} -${C_FACTOR} \\frac{1}{\\max(|P(a)|,1)} \\sum_{p \\in P(a)} \\log \\frac{e^{s_{ap}}}{e^{-\\epsilon} \\sum_{p' \\in P(a)} e^{s_{ap'}} + \\sum_{n \\in N(a)} e^{s_{an}}${eta ? ' + \\eta_a' : ''}}`,
-        where: [ROWS, sim(p), SETS, ...(eta ? [etaLine(delta)] : [])],
+        where: [ROWS, sim(p), SETS, ...(eta ? [ETA_LINE] : [])],
         params: [...SUPCON_ROWS, 'epsilon', 'log_eps_after_shift'],
         derived: epsilonDerived(p),
         note: 'SupCon L_out with every positive of the denominator shifted by ε (in logit units); ε = 0 gives SupCon.',

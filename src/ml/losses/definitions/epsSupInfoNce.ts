@@ -5,7 +5,7 @@ import {
   classLabels,
   epsilonDerived,
   epsilonFamily,
-  etaLine,
+  ETA_LINE,
   ROWS,
   SETS,
   sim,
@@ -36,16 +36,21 @@ export const definition = defineLoss({
     },
     build: (p) => {
       const inside = p.form === 'in';
-      const delta = p.log_eps_after_shift;
-      const eta = !inside && delta > 0;
+      const eta = !inside && p.log_eps_after_shift > 0;
       return {
         variant: p.form,
         title: `epsilon-SupInfoNCE (${p.form})`,
         tex: inside
           ? `\\mathcal{L} = \\frac{1}{M} \\sum_{a} -${C_FACTOR} \\log \\frac{\\sum_{p \\in P(a)} e^{s_{ap}}}{\\frac{e^{-\\epsilon}}{\\max(|P(a)|,1)} \\sum_{p \\in P(a)} e^{s_{ap}} + \\sum_{n \\in N(a)} e^{s_{an}}}`
           : `\\mathcal{L} = \\frac{1}{M} \\sum_{a} -${C_FACTOR} \\frac{1}{\\max(|P(a)|,1)} \\sum_{p \\in P(a)} \\log \\frac{e^{s_{ap}}}{e^{s_{ap} - \\epsilon} + \\sum_{n \\in N(a)} e^{s_{an}}${eta ? ' + \\eta_a' : ''}}`,
-        where: [ROWS, sim(p), SETS, ...(eta ? [etaLine(delta)] : [])],
-        params: [...SUPCON_ROWS, 'epsilon', 'form', 'log_eps_after_shift'],
+        where: [ROWS, sim(p), SETS, ...(eta ? [ETA_LINE] : [])],
+        // The `in` form has no stabiliser (the official code adds it to `out` only).
+        params: [
+          ...SUPCON_ROWS,
+          'epsilon',
+          'form',
+          ...(inside ? [] : ['log_eps_after_shift' as const]),
+        ],
         derived: epsilonDerived(p),
         note:
           'Each positive is contrasted with itself shifted by ε and all the negatives: it must beat every negative by the margin. ' +

@@ -121,10 +121,9 @@ export function epsilonDerived(p: {
   ];
 }
 
-/** The official stabiliser η_a of the ε losses, when δ > 0. */
-export function etaLine(delta: number): string {
-  return `\\eta_a = ${texNumber(delta)}\\, e^{m_a},\\quad m_a = \\max_b s_{ab}\\ \\text{(no gradient)}`;
-}
+/** The official stabiliser η_a of the ε losses (shown when δ > 0; δ's value is in the list). */
+export const ETA_LINE =
+  '\\eta_a = \\delta\\, e^{m_a},\\quad m_a = \\max_b s_{ab}\\ \\text{(no gradient)}';
 
 export const KERNEL_TEX = {
   gaussian:
