@@ -42,7 +42,8 @@ describe('names', () => {
       expect(fn.id).toBe(name);
       expect(typeof fn.call).toBe('function');
     }
-    expect(CATALOG.map((e) => e.id).sort()).toEqual([...SPEC_NAMES].sort());
+    // More may follow (definitions.test.ts: the one list); none of the spec's may be missing.
+    for (const name of SPEC_NAMES) expect(CATALOG.map((e) => e.id)).toContain(name);
   });
 
   it('an unknown name throws an error that lists the valid names', () => {
