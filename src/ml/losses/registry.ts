@@ -6,19 +6,31 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { catalogEntry, CATALOG, type CatalogEntry } from './catalog';
-import { IMPLEMENTATIONS } from './implementations';
+import type { LossId } from './definitions';
+import * as IMPLEMENTED from './implementations';
 import type { FunctionInputs, LossImplementation } from './implement';
 
 export type { ConstantInput, FunctionInputs } from './implement';
 
+type Implemented = (typeof IMPLEMENTED)[keyof typeof IMPLEMENTED]['definition']['id'];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Fails to compile when a definition has no implementation, or an implementation no definition.
+const COMPLETE: Same<LossId, Implemented> = true;
+
 const BY_ID = new Map<string, LossImplementation>(
-  IMPLEMENTATIONS.map((implementation) => [implementation.definition.id, implementation]),
+  Object.values(IMPLEMENTED).map((implementation) => [
+    implementation.definition.id,
+    implementation,
+  ]),
 );
 
-for (const entry of CATALOG) {
-  if (BY_ID.get(entry.id)?.definition !== entry)
+/** The implementations in the definitions' order. */
+export const IMPLEMENTATIONS: readonly LossImplementation[] = CATALOG.map((entry) => {
+  const implementation = BY_ID.get(entry.id);
+  if (!COMPLETE || implementation?.definition !== entry)
     throw new Error(`definition '${entry.id}' has no implementation`);
-}
+  return implementation;
+});
 
 export interface RegisteredFunction extends CatalogEntry {
   /** Validates `params` (filling defaults) and evaluates; the result lives outside any tidy scope. */

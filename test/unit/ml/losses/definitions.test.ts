@@ -8,7 +8,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFINITIONS } from '../../../../src/ml/losses/definitions';
-import { IMPLEMENTATIONS } from '../../../../src/ml/losses/implementations';
 import {
   CATALOG,
   defaultParams,
@@ -17,7 +16,11 @@ import {
   paramFields,
   type CatalogEntry,
 } from '../../../../src/ml/losses/catalog';
-import { getFunction, type ConstantInput } from '../../../../src/ml/losses/registry';
+import {
+  getFunction,
+  IMPLEMENTATIONS,
+  type ConstantInput,
+} from '../../../../src/ml/losses/registry';
 import { formulaLosses } from '../../../../src/ml/losses/formula';
 import { lossTable } from '../../../../scripts/loss-table';
 import { makeRng, randomMatrix, randomTensor3, useCpuBackend, type Nested } from '../helpers';
