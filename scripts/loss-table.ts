@@ -1,6 +1,6 @@
 /**
  * Prints the README's table of functions (name, kind, parameters with defaults, citation) from the
- * catalog, so the README cannot drift from the code. `--write` replaces the table in README.md.
+ * definitions (src/ml/losses/definitions/), so the README cannot drift from the code. `--write` replaces the table in README.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CATALOG, defaultParams } from '../src/ml/losses/catalog';
@@ -10,11 +10,11 @@ export const END = '<!-- loss-table:end -->';
 
 export function lossTable(): string {
   const rows = CATALOG.map((entry) => {
-    const params = Object.entries(defaultParams(entry.name))
+    const params = Object.entries(defaultParams(entry.id))
       .map(([k, v]) => `\`${k}\`=${JSON.stringify(v)}`)
       .join(', ');
     const inputs = entry.inputs.map((i) => `\`${i.name}\``).join(', ');
-    return `| \`${entry.name}\` | ${entry.kind} | ${entry.description} | ${inputs} | ${params || '—'} | ${entry.citation} |`;
+    return `| \`${entry.id}\` | ${entry.kind} | ${entry.description} | ${inputs} | ${params || '—'} | ${entry.citation} |`;
   });
   return [
     '| fn id | kind | what it is | inputs | parameters (defaults) | follows |',

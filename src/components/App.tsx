@@ -20,6 +20,7 @@ import { Warnings } from './Warnings';
 import { SavedRuns } from './SavedRuns';
 import { PRESETS } from '../presets';
 import { gateConfig } from '../contracts/configGate';
+import { withDefaults } from '../ml/losses/formula';
 
 /**
  * A panel's error boundary; a new configuration (restored defaults, a fixed value) lets every
@@ -193,9 +194,11 @@ function HistogramPlot() {
         Histograms of positive and negative similarities appear with class labels.
       </p>
     );
+  // A loss with a margin ε (in logit units) shows it on the histograms, at ε·τ in cosine.
+  const params = loss ? withDefaults(loss.name, loss) : {};
   const margin =
-    loss?.name === 'eps_supinfonce' || loss?.name === 'eps_supcon'
-      ? { epsilon: Number(loss.epsilon ?? 0.25), temperature: Number(loss.temperature ?? 0.1) }
+    typeof params.epsilon === 'number' && typeof params.temperature === 'number'
+      ? { epsilon: params.epsilon, temperature: params.temperature }
       : {};
   return <SimilarityHistograms histograms={histograms} {...margin} talk={talk} />;
 }

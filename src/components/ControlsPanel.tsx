@@ -7,7 +7,7 @@ import { useStore } from './storeContext';
 import { selectConfig } from '../state/store';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { gateConfig } from '../contracts/configGate';
-import { listLosses, paramFields, type ParamField } from '../ml/losses/catalog';
+import { listTrainable, paramFields, type ParamField } from '../ml/losses/catalog';
 import { DATASETS } from '../data';
 import { isUserDataset } from '../contracts/datasets';
 import { suggestedCsv } from '../state/uploads';
@@ -349,13 +349,11 @@ export function ControlsPanel() {
               value={config.loss.name}
               onChange={(e) => update({ loss: { name: e.target.value } })}
             >
-              {listLosses()
-                .filter((l) => l.name !== 'fairkl')
-                .map((l) => (
-                  <option key={l.name} value={l.name} title={l.description}>
-                    {l.name}
-                  </option>
-                ))}
+              {listTrainable().map((l) => (
+                <option key={l.id} value={l.id} title={l.description}>
+                  {l.id}
+                </option>
+              ))}
             </select>
           )}
         </Field>

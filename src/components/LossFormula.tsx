@@ -12,7 +12,7 @@ import {
   regularizerFormula,
   type LossFormulaSpec,
   type RegularizerSpec,
-} from './formulas';
+} from '../ml/losses/formula';
 
 export interface LossFormulaProps {
   /** Catalog name of the loss (`supcon`, `eps_supinfonce`…). */

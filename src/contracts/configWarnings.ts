@@ -7,6 +7,7 @@
 import type { TrainingConfig } from './trainingConfig';
 import type { BackendName } from './backend';
 import type { MetricsRecord } from './metrics';
+import { findEntry } from '../ml/losses/catalog';
 
 export interface ConfigWarning {
   /** Stable per kind (dismissals are remembered by id and the value that caused it). */
@@ -150,15 +151,17 @@ export function memoryRefusal(
   );
 }
 
-const PAIR_STYLES = new Set([
-  'align_uniform',
-  'dcl',
-  'dclw',
-  'decoupled_uniformity',
-  'sepclr',
-  'nt_xent',
-]);
-const CLASS_LOSSES = new Set(['supcon', 'eps_supinfonce', 'eps_supcon']);
+/** Losses whose positives are the other views (so one view leaves none), per their definitions. */
+function needsTwoViews(name: string): boolean {
+  const training = findEntry(name)?.training;
+  return !!training && (training.style !== 'view-major' || training.positives === 'none');
+}
+
+/** Losses that take class labels as positives: a batch smaller than the classes starves them. */
+function takesClasses(name: string): boolean {
+  const training = findEntry(name)?.training;
+  return training?.style === 'view-major' && training.positives === 'class-or-views';
+}
 
 /** Every warning for this config, in a fixed order (empty when nothing looks off). */
 export function configWarnings(
@@ -188,15 +191,17 @@ export function configWarnings(
       id: 'lr',
       message: `Learning rate ${lr} is high for ${opt.toUpperCase()} (above ${lrLimit}): the embedding tends to collapse or diverge within a few steps. The usual range is ${opt === 'sgd' ? '0.01–0.5' : '1e-4–1e-2'}.`,
     });
+  const training = findEntry(config.loss.name)?.training;
   const needsPairs =
-    PAIR_STYLES.has(config.loss.name) ||
-    (config.positives.name === 'views' && config.loss.name !== 'kernelized_supcon');
+    needsTwoViews(config.loss.name) ||
+    (config.positives.name === 'views' &&
+      !(training?.style === 'view-major' && training.positives === 'attribute'));
   if (config.views === 1 && needsPairs)
     out.push({
       id: 'views',
       message: `views: 1 with ${config.loss.name}${config.positives.name === 'views' ? ' and positives from augmentations' : ''}: this loss needs at least two views of each image, so it has no positive pair. Use 2 views.`,
     });
-  if (CLASS_LOSSES.has(config.loss.name) && facts.classes && config.batchSize < facts.classes)
+  if (takesClasses(config.loss.name) && facts.classes && config.batchSize < facts.classes)
     out.push({
       id: 'supcon-batch',
       message: `Batch ${config.batchSize} is smaller than the ${facts.classes} classes: many anchors have no positive of their class in the batch. Use a batch of at least ${facts.classes}, usually several times more.`,

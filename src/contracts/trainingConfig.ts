@@ -4,11 +4,9 @@
  */
 import { z } from 'zod';
 import { encoderConfigSchema } from './encoderConfig';
-import { catalogEntry, parseParams, CATALOG } from '../ml/losses/catalog';
+import { catalogEntry, listTrainable, parseParams } from '../ml/losses/catalog';
 
-const trainableLosses = CATALOG.filter((e) => e.kind === 'loss' && e.name !== 'fairkl').map(
-  (e) => e.name,
-);
+const trainableLosses = listTrainable().map((e) => e.id);
 
 export const positivesSchema = z.strictObject({
   name: z.enum(['views', 'class', 'kernel', 'threshold']),

@@ -1,35 +1,38 @@
 /**
  * How a configured loss gets its inputs from a training batch: which embeddings (view-major rows,
- * normalised pairs, sample-major views, common/salient heads), which labels or attributes stand for
- * the positives, and which config fields (views, kernel) override the loss's own parameters.
+ * normalised pairs, sample-major views, common/salient heads) and which labels or attributes stand
+ * for the positives, as the loss's definition says (`training`, and the names of its `inputs`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { FunctionInputs } from '../ml/losses/registry';
 import { l2Normalize } from '../ml/similarity';
 import { viewMajorToSampleMajor } from '../ml/layout';
 import type { TrainingConfig } from '../contracts/trainingConfig';
+import { catalogEntry, findEntry, listTrainable } from '../ml/losses/catalog';
+import type { LossStyle } from '../ml/losses/define';
 
-export type LossStyle = 'view-major' | 'pairs' | 'sample-major' | 'sepclr';
+export type { LossStyle } from '../ml/losses/define';
 
-const STYLES: Record<string, LossStyle> = {
-  nt_xent: 'view-major',
-  supcon: 'view-major',
-  eps_supinfonce: 'view-major',
-  eps_supcon: 'view-major',
-  kernelized_supcon: 'view-major',
-  y_aware_infonce: 'view-major',
-  align_uniform: 'pairs',
-  dcl: 'pairs',
-  dclw: 'pairs',
-  decoupled_uniformity: 'sample-major',
-  sepclr: 'sepclr',
-};
+function trainingOf(name: string) {
+  const training = findEntry(name)?.training;
+  if (!training)
+    throw new Error(
+      `'${name}' cannot be trained on (valid: ${listTrainable()
+        .map((e) => e.id)
+        .join(', ')})`,
+    );
+  return training;
+}
 
 export function lossStyle(name: string): LossStyle {
-  const style = STYLES[name];
-  if (!style)
-    throw new Error(`'${name}' cannot be trained on (valid: ${Object.keys(STYLES).join(', ')})`);
-  return style;
+  return trainingOf(name).style;
+}
+
+/** The name of the definition's `index`-th input of one role. */
+function inputName(name: string, role: 'tensor' | 'constant', index = 0): string {
+  const input = catalogEntry(name).inputs.filter((i) => i.role === role)[index];
+  if (!input) throw new Error(`${name} has no ${role} input #${index + 1}`);
+  return input.name;
 }
 
 /** Per-sample constants of one batch (labels, attributes, flags), already gathered. */
@@ -75,45 +78,50 @@ export function lossInputs(
 ): FunctionInputs {
   const name = config.loss.name;
   const views = config.views;
-  switch (lossStyle(name)) {
+  const training = trainingOf(name);
+  switch (training.style) {
     case 'view-major': {
       const constants: FunctionInputs['constants'] = {};
-      if (name === 'kernelized_supcon' || name === 'y_aware_infonce') {
+      if (training.positives === 'attribute' || training.positives === 'attribute-rows') {
         const names = attributeNames(config);
         if (!names.length)
           throw new Error(`${name} needs positives.attribute (a continuous attribute such as age)`);
-        if (name === 'kernelized_supcon') constants.labels = attributeValues(meta, names[0]!);
-        else constants.metadata = attributeRows(meta, names);
-      } else if (name !== 'nt_xent') {
+        constants[inputName(name, 'constant')] =
+          training.positives === 'attribute'
+            ? attributeValues(meta, names[0]!)
+            : attributeRows(meta, names);
+      } else if (training.positives === 'class-or-views') {
         if (config.positives.name === 'class') {
           if (!meta.classLabels)
             throw new Error('class positives need a data set with class labels');
-          constants.labels = Array.from(meta.classLabels);
+          constants[inputName(name, 'constant')] = Array.from(meta.classLabels);
         } else if (config.positives.name === 'views') {
-          constants.labels = null;
+          constants[inputName(name, 'constant')] = null;
         } else {
           throw new Error(
             `${name} takes 'views' or 'class' positives (got '${config.positives.name}')`,
           );
         }
       }
-      return { tensors: { features: encoded.projection }, constants };
+      return { tensors: { [inputName(name, 'tensor')]: encoded.projection }, constants };
     }
     case 'pairs': {
       if (views !== 2) throw new Error(`${name} needs exactly 2 views`);
       const [x, y] = tf.split(l2Normalize(encoded.projection), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-      return name === 'align_uniform'
-        ? { tensors: { x, y }, constants: {} }
-        : { tensors: { z1: x, z2: y }, constants: {} };
+      return {
+        tensors: { [inputName(name, 'tensor', 0)]: x, [inputName(name, 'tensor', 1)]: y },
+        constants: {},
+      };
     }
     case 'sample-major': {
       const z = viewMajorToSampleMajor(encoded.projection, views);
       const names = attributeNames(config);
       const constants: FunctionInputs['constants'] = {};
-      if (config.kernel && names.length) constants.prior = attributeRows(meta, names);
+      if (config.kernel && names.length)
+        constants[inputName(name, 'constant')] = attributeRows(meta, names);
       else if (config.kernel)
         throw new Error('a kernel prior needs positives.attribute (the prior attributes)');
-      return { tensors: { z }, constants };
+      return { tensors: { [inputName(name, 'tensor')]: z }, constants };
     }
     case 'sepclr': {
       if (views !== 2) throw new Error('sepclr needs exactly 2 views');

@@ -113,7 +113,12 @@ export class Trainer {
           tensors: { features: firstView },
           constants: { labels: Array.from(meta.classLabels), bias_labels: Array.from(biasLabels) },
         },
-        { temperature: reg.temperature ?? 1, kld: reg.kld ?? 1, normalize: true },
+        // Unset values take the FairKL definition's defaults (its schema fills them in).
+        {
+          normalize: true,
+          ...(reg.temperature !== undefined ? { temperature: reg.temperature } : {}),
+          ...(reg.kld !== undefined ? { kld: reg.kld } : {}),
+        },
       );
       loss = tf.add(loss, tf.mul(reg.weight, fair)) as tf.Scalar;
     }

@@ -8,7 +8,7 @@ import { constantWithZeroGrad, maskedLogSumExp, safePow } from '../ops';
 import { offDiagonalMask } from '../positives';
 
 /** (1/n) Σ_i ‖x_i − y_i‖^α; α = 2 uses the squared difference directly (smooth at x = y). */
-export function alignLoss(x: tf.Tensor2D, y: tf.Tensor2D, alpha = 2): tf.Scalar {
+export function alignLoss(x: tf.Tensor2D, y: tf.Tensor2D, alpha: number): tf.Scalar {
   checkPairs(x, y);
   return tf.tidy(() => {
     const sq = tf.sum(tf.square(tf.sub(x, y)), 1);
@@ -20,7 +20,7 @@ export function alignLoss(x: tf.Tensor2D, y: tf.Tensor2D, alpha = 2): tf.Scalar 
  * log of the mean of exp(−t‖x_i − x_j‖²) over distinct pairs, as a masked log-sum-exp (no underflow
  * for large t or unnormalised rows). One row: NaN with a zero gradient (an empty mean).
  */
-export function uniformityLoss(x: tf.Tensor2D, t = 2): tf.Scalar {
+export function uniformityLoss(x: tf.Tensor2D, t: number): tf.Scalar {
   const n = x.shape[0];
   if (n < 2) return tf.tidy(() => constantWithZeroGrad(Number.NaN, x));
   return tf.tidy(() => {

@@ -40,7 +40,8 @@ export function dclOneWay(
     );
     let weights: tf.Tensor = tf.onesLike(positive);
     if (weighted) {
-      const sigma = params.sigma ?? 0.5;
+      const sigma = params.sigma;
+      if (sigma === undefined) throw new Error('DCLW needs sigma, the temperature of its weights.');
       const vmf = tf.sub(2, tf.mul(n, tf.softmax(tf.div(positive, sigma))));
       weights = params.detachWeights ? stopGradient(vmf) : vmf;
     }

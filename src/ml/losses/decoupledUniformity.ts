@@ -42,7 +42,7 @@ export function priorWeights(
 /** μ̄ (no prior) or W·μ̄ (with a prior): [n, d]. */
 export function decoupledCentroids(
   z: tf.Tensor3D,
-  params: DecoupledUniformityParams,
+  params: Omit<DecoupledUniformityParams, 't'>,
   prior?: readonly number[] | readonly (readonly number[])[] | null,
 ): tf.Tensor2D {
   const [n] = z.shape;
@@ -70,7 +70,7 @@ export function decoupledAlignment(
   prior?: readonly number[] | readonly (readonly number[])[] | null,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const mu = decoupledCentroids(z, { t: 2, ...params }, prior);
+    const mu = decoupledCentroids(z, params, prior);
     return tf.neg(tf.mean(tf.sum(tf.square(mu), 1))) as tf.Scalar;
   });
 }

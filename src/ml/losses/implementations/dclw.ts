@@ -1,0 +1,12 @@
+import { definition } from '../definitions/dclw';
+import { implement } from '../implement';
+import { dcl } from '../dcl';
+
+export const implementation = implement(definition, (r, p) =>
+  dcl(
+    r.tensor2d('z1'),
+    r.tensor2d('z2'),
+    { tau: p.tau, sigma: p.sigma, detachWeights: p.detach_weights },
+    true,
+  ),
+);
