@@ -172,24 +172,4 @@ export default tseslint.config(
       'The UI layers import contracts/, not tfjs, the engine, the worker or the data loaders.',
     ),
   },
-  {
-    // Known exception: the data set menu reads the data registry's titles and defaults (the main
-    // bundle then holds the loaders). To be moved into contracts/ with the data-set metadata.
-    files: ['src/components/ControlsPanel.tsx'],
-    rules: restrict(
-      [
-        '@tensorflow/*',
-        '**/engine/**',
-        '**/worker/**',
-        '**/data/**',
-        '**/models/**',
-        '**/validation/**',
-        '**/cli/**',
-        '**/ml/losses/registry*',
-        '**/ml/losses/implement*',
-        '**/ml/losses/implementations/**',
-      ],
-      'The UI layers import contracts/, not tfjs, the engine, the worker or the data loaders.',
-    ),
-  },
 );

@@ -134,6 +134,21 @@ const unsubscribe = store.subscribe((state) => {
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('index.html has no #root element');
-void import('./components/mount').then(({ mount }) =>
-  mount(rootElement, store, controller, scenes),
+// The data set menu comes from the data registry, loaded beside the UI chunk (the panels never
+// import the loaders: docs/ARCHITECTURE.md).
+void Promise.all([import('./components/mount'), import('./data')]).then(
+  ([{ mount }, { DATASETS }]) =>
+    mount(
+      rootElement,
+      store,
+      controller,
+      [...DATASETS.values()].map(({ id, title, summary, kind, defaults }) => ({
+        id,
+        title,
+        summary,
+        kind,
+        defaults,
+      })),
+      scenes,
+    ),
 );

@@ -3,12 +3,11 @@
  * training hyperparameters. Every edit is validated; an invalid one is shown, never applied.
  */
 import { useId, useState, type ReactNode } from 'react';
-import { useStore } from './storeContext';
+import { useDatasetMenu, useStore } from './storeContext';
 import { selectConfig } from '../state/store';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { gateConfig } from '../contracts/configGate';
 import { listTrainable, paramFields, type ParamField } from '../ml/losses/catalog';
-import { DATASETS } from '../data';
 import { isUserDataset } from '../contracts/datasets';
 import { suggestedCsv } from '../state/uploads';
 import { selectUploads } from '../state/store';
@@ -125,7 +124,8 @@ export function ControlsPanel() {
   const lossParams = paramFields(config.loss.name).filter((f) => !OVERRIDDEN.has(f.key));
   const setLossParam = (key: string, value: unknown) =>
     update({ loss: { ...config.loss, [key]: value } });
-  const dataset = DATASETS.get(config.dataset.name);
+  const datasets = useDatasetMenu();
+  const dataset = datasets.find((d) => d.id === config.dataset.name);
   const uploads = useStore(selectUploads);
   const chooseDataset = (name: string) => {
     // Switching to a user data set reads the CSV among the files already chosen, if one fits.
@@ -137,8 +137,8 @@ export function ControlsPanel() {
   };
   const setDatasetParam = (key: string, value: unknown) =>
     update({ dataset: { ...config.dataset, [key]: value } });
-  const builtin = [...DATASETS.values()].filter((d) => d.kind === 'builtin');
-  const own = [...DATASETS.values()].filter((d) => d.kind === 'user');
+  const builtin = datasets.filter((d) => d.kind === 'builtin');
+  const own = datasets.filter((d) => d.kind === 'user');
 
   return (
     <aside className="controls" aria-label="Configuration">

@@ -6,7 +6,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './ErrorBoundary';
-import { StoreContext, ControllerContext, SceneRunnerContext } from './storeContext';
+import {
+  StoreContext,
+  ControllerContext,
+  SceneRunnerContext,
+  DatasetMenuContext,
+} from './storeContext';
+import type { DatasetMenuEntry } from '../contracts/dataset';
 import type { StoreApi } from '../state/store';
 import type { PlaygroundController } from '../state/controller';
 import type { SceneRunner } from '../state/sceneRunner';
@@ -15,6 +21,7 @@ export function mount(
   root: HTMLElement,
   store: StoreApi,
   controller: PlaygroundController,
+  datasets: readonly DatasetMenuEntry[],
   scenes?: SceneRunner,
 ): void {
   createRoot(root).render(
@@ -28,9 +35,11 @@ export function mount(
               location.reload();
             }}
           >
-            <SceneRunnerContext.Provider value={scenes ?? null}>
-              <App />
-            </SceneRunnerContext.Provider>
+            <DatasetMenuContext.Provider value={datasets}>
+              <SceneRunnerContext.Provider value={scenes ?? null}>
+                <App />
+              </SceneRunnerContext.Provider>
+            </DatasetMenuContext.Provider>
           </ErrorBoundary>
         </ControllerContext.Provider>
       </StoreContext.Provider>

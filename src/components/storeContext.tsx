@@ -4,6 +4,7 @@ import { useStore as useZustand } from 'zustand';
 import type { Store, StoreApi } from '../state/store';
 import type { PlaygroundController } from '../state/controller';
 import type { SceneRunner } from '../state/sceneRunner';
+import type { DatasetMenuEntry } from '../contracts/dataset';
 
 export const StoreContext = createContext<StoreApi | null>(null);
 export const ControllerContext = createContext<PlaygroundController | null>(null);
@@ -25,4 +26,11 @@ export const SceneRunnerContext = createContext<SceneRunner | null>(null);
 
 export function useSceneRunner(): SceneRunner | null {
   return useContext(SceneRunnerContext);
+}
+
+/** The data sets the page offers (main.tsx reads them from the data registry). */
+export const DatasetMenuContext = createContext<readonly DatasetMenuEntry[]>([]);
+
+export function useDatasetMenu(): readonly DatasetMenuEntry[] {
+  return useContext(DatasetMenuContext);
 }

@@ -88,3 +88,17 @@ export interface DataError {
   line?: number;
   message: string;
 }
+
+/**
+ * What the page's data set menu shows of a data set: its name, one line, and the parameters it
+ * takes with their defaults. main.tsx builds the list from the data registry and hands it to the
+ * panels, so the page's layers never import the loaders.
+ */
+export interface DatasetMenuEntry {
+  id: string;
+  title: string;
+  summary: string;
+  /** Built-in (assets or procedural) or the user's own files. */
+  kind: 'builtin' | 'user';
+  defaults: Record<string, unknown>;
+}
