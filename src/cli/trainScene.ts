@@ -29,6 +29,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const TRAINED_DIR = join(ROOT, 'public', 'trained');
 const REGISTRY = join(ROOT, 'src', 'scenes', 'trainedResults.json');
 
+/** The commit the training started from (read at start: the tree may change during a long run). */
+const COMMIT = `${git('rev-parse HEAD')}${git('status --porcelain --untracked-files=no') ? ' (with uncommitted changes)' : ''}`;
+
 interface Args {
   scenes: string[];
   arms: string[];
@@ -164,7 +167,7 @@ async function trainArm(
       metrics,
       liveMetrics,
       command: `npm run scenes:train -- ${process.argv.slice(2).join(' ')}`,
-      commit: `${git('rev-parse HEAD')}${git('status --porcelain --untracked-files=no') ? ' (with uncommitted changes)' : ''}`,
+      commit: COMMIT,
       trainedAt: new Date().toISOString(),
       trainSeconds: Math.round(trainSeconds * 10) / 10,
     };

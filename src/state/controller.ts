@@ -88,7 +88,12 @@ export class PlaygroundController {
   }
 
   /** Starts a new run from the current configuration (the previous one stays for comparison). */
-  startRun(config: TrainingConfig = this.store.getState().config, label?: string): string {
+  startRun(
+    config: TrainingConfig = this.store.getState().config,
+    label?: string,
+    /** Weights to start from (a scene's trained result), evaluated at once. */
+    from?: { weights: Float32Array[][]; step: number },
+  ): string {
     const id = `run-${Date.now().toString(36)}-${runCounter++}`;
     const state = this.store.getState();
     state.addRun({ id, label: label ?? describeConfig(config), config });
@@ -110,7 +115,9 @@ export class PlaygroundController {
       backend: this.backend,
       dataUrl: this.dataUrl,
       ...(files.length ? { files: [...files] } : {}),
+      ...(from ? { resume: { ...from, evaluate: true } } : {}),
     });
+    if (from) state.updateRun(id, { step: from.step });
     return id;
   }
 

@@ -22,8 +22,11 @@ export type WorkerCommand =
       backend: BackendRequest;
       dataUrl: string;
       files?: File[];
-      /** Saved weights to continue from (a run restored after a reload), and its step. */
-      resume?: { weights: Float32Array[][]; step: number };
+      /**
+       * Saved weights to continue from (a run restored after a reload, a scene's trained result),
+       * and its step; `evaluate`: a full evaluation at once (metrics, not only the embedding).
+       */
+      resume?: { weights: Float32Array[][]; step: number; evaluate?: boolean };
     }
   /** The run's current weights, answered by a `weights` event (between steps). */
   | { type: 'weights'; runId: string; requestId: number }
