@@ -136,12 +136,12 @@ export function SceneBar() {
 export function SceneStage() {
   const data = useSceneRuns();
   const talk = useStore((s) => s.talkMode);
+  const trained = useStore((s) => s.scene?.trained);
   if (!data) return null;
   const { scene, runs } = data;
   const histories = Object.fromEntries(
     Object.entries(runs).map(([arm, run]) => [arm, run?.history]),
   );
-  const trained = useStore((s) => s.scene?.trained);
   const verdict = sceneVerdict(scene, histories, trained);
   return (
     <section className="scene-stage card" aria-label="Claim scene" data-testid="scene-stage">
