@@ -137,6 +137,8 @@ export function SceneStage() {
   const data = useSceneRuns();
   const talk = useStore((s) => s.talkMode);
   const trained = useStore((s) => s.scene?.trained);
+  const runner = useSceneRunner();
+  const [jumpError, setJumpError] = useState<string | null>(null);
   if (!data) return null;
   const { scene, runs } = data;
   const histories = Object.fromEntries(
@@ -165,6 +167,18 @@ export function SceneStage() {
         >
           {verdict.short}
         </p>
+        <StageActions
+          scene={scene}
+          trained={trained !== undefined}
+          onJump={() =>
+            runner?.startTrained(scene.id).then(
+              () => setJumpError(null),
+              (e: unknown) => setJumpError(e instanceof Error ? e.message : String(e)),
+            )
+          }
+          onPlay={() => runner?.play()}
+          error={jumpError}
+        />
       </header>
       <div
         className="scene-arms"
@@ -199,6 +213,46 @@ export function SceneStage() {
         </p>
       </details>
     </section>
+  );
+}
+
+/**
+ * On the stage itself (talk mode hides the scene bar below the fold): jump to the scene's trained
+ * result when it has an up-to-date one, and keep training once it is loaded.
+ */
+function StageActions({
+  scene,
+  trained,
+  onJump,
+  onPlay,
+  error,
+}: {
+  scene: Scene;
+  trained: boolean;
+  onJump: () => void;
+  onPlay: () => void;
+  error: string | null;
+}) {
+  const results = useMemo(() => trainedResultsFor(scene), [scene]);
+  if (!results && !trained) return null;
+  const steps = results ? Math.max(...Object.values(results).map((r) => r.steps)) : 0;
+  return (
+    <p className="scene-stage-actions row">
+      {trained ? (
+        <button onClick={onPlay} data-testid="stage-play">
+          keep training
+        </button>
+      ) : (
+        <button onClick={onJump} data-testid="stage-trained">
+          jump to the trained result ({steps.toLocaleString('en')} steps)
+        </button>
+      )}
+      {error && (
+        <span role="alert" className="caption">
+          {error}
+        </span>
+      )}
+    </p>
   );
 }
 

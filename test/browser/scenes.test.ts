@@ -288,8 +288,15 @@ describe('claim scenes', () => {
       );
     for (const c of await captions())
       expect(c).toContain(`step ${steps}/${steps + Number(scene.arms[0]!.config.steps)}`);
+    // On the talk stage the trained result keeps its "keep training" button in view.
+    await page.keyboard.press('t');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${SHOTS}/scene-trained-talk-1280x720.png` });
+    const play = await page.getByTestId('stage-play').boundingBox();
+    expect(play).not.toBeNull();
+    expect(play!.y + play!.height).toBeLessThanOrEqual(720);
     // Keep training: both arms go on from the trained step (not from 0), and evaluate again.
-    await page.getByTestId('scene-play').click();
+    await page.getByTestId('stage-play').click();
     const evalEvery = Number(scene.arms[0]!.config.evalEvery);
     await page.waitForFunction(
       (next) => {
