@@ -36,6 +36,8 @@ export interface PlaygroundApi {
   chooseFiles(files: File[]): void;
   /** Starts scene `id` (its arms side by side, one seed); see src/scenes. */
   scene(id: string, seed?: number): void;
+  /** Loads scene `id`'s trained results (its arms at 10× the live budget), paused; see README. */
+  sceneTrained(id: string): Promise<void>;
   /** The running scene's verdict so far, or undefined when no scene runs. */
   sceneVerdict(): SceneVerdict | undefined;
 }
@@ -67,6 +69,10 @@ export function createPlaygroundApi(
       if (!scenes) throw new Error('scenes are not available on this page');
       scenes.start(id, seed);
     },
+    sceneTrained: async (id) => {
+      if (!scenes) throw new Error('scenes are not available on this page');
+      await scenes.startTrained(id);
+    },
     sceneVerdict: () => {
       const active = state().scene;
       if (!active) return undefined;
@@ -74,7 +80,7 @@ export function createPlaygroundApi(
       const histories = Object.fromEntries(
         Object.entries(active.runs).map(([arm, runId]) => [arm, state().runs[runId]?.history]),
       );
-      return structuredClone(sceneVerdict(scene, histories));
+      return structuredClone(sceneVerdict(scene, histories, active.trained));
     },
   };
 }

@@ -4,6 +4,22 @@ import { selectRuns } from '../state/store';
 import { SCALAR_METRICS } from '../contracts/metrics';
 import { useShallow } from 'zustand/shallow';
 import { formatTransferScore, latestTransfer, transferTitle } from '../plots/model/transfer';
+import { metricInfo } from '../plots/model/metricsOverTime';
+
+/** Short headers (the full name on hover), so eleven metric columns fit a talk-mode card. */
+const SHORT: Record<string, string> = {
+  loss: 'loss',
+  alignment: 'align',
+  uniformity: 'uniform',
+  effectiveRank: 'eff. rank',
+  knnAccuracy: 'k-NN acc.',
+  linearProbeAccuracy: 'probe acc.',
+  regressionMAE: 'MAE',
+  regressionR2: 'R²',
+  biasAlignedAccuracy: 'aligned acc.',
+  biasConflictingAccuracy: 'conflicting acc.',
+  biasPredictability: 'bias pred.',
+};
 
 export function ComparePanel() {
   const runs = useStore(useShallow(selectRuns));
@@ -25,7 +41,8 @@ export function ComparePanel() {
       </p>
     );
   return (
-    <div style={{ overflowX: 'auto' }}>
+    // Headers are words that wrap, so the table fits its card; a scrollbar is the last resort.
+    <div className="compare-wrap" style={{ overflowX: 'auto' }}>
       <table className="compare" data-testid="compare-table">
         <caption className="sr-only">Final metrics of every run</caption>
         <thead>
@@ -33,8 +50,8 @@ export function ComparePanel() {
             <th scope="col">run</th>
             <th scope="col">step</th>
             {columns.map((c) => (
-              <th scope="col" key={c}>
-                {c}
+              <th scope="col" key={c} title={`${metricInfo(c).label} (${c})`}>
+                {SHORT[c] ?? metricInfo(c).label}
               </th>
             ))}
             {withTransfer && (
@@ -81,19 +98,21 @@ export function ComparePanel() {
                       <td>—</td>
                     </>
                   ))}
-                <td className="row">
-                  <button
-                    onClick={() => setConfig(run.config)}
-                    title="load this run's settings to change one and run again"
-                  >
-                    edit &amp; re-run
-                  </button>
-                  <button onClick={() => controller.startRun(run.config, `${run.label} (again)`)}>
-                    re-run
-                  </button>
-                  <button onClick={() => removeRun(run.id)} aria-label={`remove ${run.label}`}>
-                    ✕
-                  </button>
+                <td>
+                  <div className="compare-actions">
+                    <button
+                      onClick={() => setConfig(run.config)}
+                      title="load this run's settings to change one and run again"
+                    >
+                      edit &amp; re-run
+                    </button>
+                    <button onClick={() => controller.startRun(run.config, `${run.label} (again)`)}>
+                      re-run
+                    </button>
+                    <button onClick={() => removeRun(run.id)} aria-label={`remove ${run.label}`}>
+                      ✕
+                    </button>
+                  </div>
                 </td>
               </tr>
             );

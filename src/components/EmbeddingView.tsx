@@ -124,7 +124,7 @@ export function EmbeddingView() {
     biasName && biasName !== key ? labels?.labels[biasName]?.subarray(0, n) : undefined;
 
   return (
-    <section className="card" aria-label="Embedding">
+    <section className="card embedding-card" aria-label="Embedding" data-testid="embedding-card">
       <div className="row">
         <h2>
           Embedding{' '}
@@ -180,6 +180,8 @@ export function EmbeddingView() {
             sphere={layout.method === 'native'}
             revision={run?.id}
             talk={talk}
+            // In talk mode the embedding fills the window below the top bar and its own controls.
+            {...(talk ? { height: 'max(300px, calc(100vh - 15em))' } : {})}
             label={`Embedding of ${n} held-out samples at step ${snapshot.step}`}
             onHover={onHover}
           />

@@ -5,7 +5,15 @@
  */
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/shallow';
-import { SCENES, describeThreshold, readValue, sceneById, sceneVerdict, withSeed } from '../scenes';
+import {
+  SCENES,
+  describeThreshold,
+  readValue,
+  sceneById,
+  sceneVerdict,
+  trainedResultsFor,
+  withSeed,
+} from '../scenes';
 import type { Comparison, Scene, SceneArm } from '../scenes';
 import type { RunState } from '../state/store';
 import { pca } from '../projection';
@@ -37,7 +45,23 @@ export function SceneBar() {
   const [choice, setChoice] = useState(SCENES[0]!.id);
   const [seed, setSeed] = useState(1);
   const [error, setError] = useState<string | null>(null);
+  const [jumping, setJumping] = useState(false);
+  const trained = useMemo(
+    () => trainedResultsFor(withSeed(sceneById(choice), seed)),
+    [choice, seed],
+  );
   if (!runner) return null;
+  const jump = () => {
+    setJumping(true);
+    runner
+      .startTrained(choice)
+      .then(
+        () => setError(null),
+        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      )
+      .finally(() => setJumping(false));
+  };
+  const trainedSteps = trained ? Math.max(...Object.values(trained).map((r) => r.steps)) : 0;
   const start = () => {
     try {
       runner.start(choice, seed);
@@ -76,10 +100,24 @@ export function SceneBar() {
       <button className="primary" onClick={start} data-testid="scene-start">
         train arms side by side
       </button>
+      {trained && (
+        <button
+          onClick={jump}
+          disabled={jumping}
+          title={`Load the arms trained for ${trainedSteps.toLocaleString('en')} steps by npm run scenes:train (seed ${seed})`}
+          data-testid="scene-trained"
+        >
+          {jumping
+            ? 'loading…'
+            : `jump to the trained result (${trainedSteps.toLocaleString('en')} steps)`}
+        </button>
+      )}
       {active && (
         <>
           <button onClick={() => runner.pause()}>pause arms</button>
-          <button onClick={() => runner.play()}>resume arms</button>
+          <button onClick={() => runner.play()} data-testid="scene-play">
+            {active.trained ? 'keep training' : 'resume arms'}
+          </button>
           <button onClick={() => runner.stop()} data-testid="scene-stop">
             leave scene
           </button>
@@ -98,17 +136,25 @@ export function SceneBar() {
 export function SceneStage() {
   const data = useSceneRuns();
   const talk = useStore((s) => s.talkMode);
+  const trained = useStore((s) => s.scene?.trained);
+  const runner = useSceneRunner();
+  const [jumpError, setJumpError] = useState<string | null>(null);
   if (!data) return null;
   const { scene, runs } = data;
   const histories = Object.fromEntries(
     Object.entries(runs).map(([arm, run]) => [arm, run?.history]),
   );
-  const verdict = sceneVerdict(scene, histories);
+  const verdict = sceneVerdict(scene, histories, trained);
   return (
     <section className="scene-stage card" aria-label="Claim scene" data-testid="scene-stage">
       <header className="scene-head" data-testid="scene-claim">
         <h2>
           {scene.title} <span className="caption">({scene.paper})</span>
+          {trained && (
+            <span className="scene-trained-tag" data-testid="scene-trained-tag">
+              trained result · {Math.max(...Object.values(trained)).toLocaleString('en')} steps
+            </span>
+          )}
         </h2>
         <p className="scene-claim">{scene.claim}</p>
         <p
@@ -121,6 +167,18 @@ export function SceneStage() {
         >
           {verdict.short}
         </p>
+        <StageActions
+          scene={scene}
+          trained={trained !== undefined}
+          onJump={() =>
+            runner?.startTrained(scene.id).then(
+              () => setJumpError(null),
+              (e: unknown) => setJumpError(e instanceof Error ? e.message : String(e)),
+            )
+          }
+          onPlay={() => runner?.play()}
+          error={jumpError}
+        />
       </header>
       <div
         className="scene-arms"
@@ -158,6 +216,46 @@ export function SceneStage() {
   );
 }
 
+/**
+ * On the stage itself (talk mode hides the scene bar below the fold): jump to the scene's trained
+ * result when it has an up-to-date one, and keep training once it is loaded.
+ */
+function StageActions({
+  scene,
+  trained,
+  onJump,
+  onPlay,
+  error,
+}: {
+  scene: Scene;
+  trained: boolean;
+  onJump: () => void;
+  onPlay: () => void;
+  error: string | null;
+}) {
+  const results = useMemo(() => trainedResultsFor(scene), [scene]);
+  if (!results && !trained) return null;
+  const steps = results ? Math.max(...Object.values(results).map((r) => r.steps)) : 0;
+  return (
+    <p className="scene-stage-actions row">
+      {trained ? (
+        <button onClick={onPlay} data-testid="stage-play">
+          keep training
+        </button>
+      ) : (
+        <button onClick={onJump} data-testid="stage-trained">
+          jump to the trained result ({steps.toLocaleString('en')} steps)
+        </button>
+      )}
+      {error && (
+        <span role="alert" className="caption">
+          {error}
+        </span>
+      )}
+    </p>
+  );
+}
+
 /** Panels in the arms row: one per arm, two for a SepCLR arm (common and salient spaces). */
 function armPanels(scene: Scene, runs: Record<string, RunState | undefined>): number {
   return scene.arms.reduce((n, a) => n + (runs[a.id]?.snapshot?.salient ? 2 : 1), 0);
@@ -173,7 +271,7 @@ function ArmView({ arm, run, talk }: { arm: SceneArm; run: RunState | undefined;
   const snapshot = run?.snapshot;
   const labels = run?.snapshotLabels;
   const key = colourKey(arm, run);
-  const steps = Number(arm.config.steps);
+  const steps = Number(run?.config.steps ?? arm.config.steps);
   const loss = arm.config.loss as { name: string } & Record<string, unknown>;
   const regularizer = arm.config.regularizer as { name: 'fairkl'; weight: number } | undefined;
   const status = run
@@ -296,7 +394,9 @@ function MetricChart({
       .map((m) => ({ step: m.step, value: readValue(side.read, m) }))
       .filter((p): p is { step: number; value: number } => p.value !== undefined),
   );
-  const steps = Math.max(...scene.arms.map((a) => Number(a.config.steps)));
+  const steps = Math.max(
+    ...scene.arms.map((a) => Number(runs[a.id]?.config.steps ?? a.config.steps)),
+  );
   const values = series.flat().map((p) => p.value);
   let lo = values.length ? Math.min(...values) : 0;
   let hi = values.length ? Math.max(...values) : 1;

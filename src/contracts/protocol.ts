@@ -21,8 +21,11 @@ export type WorkerCommand =
       backend: BackendRequest;
       dataUrl: string;
       files?: File[];
-      /** Saved weights to continue from (a run restored after a reload), and its step. */
-      resume?: { weights: Float32Array[][]; step: number };
+      /**
+       * Saved weights to continue from (a run restored after a reload, a scene's trained result),
+       * and its step; `evaluate`: a full evaluation at once (metrics, not only the embedding).
+       */
+      resume?: { weights: Float32Array[][]; step: number; evaluate?: boolean };
     }
   /** The run's current weights, answered by a `weights` event (between steps). */
   | { type: 'weights'; runId: string; requestId: number }
@@ -81,6 +84,12 @@ export interface WeightsSnapshot {
   step: number;
   tensors: ExportTensor[];
   encoders: number[];
+}
+
+/** One list of arrays per encoder: the form a session takes back (restore) and saved runs keep. */
+export function weightsByEncoder({ tensors, encoders }: WeightsSnapshot): Float32Array[][] {
+  let at = 0;
+  return encoders.map((count) => tensors.slice(at, (at += count)).map((t) => t.data));
 }
 
 /** A held-out image and its augmented views, as plain typed arrays ([h, w, c] row-major, in [0, 1]). */

@@ -1,5 +1,5 @@
 /** Small multiples: one panel per metric present in some run, every run overlaid. */
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MetricsRecord } from '../contracts/metrics';
 import { ExportButtons } from './ExportButtons';
 import { PlotFrame } from './PlotFrame';
@@ -34,20 +34,27 @@ export function MetricsOverTime({
   minIntervalMs = 250,
 }: MetricsOverTimeProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const width = useWidth(ref);
   const figure = useMemo(
-    () => buildMetricsOverTimeFigure(series, metrics, { talk, columns, title }),
-    [series, metrics, talk, columns, title],
+    () =>
+      buildMetricsOverTimeFigure(series, metrics, {
+        talk,
+        columns,
+        title,
+        ...(width ? { width } : {}),
+      }),
+    [series, metrics, talk, columns, title, width],
   );
   const config = useMemo(() => plotConfig('metrics', talk), [talk]);
   usePlotly(ref, figure.data, figure.layout, config, { minIntervalMs });
-  const cols = columns ?? (talk ? 2 : 3);
+  const cols = figure.columns;
   return (
     <PlotFrame
       name="metrics"
       label="Metrics over training"
       summary={figure.summary}
       plotRef={ref}
-      height={height ?? metricsHeight(figure.panels.length, cols, talk)}
+      height={height ?? metricsHeight(figure.panels.length, cols, talk, figure.titleLines)}
       talk={talk}
       toolbar={
         exportButtons ? (
@@ -56,4 +63,20 @@ export function MetricsOverTime({
       }
     />
   );
+}
+
+/** The element's width in px, in steps of 20 px (a redraw per pixel of a resize is not needed). */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number | undefined {
+  const [width, setWidth] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const w = Math.floor(el.getBoundingClientRect().width / 20) * 20;
+      if (w > 0) setWidth(w);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }

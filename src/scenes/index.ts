@@ -2,3 +2,4 @@
 export * from './types';
 export * from './definitions';
 export * from './verdict';
+export * from './trained';

@@ -4,7 +4,7 @@
  * worker's events into the store (workerBridge.ts, with progressThrottle.ts), the user's chosen
  * files and their versions (uploads.ts), the scripting API's promises (scriptWaiters.ts).
  */
-import type { TrainingChannel } from '../contracts/protocol';
+import { weightsByEncoder, type TrainingChannel } from '../contracts/protocol';
 import type { TrainingConfig } from '../contracts/trainingConfig';
 import { assertPlainJson, gateConfig, mergeConfig, quoteValue } from '../contracts/configGate';
 import type { MetricsRecord } from '../contracts/metrics';
@@ -77,7 +77,12 @@ export class PlaygroundController {
   }
 
   /** Starts a new run from the current configuration (the previous one stays for comparison). */
-  startRun(config: TrainingConfig = this.store.getState().config, label?: string): string {
+  startRun(
+    config: TrainingConfig = this.store.getState().config,
+    label?: string,
+    /** Weights to start from (a scene's trained result), evaluated at once. */
+    from?: { weights: Float32Array[][]; step: number },
+  ): string {
     const id = `run-${Date.now().toString(36)}-${runCounter++}`;
     const state = this.store.getState();
     state.addRun({ id, label: label ?? describeConfig(config), config });
@@ -98,7 +103,9 @@ export class PlaygroundController {
       backend: this.backend,
       dataUrl: this.dataUrl,
       ...(files.length ? { files } : {}),
+      ...(from ? { resume: { ...from, evaluate: true } } : {}),
     });
+    if (from) state.updateRun(id, { step: from.step });
     return id;
   }
 
@@ -162,14 +169,7 @@ export class PlaygroundController {
     if (!this.liveRuns.has(runId)) return Promise.resolve(null);
     return this.client
       .weights(runId)
-      .then(({ step, tensors, encoders }) => {
-        // Saved runs keep one list per encoder (the form session.restore takes back).
-        let at = 0;
-        const weights = encoders.map((count) =>
-          tensors.slice(at, (at += count)).map((t) => t.data),
-        );
-        return { weights, step };
-      })
+      .then((snapshot) => ({ weights: weightsByEncoder(snapshot), step: snapshot.step }))
       .catch(() => null);
   }
 

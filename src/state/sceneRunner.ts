@@ -7,7 +7,14 @@
 import type { TrainingChannel } from '../contracts/protocol';
 import { parseTrainingConfig } from '../contracts/trainingConfig';
 import type { BackendRequest } from '../contracts/backend';
-import { sceneById, withSeed, type Scene } from '../scenes';
+import {
+  sceneById,
+  trainedResultsFor,
+  unpackFloat16,
+  withSeed,
+  type Scene,
+  type TrainedResult,
+} from '../scenes';
 import { PlaygroundController } from './controller';
 import type { StoreApi } from './store';
 
@@ -44,6 +51,52 @@ export class SceneRunner {
     return scene;
   }
 
+  /**
+   * Jumps to scene `id`'s trained results (its own seed): every arm's packed weights are fetched
+   * from the page's base URL and loaded, evaluated at once, paused at the trained step; `play`
+   * keeps training from there for another live budget. A missing or stale result is an error that
+   * changes nothing.
+   */
+  async startTrained(id: string, baseUrl = globalThis.document?.baseURI ?? '/'): Promise<Scene> {
+    const scene = sceneById(id);
+    const trained = trainedResultsFor(scene);
+    if (!trained)
+      throw new Error(
+        `scene ${id} has no up-to-date trained result (npm run scenes:train -- --scene ${id})`,
+      );
+    const loaded = await Promise.all(
+      scene.arms.map(async (arm) => {
+        const r = trained[arm.id]!;
+        const response = await fetch(new URL(r.file, baseUrl));
+        if (!response.ok)
+          throw new Error(`${r.file}: ${response.status} ${response.statusText}`.trim());
+        const weights = unpackFloat16(new Uint8Array(await response.arrayBuffer()), r.shapes);
+        return { arm, r, weights, config: parseTrainingConfig(continuedConfig(r)) };
+      }),
+    );
+    this.stop();
+    this.main.pause();
+    const runs: Record<string, string> = {};
+    for (const { arm, r, weights, config } of loaded) {
+      const client = this.newClient();
+      const controller = new PlaygroundController(this.store, client, this.backend);
+      const runId = controller.startRun(
+        config,
+        `${scene.title}: ${arm.label} (trained, ${r.steps} steps)`,
+        { weights, step: r.steps },
+      );
+      runs[arm.id] = runId;
+      this.arms.push({ controller, client, runId });
+    }
+    this.store.getState().setScene({
+      id: scene.id,
+      seed: Number(scene.arms[0]?.config.seed ?? 1),
+      runs,
+      trained: Object.fromEntries(loaded.map(({ arm, r }) => [arm.id, r.steps])),
+    });
+    return scene;
+  }
+
   pause(): void {
     for (const a of this.arms) a.controller.pauseRun(a.runId);
   }
@@ -66,4 +119,13 @@ export class SceneRunner {
     this.arms = [];
     this.store.getState().setScene(null);
   }
+}
+
+/**
+ * The config a trained result is loaded with: the one it was trained with, with room to keep
+ * training for another live budget, evaluated as often as the live scene is.
+ */
+export function continuedConfig(r: TrainedResult): Record<string, unknown> {
+  const live = Number(r.config.evalEvery) / (r.steps / r.liveSteps);
+  return { ...r.config, steps: r.steps + r.liveSteps, evalEvery: live };
 }

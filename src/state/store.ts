@@ -93,6 +93,8 @@ export interface ActiveScene {
   id: string;
   seed: number;
   runs: Record<string, string>;
+  /** Started from the scene's trained results: each arm's trained budget (its verdict is final there). */
+  trained?: Record<string, number>;
 }
 
 export interface UiSlice {

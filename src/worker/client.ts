@@ -195,8 +195,9 @@ export class TrainingClient implements TrainingChannel {
 /** The training worker, created at the first command (a first `start` rides in its name). */
 export function createTrainingWorker(): TrainingClient {
   return new TrainingClient((first) => {
-    // Files cannot ride in a name: such a first start is posted like any later command.
-    const boot = first.type === 'start' && !first.files?.length;
+    // Files and weights cannot ride in a name (JSON): such a first start is posted like any later
+    // command (typed arrays would arrive as plain objects).
+    const boot = first.type === 'start' && !first.files?.length && !first.resume;
     const worker = new Worker(new URL('./training.worker.ts', import.meta.url), {
       type: 'module',
       name: boot ? bootName(first) : 'training-worker',

@@ -56,7 +56,7 @@ export function bootName(command: WorkerCommand): string {
 
 export function bootCommandFromName(name: string | undefined): WorkerCommand | null {
   if (!name?.startsWith(BOOT_PREFIX)) return null;
-  // Files cannot travel in a name; such a start is always posted (client.ts).
+  // Files and weights cannot travel in a name; such a start is always posted (client.ts).
   try {
     const command = JSON.parse(name.slice(BOOT_PREFIX.length)) as WorkerCommand;
     return command && command.type === 'start' && typeof command.runId === 'string'

@@ -108,8 +108,10 @@ async function start(command: Extract<WorkerCommand, { type: 'start' }>): Promis
     snapshotLabels: session.snapshotLabels(),
     dataErrors,
   });
-  // The first frame only: the full evaluation comes with the first `evalEvery` steps.
-  await session.previewNow();
+  // A trained result is shown with its metrics at once; otherwise the first frame only (the full
+  // evaluation comes with the first `evalEvery` steps).
+  if (command.resume?.evaluate) await session.evaluateNow();
+  else await session.previewNow();
 }
 
 /** How often, at most, the page hears how many files a user data set has read. */

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type BrowserSession } from '../../src/cli/chromium';
+import { readValue, sceneById, trainedResultsFor } from '../../src/scenes';
 import { serveBuiltApp, type ServedApp } from './builtApp';
 
 let app: ServedApp;
@@ -138,6 +139,179 @@ describe('claim scenes', () => {
             `${boxes[i]!.name} and ${boxes[j]!.name} at ${width}×${height}`,
           ).toBe(0);
     }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('talk mode without a scene: the embedding is above the fold, the probe titles apart, the compare table within its card (1280×720, 1600×1000, 1920×1080)', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(`${app.url}?backend=wasm`);
+    await page.getByTestId('scene-select').waitFor({ timeout: 120_000 });
+    // Four runs with bias metrics: six probe panels, eleven metric columns in the table.
+    for (const lr of [0.001, 0.002, 0.003, 0.004])
+      await page.evaluate(async (lr) => {
+        window.playground!.configure({
+          dataset: { name: 'colored-mnist', rho: 0.99, nTrain: 600, nTest: 300 },
+          encoder: { name: 'mlp', hidden: [32], projectionHidden: 32 },
+          optimizer: { name: 'adam', lr },
+          steps: 4,
+          evalEvery: 2,
+          evaluation: { maxTrain: 300, maxTest: 300, knnK: 5 },
+        });
+        await window.playground!.train({ steps: 4 });
+      }, lr);
+    await page.keyboard.press('t');
+    for (const [width, height] of [
+      [1280, 720],
+      [1600, 1000],
+      [1920, 1080],
+    ] as const) {
+      const at = `at ${width}×${height}`;
+      await page.setViewportSize({ width, height });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: `${SHOTS}/talk-${width}x${height}.png` });
+      const embedding = await page.getByTestId('embedding-card').boundingBox();
+      expect(embedding, at).not.toBeNull();
+      expect(embedding!.y, `embedding top ${at}`).toBeGreaterThanOrEqual(0);
+      expect(embedding!.y + embedding!.height, `embedding bottom ${at}`).toBeLessThanOrEqual(
+        height + 0.5,
+      );
+      expect(embedding!.x + embedding!.width, `embedding right ${at}`).toBeLessThanOrEqual(width);
+      expect(embedding!.height, `embedding height ${at}`).toBeGreaterThan(height * 0.5);
+
+      await page.getByTestId('plot-metrics').scrollIntoViewIfNeeded();
+      // The plot follows its width (a ResizeObserver, then a throttled redraw).
+      await page.waitForTimeout(2500);
+      await page
+        .getByTestId('plot-metrics')
+        .screenshot({ path: `${SHOTS}/talk-probes-${width}x${height}.png` });
+      const titles = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid=plot-metrics] g.annotation')].map((el) => {
+          const r = el.getBoundingClientRect();
+          return { name: el.textContent ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+        }),
+      );
+      const card = (await page.getByTestId('plot-metrics').boundingBox())!;
+      expect(titles.length, `probe titles ${at}`).toBeGreaterThanOrEqual(6);
+      for (const t of titles) {
+        expect(t.x, `${t.name} ${at}`).toBeGreaterThanOrEqual(card.x - 0.5);
+        expect(t.x + t.width, `${t.name} ${at}`).toBeLessThanOrEqual(card.x + card.width + 0.5);
+      }
+      for (let i = 0; i < titles.length; i++)
+        for (let j = i + 1; j < titles.length; j++)
+          expect(
+            overlap(titles[i]!, titles[j]!),
+            `"${titles[i]!.name}" and "${titles[j]!.name}" ${at}`,
+          ).toBe(0);
+
+      await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SHOTS}/talk-compare-${width}x${height}.png` });
+      const table = await page.evaluate(() => {
+        const t = document.querySelector('[data-testid=compare-table]')!;
+        const wrap = t.parentElement!;
+        const r = wrap.getBoundingClientRect();
+        return {
+          right: r.right,
+          fits: wrap.scrollWidth <= wrap.clientWidth + 1,
+          scrolls: getComputedStyle(wrap).overflowX === 'auto',
+          rows: t.querySelectorAll('tbody tr').length,
+          columns: t.querySelectorAll('thead th').length,
+        };
+      });
+      expect(table.rows, at).toBeGreaterThanOrEqual(4);
+      // run, step, actions and the eight metrics these runs have at least.
+      expect(table.columns, at).toBeGreaterThanOrEqual(11);
+      expect(table.right, `table right edge ${at}`).toBeLessThanOrEqual(width + 0.5);
+      // From 1600 px on, every column shows; narrower, the table scrolls inside its card.
+      if (width >= 1600) expect(table.fits, `table fits ${at}`).toBe(true);
+      else expect(table.fits || table.scrolls, at).toBe(true);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('jump to the trained result: the arms load at the trained step with the recorded metrics, and keep training from there', async () => {
+    const scene = sceneById('supcon-vs-infonce');
+    const trained = trainedResultsFor(scene);
+    expect(trained, 'supcon-vs-infonce has an up-to-date trained result').not.toBeNull();
+    const steps = trained!.supcon!.steps;
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${app.url}?backend=wasm`);
+    await page.getByTestId('scene-select').waitFor({ timeout: 120_000 });
+    await page.getByTestId('scene-select').selectOption(scene.id);
+    const started = Date.now();
+    await page.getByTestId('scene-trained').click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=scene-verdict]')?.getAttribute('data-final') ===
+        'true',
+      undefined,
+      { timeout: 180_000 },
+    );
+    console.log(
+      `trained result of ${scene.id}: shown with its metrics after ${Date.now() - started} ms`,
+    );
+    await expect(page.getByTestId('scene-trained-tag').textContent()).resolves.toContain(
+      steps.toLocaleString('en'),
+    );
+    const verdict = await page.evaluate(() => window.playground!.sceneVerdict()!);
+    const text = (await page.getByTestId('scene-verdict').textContent()) ?? '';
+    for (const v of verdict.comparisons) {
+      expect(v.step).toBe(steps);
+      for (const [side, value] of [
+        [v.comparison.better, v.better!],
+        [v.comparison.worse, v.worse!],
+      ] as const) {
+        const recorded = readValue(side.read, trained![side.read.arm]!.metrics)!;
+        // The browser's WASM evaluates the same weights on the same data and seed as Node did.
+        expect(
+          Math.abs(value - recorded),
+          `${side.name}: ${value} vs recorded ${recorded}`,
+        ).toBeLessThanOrEqual(1e-6);
+        expect(text).toContain(`${side.name} ${recorded.toFixed(3)}`);
+      }
+    }
+    await page.screenshot({ path: `${SHOTS}/scene-trained-1280x720.png` });
+    const captions = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid=scene-arm] .caption')].map(
+          (c) => c.textContent ?? '',
+        ),
+      );
+    for (const c of await captions())
+      expect(c).toContain(`step ${steps}/${steps + Number(scene.arms[0]!.config.steps)}`);
+    // On the talk stage the trained result keeps its "keep training" button in view.
+    await page.keyboard.press('t');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${SHOTS}/scene-trained-talk-1280x720.png` });
+    const play = await page.getByTestId('stage-play').boundingBox();
+    expect(play).not.toBeNull();
+    expect(play!.y + play!.height).toBeLessThanOrEqual(720);
+    // Keep training: both arms go on from the trained step (not from 0), and evaluate again.
+    await page.getByTestId('stage-play').click();
+    const evalEvery = Number(scene.arms[0]!.config.evalEvery);
+    await page.waitForFunction(
+      (next) => {
+        const v = window.playground!.sceneVerdict();
+        return v !== undefined && v.comparisons.every((c) => (c.step ?? 0) >= next);
+      },
+      steps + evalEvery,
+      { timeout: 240_000 },
+    );
+    await page.getByTestId('scene-stop').click();
+    const after = await page.evaluate(() => window.playground!.runs());
+    const arms = after.filter((r) => r.label.includes('trained'));
+    expect(arms).toHaveLength(2);
+    for (const r of arms) expect(r.step).toBeGreaterThanOrEqual(steps + evalEvery);
+    await expect(page.getByTestId('scene-verdict').count()).resolves.toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

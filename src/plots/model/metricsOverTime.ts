@@ -129,7 +129,8 @@ export function collectMetricPanels(
     });
     if (!lines.length) continue;
     const info = metricInfo(key);
-    const arrow = info.better === 'higher' ? ' ↑' : info.better === 'lower' ? ' ↓' : '';
+    // A no-break space: a wrapped title keeps its arrow on the last word's line.
+    const arrow = info.better === 'higher' ? '\u00a0↑' : info.better === 'lower' ? '\u00a0↓' : '';
     panels.push({ key, title: `${info.label}${arrow}`, info, lines });
   }
   return panels;
@@ -185,23 +186,126 @@ export function describeMetrics(panels: readonly MetricPanel[]): string {
   return `Metrics over training steps, latest values. ${parts.join('; ')}.`;
 }
 
+/** Width of a bold title in px, generously estimated (system fonts run 0.5–0.62 em a character). */
+export function titleWidthPx(text: string, fontSize: number): number {
+  return text.length * fontSize * 0.64;
+}
+
+const GAP_X = 0.08;
+
+/**
+ * Panels per row for a plot `width` px wide, and each panel's title in lines: as many panels as
+ * `preferred` allows while every title fits over its panel in at most two lines (titles of
+ * neighbouring panels must not run into each other); one column wraps as much as it must.
+ */
+export function fitColumns(
+  titles: readonly string[],
+  width: number,
+  preferred: number,
+  fontSize: number,
+  margins: { l: number; r: number },
+): { columns: number; lines: string[][] } {
+  const area = Math.max(1, width - margins.l - margins.r);
+  const layoutFor = (cols: number) => {
+    const n = Math.max(1, Math.min(cols, titles.length));
+    // A title may run over the gap to the next panel, not into it.
+    const room = (area * (1 - GAP_X * (n - 1))) / n + (n > 1 ? area * GAP_X * 0.8 : 0);
+    const lines = titles.map((t) => wrapTitle(t, room, fontSize));
+    const fits = lines.every(
+      (ls) => ls.length <= 2 && ls.every((l) => titleWidthPx(l, fontSize) <= room),
+    );
+    return { columns: cols, lines, fits };
+  };
+  for (let cols = Math.max(1, preferred); cols > 1; cols--) {
+    const l = layoutFor(cols);
+    if (l.fits) return { columns: cols, lines: l.lines };
+  }
+  const one = layoutFor(1);
+  return { columns: 1, lines: one.lines };
+}
+
+/** Breaks a title at spaces into lines that fit `maxPx` (a single long word stays whole). */
+export function wrapTitle(text: string, maxPx: number, fontSize: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && titleWidthPx(next, fontSize) > maxPx) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export function buildMetricsOverTimeFigure(
   series: readonly HistorySeries[],
   metrics: readonly string[],
-  options: { talk?: boolean; columns?: number; title?: string } = {},
-): Figure & { panels: MetricPanel[] } {
+  options: {
+    talk?: boolean;
+    columns?: number;
+    title?: string;
+    /** The plot's width in px, when known: fewer columns so the panel titles fit. */
+    width?: number;
+  } = {},
+): Figure & { panels: MetricPanel[]; columns: number; titleLines: number } {
   const talk = options.talk ?? false;
   const theme = plotTheme(talk);
   const panels = collectMetricPanels(series, metrics);
-  const columns = options.columns ?? (talk ? 2 : 3);
-  const domains = gridDomains(panels.length, columns, { gapY: talk ? 0.16 : 0.12 });
+  const base = baseLayout(talk, options.title);
+  const margins = { l: base.margin?.l ?? 60, r: base.margin?.r ?? 16 };
+  // With a known width the legend goes below the panels (a right-hand legend of long run labels
+  // would take half a narrow plot), and the columns are as many as the titles allow.
+  const sized = options.width !== undefined && options.width > 0;
+  const preferred = options.columns ?? (talk ? 2 : 3);
+  const fitted = sized
+    ? fitColumns(
+        panels.map((p) => p.title),
+        options.width!,
+        preferred,
+        theme.fontSize,
+        margins,
+      )
+    : { columns: preferred, lines: panels.map((p) => [p.title]) };
+  const columns = fitted.columns;
+  const titleLines = fitted.lines;
+  const maxLines = Math.max(1, ...titleLines.map((l) => l.length));
+  // Row gaps hold the tick labels above; each panel's top keeps room for its title lines (px as
+  // shares of the plot area, so many rows do not shrink the panels to slivers).
+  const rows = Math.max(1, Math.ceil(panels.length / Math.max(1, columns)));
+  const areaPx = Math.max(
+    100,
+    metricsHeight(panels.length, columns, talk, maxLines) -
+      (base.margin?.t ?? 16) -
+      (base.margin?.b ?? 52),
+  );
+  const linePx = theme.fontSize * 1.3;
+  const domains = gridDomains(panels.length, columns, {
+    gapX: GAP_X,
+    gapY: rows > 1 ? (talk ? 56 : 40) / areaPx : 0,
+    titleSpace: (linePx * maxLines) / areaPx,
+  });
   const axis = axisStyle(talk);
   const data: Data[] = [];
   const layout: Partial<Layout> & Record<string, unknown> = {
-    ...baseLayout(talk, options.title),
+    ...base,
     uirevision: 'metrics',
     hovermode: 'closest',
     showlegend: series.length > 1,
+    ...(sized
+      ? {
+          legend: {
+            ...base.legend,
+            orientation: 'h',
+            x: 0,
+            xanchor: 'left',
+            // Below the lowest panels' tick labels and axis (paper units of the plot's height).
+            y: -(talk ? 70 : 50) / areaPx,
+            yanchor: 'top',
+          },
+        }
+      : {}),
   };
   const annotations: Partial<Annotation>[] = [];
   const legendShown = new Set<string>();
@@ -223,13 +327,14 @@ export function buildMetricsOverTimeFigure(
     layout[`xaxis${suffix}`] = xa;
     layout[`yaxis${suffix}`] = ya;
     annotations.push({
-      text: `<b>${escapeHover(panel.title)}</b>`,
+      text: titleLines[p]!.map((l) => `<b>${escapeHover(l)}</b>`).join('<br>'),
       xref: 'paper',
       yref: 'paper',
       x: domain.x[0],
       y: domain.y[1],
       xanchor: 'left',
       yanchor: 'bottom',
+      align: 'left',
       showarrow: false,
       font: { size: theme.fontSize },
     });
@@ -269,11 +374,16 @@ export function buildMetricsOverTimeFigure(
       },
     ];
   }
-  return { data, layout, summary: describeMetrics(panels), panels };
+  return { data, layout, summary: describeMetrics(panels), panels, columns, titleLines: maxLines };
 }
 
-/** Suggested height for `count` panels. */
-export function metricsHeight(count: number, columns: number, talk = false): number {
+/** Suggested height for `count` panels (with `titleLines` lines of panel titles). */
+export function metricsHeight(
+  count: number,
+  columns: number,
+  talk = false,
+  titleLines = 1,
+): number {
   const rows = Math.max(1, Math.ceil(count / Math.max(1, columns)));
-  return rows * (talk ? 260 : 190) + 80;
+  return rows * ((talk ? 260 : 190) + (titleLines - 1) * (talk ? 24 : 16)) + 80;
 }

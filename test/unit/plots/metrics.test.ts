@@ -7,7 +7,10 @@ import {
 import {
   buildMetricsOverTimeFigure,
   collectMetricPanels,
+  fitColumns,
   gridDomains,
+  titleWidthPx,
+  wrapTitle,
 } from '../../../src/plots/model/metricsOverTime';
 
 const runA: MetricsRecord[] = [
@@ -133,5 +136,69 @@ describe('alignment–uniformity plane', () => {
     expect(arrow.ax as number).toBeGreaterThan(0);
     expect(arrow.ay as number).toBeLessThan(0);
     expect(fig.summary).toMatch(/lower left/);
+  });
+});
+
+describe('probe-plot titles fit their panels', () => {
+  const titles = [
+    'k-NN accuracy\u00a0↑',
+    'bias-conflicting accuracy\u00a0↑',
+    'bias predictability\u00a0↓',
+  ];
+  const margins = { l: 84, r: 16 };
+
+  it('wraps at spaces only, keeping the arrow on its word', () => {
+    expect(wrapTitle('bias-conflicting accuracy\u00a0↑', 200, 18)).toEqual([
+      'bias-conflicting',
+      'accuracy\u00a0↑',
+    ]);
+    expect(wrapTitle('k-NN accuracy', 1000, 18)).toEqual(['k-NN accuracy']);
+  });
+
+  it('takes fewer columns on a narrow plot, and every line fits the room of its panel', () => {
+    for (const width of [400, 600, 900, 1400]) {
+      const { columns, lines } = fitColumns(titles, width, 3, 18, margins);
+      const area = width - margins.l - margins.r;
+      const n = Math.min(columns, titles.length);
+      const room = (area * (1 - 0.08 * (n - 1))) / n + (n > 1 ? area * 0.08 * 0.8 : 0);
+      for (const ls of lines)
+        for (const l of ls) expect(titleWidthPx(l, 18)).toBeLessThanOrEqual(room);
+      if (columns > 1) for (const ls of lines) expect(ls.length).toBeLessThanOrEqual(2);
+    }
+    expect(fitColumns(titles, 400, 3, 18, margins).columns).toBe(1);
+    expect(fitColumns(titles, 1400, 3, 18, margins).columns).toBe(3);
+  });
+
+  it('with a width, the figure uses the fitted columns and puts the legend below', () => {
+    const series = [
+      {
+        id: 'a',
+        label: 'a',
+        history: [
+          { step: 1, knnAccuracy: 0.5, biasPredictability: 0.9, biasConflictingAccuracy: 0.1 },
+        ],
+      },
+      {
+        id: 'b',
+        label: 'b',
+        history: [
+          { step: 1, knnAccuracy: 0.6, biasPredictability: 0.8, biasConflictingAccuracy: 0.2 },
+        ],
+      },
+    ];
+    const metrics = ['knnAccuracy', 'biasConflictingAccuracy', 'biasPredictability'];
+    const narrow = buildMetricsOverTimeFigure(series, metrics, { talk: true, width: 420 });
+    expect(narrow.columns).toBe(1);
+    expect(narrow.layout.legend?.orientation).toBe('h');
+    const wide = buildMetricsOverTimeFigure(series, metrics, {
+      talk: true,
+      width: 1400,
+      columns: 3,
+    });
+    expect(wide.columns).toBe(3);
+    // Panels of one row never overlap, and each title starts at its panel.
+    const xs = [wide.layout.xaxis, wide.layout.xaxis2, wide.layout.xaxis3].map((a) => a!.domain!);
+    for (let i = 1; i < xs.length; i++) expect(xs[i]![0]).toBeGreaterThan(xs[i - 1]![1]);
+    expect(wide.layout.annotations!.map((a) => a.x)).toEqual(xs.map((d) => d[0]));
   });
 });
