@@ -59,7 +59,7 @@ const mnistBase: Config = {
  * first and FairKL's effect, right in sign, stayed at half the target size after 300 steps (seed 1:
  * +7.6 points conflicting accuracy, −3.5 colour predictability). With the CNN the effect grows
  * steadily over the run; at 150 steps seed 3 was still short (+9.6 / −8.1), at 200 it holds
- * (+17.3 / −18.2), which still fits the talk's 90 s (docs/SCENES.md).
+ * (+17.3 / −18.2): about 64 s in the browser on a quiet machine (estimated; docs/SCENES.md).
  */
 const coloredBase: Config = {
   dataset: { name: 'colored-mnist', rho: 0.99, nTrain: 8000, nTest: 2000 },
@@ -122,7 +122,7 @@ const shapesBase: Config = {
  * projector), so the probes compare a 32-D common space with a 32-D salient one. With the suite's
  * 128-D common representation against a smaller salient code the common space had four times the
  * room and kept the digit (seed 1, digit: salient 0.69 vs common 0.66 at 200 steps, 0.72 vs 0.65
- * at 500); at 32/32 the common space drops it (0.52–0.59). The probes fit on every training
+ * at 500); at 32/32 the common space drops it (0.52–0.62). The probes fit on every training
  * target (maxTrain 4,000: 2,000 targets) so that their own noise (±2 points at 1,000) does not
  * decide a 5-point claim.
  */
