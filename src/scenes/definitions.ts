@@ -306,7 +306,7 @@ export const SCENES: readonly Scene[] = [
     ],
     card: `The brain budget of "y-Aware vs InfoNCE" on brain MRI with the scanner effects at 30 % of their full strength (siteEffect 0.3, as after a partial harmonisation): at full strength a linear probe reads the site at 0.998 from any representation, even an untrained one, so no loss could show that it hides the site. Both arms use the kernel of the expw paper's own comparison, RBF σ = 2 years (the authors' ablation: at σ = 1 and 2 expw has the lower site accuracy and the lower MAE); at σ = 5 years, the y-Aware paper's choice, y-Aware's MAE was the lower by 0.22–0.30 years on seeds 1–3. Site predictability is the balanced accuracy of a linear probe for the 5 sites (chance 0.2); the sites stay confounded with age. ${BUDGET_NOTE}`,
     caveat:
-      'The age half does not show at this budget: expw’s age MAE against y-Aware’s is −0.18, +0.01 and +0.62 years on seeds 1–3 (σ = 2; at σ = 5 it was worse by 0.22–0.30 on every seed). The site is read slightly less from expw on every seed (by 0.007–0.010): the paper’s direction, but not a size a room can see. See docs/SCENES.md.',
+      'The age half does not show at this budget: expw’s age MAE against y-Aware’s is −0.18, +0.01 and +0.62 years on seeds 1–3 (σ = 2; at σ = 5 it was worse by 0.22–0.30 on every seed; without augmentation, as the expw paper trains, +0.06, +0.09 and −0.02). The site is read slightly less from expw on every seed (by 0.007–0.010): the paper’s direction, but not a size a room can see. See docs/SCENES.md.',
   },
   {
     id: 'du-prior',
