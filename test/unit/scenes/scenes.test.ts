@@ -153,7 +153,8 @@ describe('sceneVerdict', () => {
     const sepclr = sceneById('sepclr-digits');
     const history: MetricsRecord[] = [
       {
-        step: 200,
+        // The scene's own budget, so that the verdict read there is final.
+        step: Number(sepclr.arms[0]!.config.steps),
         commonProbe: { item: 0.7, digit: 0.3 },
         salientProbe: { item: 0.4, digit: 0.6 },
       },
