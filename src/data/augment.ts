@@ -154,6 +154,9 @@ export function augment(
   const rng = SeededRandom.stream(opts.seed, 'augment');
   const colour = c === 3 && !!(config.saturation || config.hue);
   const backend = tf.getBackend();
+  // A synchronous read is safe here: this path runs only where the tensor already lives in CPU
+  // memory (wasm, cpu; 'cpu' is forced only by tests on the cpu backend), never on WebGPU, where a
+  // dataSync can stall or read zeros.
   if (path === 'cpu' || (path === 'auto' && !colour && (backend === 'wasm' || backend === 'cpu')))
     return tf.tensor4d(
       augmentArray(images.dataSync() as Float32Array, [N, h, w, c], config, opts.seed, V),

@@ -2,9 +2,12 @@
  * The scenes: every claim of the validation suite (docs/VALIDATION.md) as a claim with arms. Each
  * scene's arms share one base config (data, encoder, budget, optimiser, augmentation, seed) and
  * differ only by the `delta` the claim is about; `armsOf` builds them so that nothing else can
- * differ. Budgets are set for a talk: all arms of a scene together within about 90 s of WASM
+ * differ. Each base is the validation suite's budget for its data set (validation/budgets.ts) with
+ * what a talk changes (fewer or more steps, evaluations, a seed) and what each scene's comment
+ * explains. Budgets are set for a talk: all arms of a scene together within about 90 s of WASM
  * training in the browser (docs/SCENES.md has the measured times).
  */
+import { BUDGETS } from '../validation/budgets';
 import type { Scene, SceneArm } from './types';
 
 type Config = Record<string, unknown>;
@@ -18,8 +21,6 @@ export function armsOf(
 }
 
 const tau = 0.1;
-const adam = { name: 'adam', lr: 0.001 };
-const mlp = { name: 'mlp', hidden: [256, 128], projectionHidden: 128 };
 const infonce = { loss: { name: 'nt_xent', temperature: tau }, positives: { name: 'views' } };
 const supcon = { loss: { name: 'supcon', temperature: tau }, positives: { name: 'class' } };
 const epsSupInfoNce = {
@@ -41,18 +42,7 @@ const expwAgeKernel = {
 };
 
 /** MNIST, the MLP of the validation suite: SupCon vs InfoNCE, ε-SupInfoNCE vs SupCon, L_align. */
-const mnistBase: Config = {
-  dataset: { name: 'mnist', nTrain: 4000, nTest: 1000 },
-  encoder: mlp,
-  embeddingDim: 16,
-  batchSize: 128,
-  views: 2,
-  optimizer: adam,
-  steps: 200,
-  evalEvery: 50,
-  evaluation: { maxTrain: 2000, maxTest: 1000, knnK: 20 },
-  seed: 1,
-};
+const mnistBase: Config = { ...BUDGETS.mnist.base, steps: 200, evalEvery: 50, seed: 1 };
 
 /**
  * Colored MNIST with the playground preset's small CNN: with the suite's MLP the colour is learnt
@@ -62,30 +52,15 @@ const mnistBase: Config = {
  * (+17.3 / −18.2): about 64 s in the browser on a quiet machine (estimated; docs/SCENES.md).
  */
 const coloredBase: Config = {
+  ...BUDGETS['colored-mnist'].base,
   dataset: { name: 'colored-mnist', rho: 0.99, nTrain: 8000, nTest: 2000 },
   encoder: { name: 'cnn', channels: [16, 32], representation: 128, projectionHidden: 128 },
-  embeddingDim: 16,
-  batchSize: 128,
-  views: 2,
-  optimizer: adam,
   steps: 200,
   evalEvery: 50,
-  evaluation: { maxTrain: 2000, maxTest: 1000, knnK: 20 },
   seed: 1,
 };
 
-const brainBase: Config = {
-  dataset: { name: 'brain-mri', nTrain: 1500, nTest: 500 },
-  encoder: mlp,
-  embeddingDim: 16,
-  batchSize: 64,
-  views: 2,
-  optimizer: adam,
-  steps: 150,
-  evalEvery: 30,
-  evaluation: { maxTrain: 1500, maxTest: 500, knnK: 20 },
-  seed: 1,
-};
+const brainBase: Config = { ...BUDGETS['brain-mri'].base, evalEvery: 30, seed: 1 };
 
 /**
  * The brain budget with the scanner effects at 30 % of the spec's (dataset `siteEffect` 0.3, as
@@ -103,18 +78,7 @@ const harmonisedBrainBase: Config = {
  * +0.016 at 100 steps, +0.025 at 200, +0.035 at 300, +0.055 at 400) and at 200 steps it was short
  * of the 0.02 effect on seeds 2 and 3 (+0.014, +0.0196).
  */
-const shapesBase: Config = {
-  dataset: { name: 'shapes', nTrain: 4000, nTest: 1000 },
-  encoder: mlp,
-  embeddingDim: 16,
-  batchSize: 128,
-  views: 2,
-  optimizer: adam,
-  steps: 400,
-  evalEvery: 50,
-  evaluation: { maxTrain: 2000, maxTest: 1000, knnK: 20 },
-  seed: 1,
-};
+const shapesBase: Config = { ...BUDGETS.shapes.base, steps: 400, evalEvery: 50, seed: 1 };
 
 /**
  * digits-on-fashion at the official cifar_mnist dimensions: both encoders end in a 32-D
@@ -127,32 +91,17 @@ const shapesBase: Config = {
  * decide a 5-point claim.
  */
 const dofBase: Config = {
-  dataset: { name: 'digits-on-fashion', nTrain: 4000, nTest: 1000 },
+  ...BUDGETS['digits-on-fashion'].base,
   encoder: { name: 'mlp', hidden: [256, 32], projectionHidden: 128 },
   embeddingDim: 32,
   salientDim: 32,
-  batchSize: 128,
-  views: 2,
-  optimizer: adam,
   steps: 400,
   evalEvery: 50,
   evaluation: { maxTrain: 4000, maxTest: 1000, knnK: 20 },
   seed: 1,
 };
 
-const brainSepclrBase: Config = {
-  dataset: { name: 'brain-mri-sepclr', nTrain: 1500, nTest: 500 },
-  encoder: mlp,
-  embeddingDim: 16,
-  salientDim: 8,
-  batchSize: 64,
-  views: 2,
-  optimizer: adam,
-  steps: 150,
-  evalEvery: 30,
-  evaluation: { maxTrain: 1500, maxTest: 500, knnK: 20 },
-  seed: 1,
-};
+const brainSepclrBase: Config = { ...BUDGETS['brain-mri-sepclr'].base, evalEvery: 30, seed: 1 };
 
 const sepclrLoss = {
   loss: { name: 'sepclr', beta_salient: 1, beta_reg: 10, lambda_jem: 10 },

@@ -18,7 +18,9 @@ export function withHelperWorker(
   const settings = augmentationConfig(dataset, config?.augment);
   const colour = dataset.info.imageShape.channels === 3 && !!(settings.saturation || settings.hue);
   if (typeof Worker === 'undefined' || colour) return augment;
-  return Object.assign(augment, { prefetch: workerPrefetch(settings) });
+  // A new function: the caller's augmentation is left as it was (callers may share it).
+  const prefetched: AugmentFn = (images, views, seed) => augment(images, views, seed);
+  return Object.assign(prefetched, { prefetch: workerPrefetch(settings) });
 }
 
 /** One helper worker per page or worker (made at the first request), shared by every run. */
