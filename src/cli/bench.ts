@@ -321,6 +321,10 @@ function torchBench(python: string, c: BenchCase, threads: number, quick: boolea
     ['scripts/bench_torch.py', spec, String(threads), '3', quick ? '5' : '10', quick ? '1' : '3'],
     // torch.set_num_threads does not reach the BLAS library's own pool: without these, PyTorch's
     // "one thread" ran its matrix products on both cores here (CPU time twice the wall time).
+    // Debian's PyTorch has two pools, OpenMP's and OpenBLAS's (pthreads), and both spin while they
+    // wait: on 2 threads each spun on the core the other needed, and a step took 1.5–5× longer
+    // than on one thread (InfoNCE 256×2: 20.8 ms against 11.7). OMP_WAIT_POLICY=PASSIVE makes
+    // OpenMP's threads sleep instead (8.7 ms).
     {
       encoding: 'utf8',
       env: {
@@ -328,6 +332,7 @@ function torchBench(python: string, c: BenchCase, threads: number, quick: boolea
         OMP_NUM_THREADS: String(threads),
         OPENBLAS_NUM_THREADS: String(threads),
         MKL_NUM_THREADS: String(threads),
+        ...(threads > 1 ? { OMP_WAIT_POLICY: 'PASSIVE' } : {}),
       },
     },
   );

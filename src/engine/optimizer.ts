@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { simdKernelsOf } from './simd/simdKernels';
 
 export interface OptimizerConfig {
   name: 'adam' | 'sgd';
@@ -173,7 +174,7 @@ export class TrainingOptimizer {
  * place. lr·(m/c1)/(√(s/c2) + ε) is computed as m·(lr/c1)/(√s·(1/√c2) + ε): one division per
  * element instead of three (float rounding only).
  */
-function adamUpdate(
+export function adamUpdate(
   w: Float32Array,
   m: Float32Array,
   s: Float32Array,
@@ -197,6 +198,7 @@ function adamUpdate(
 interface WasmLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
+  getMemoryOffset(dataId: object): number;
 }
 interface CpuLike {
   data: { get(dataId: unknown): { values: Float32Array } };
@@ -207,16 +209,19 @@ const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   const { w, m, s, g } = inputs as Record<'w' | 'm' | 's' | 'g', TensorInfo>;
   const b = backend as unknown as WasmLike;
   const out = b.makeOutput(w.shape, 'float32');
+  const a = attrs as unknown as { lr: number; c1: number; c2: number; eps: number };
   // Views after the allocation: makeOutput may grow (and so detach) the heap.
   const view = (t: TensorInfo) => b.typedArrayFromHeap(t);
-  adamUpdate(
-    view(w),
-    view(m),
-    view(s),
-    view(g),
-    view(out),
-    attrs as unknown as { lr: number; c1: number; c2: number; eps: number },
-  );
+  const simd = simdKernelsOf(backend);
+  // The SIMD kernel takes four values at a time, bit for bit the JavaScript loop's; the loop does
+  // the last n mod 4.
+  const done = simd ? view(w).length & ~3 : 0;
+  if (simd && done > 0) {
+    const at = (t: TensorInfo) => b.getMemoryOffset(t.dataId);
+    simd.adam(at(w), at(m), at(s), at(g), at(out), done, a.lr / a.c1, 1 / Math.sqrt(a.c2), a.eps);
+  }
+  const tail = (t: TensorInfo) => view(t).subarray(done);
+  adamUpdate(tail(w), tail(m), tail(s), tail(g), tail(out), a);
   return out;
 };
 
@@ -327,22 +332,34 @@ export function finiteFlag(tensors: tf.Tensor[]): tf.Scalar {
 }
 
 function allFinite(arrays: Float32Array[]): number {
-  for (const a of arrays) {
-    // x − x is 0 for every finite x and NaN for ±Inf and NaN; the sum keeps a NaN.
-    let acc = 0;
-    for (let i = 0; i < a.length; i++) acc += a[i]! - a[i]!;
-    if (acc !== 0) return 0;
-  }
+  for (const a of arrays) if (!finite(a)) return 0;
   return 1;
+}
+
+function finite(a: Float32Array): boolean {
+  // x − x is 0 for every finite x and NaN for ±Inf and NaN; the sum keeps a NaN.
+  let acc = 0;
+  for (let i = 0; i < a.length; i++) acc += a[i]! - a[i]!;
+  return acc === 0;
 }
 
 const wasmAllFinite: KernelFunc = ({ inputs, backend }) => {
   const b = backend as unknown as WasmLike;
   const out = b.makeOutput([], 'float32');
-  const arrays = Object.values(inputs as Record<string, TensorInfo>).map((t) =>
-    b.typedArrayFromHeap(t),
-  );
-  b.typedArrayFromHeap(out)[0] = allFinite(arrays);
+  const simd = simdKernelsOf(backend);
+  let ok = 1;
+  for (const t of Object.values(inputs as Record<string, TensorInfo>)) {
+    const values = b.typedArrayFromHeap(t);
+    const done = simd ? values.length & ~3 : 0;
+    if (
+      (done > 0 && simd!.allFinite(b.getMemoryOffset(t.dataId), done) === 0) ||
+      !finite(values.subarray(done))
+    ) {
+      ok = 0;
+      break;
+    }
+  }
+  b.typedArrayFromHeap(out)[0] = ok;
   return out;
 };
 

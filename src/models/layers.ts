@@ -69,7 +69,11 @@ export function linear(
   dataInput = false,
 ): tf.Tensor2D {
   if (dataInput) {
-    const y = tf.add(tf.matMul(x, p.weight as tf.Tensor2D), p.bias) as tf.Tensor2D;
+    const product =
+      tf.getBackend() === 'wasm' && p.weight.size > x.size
+        ? productThroughInputTranspose(x, p.weight as tf.Tensor2D)
+        : tf.matMul(x, p.weight as tf.Tensor2D);
+    const y = tf.add(product, p.bias) as tf.Tensor2D;
     return activation === 'relu' ? tf.relu(y) : y;
   }
   return tf.fused.matMul({
@@ -78,6 +82,45 @@ export function linear(
     bias: p.bias,
     activation,
   }) as tf.Tensor2D;
+}
+
+/**
+ * The last input transposed by `transposedInput`: encoders that read the same inputs in one step
+ * (SepCLR's two, sharing the views) get the same tensor, so XNNPACK packs it once. Not kept alive
+ * here: it lives as long as the scope that made it, and is made again once disposed.
+ */
+let lastInputTranspose: { dataId: object; t: tf.Tensor2D } | undefined;
+
+function transposedInput(x: tf.Tensor2D): tf.Tensor2D {
+  const last = lastInputTranspose;
+  if (last && last.dataId === x.dataId && !last.t.isDisposed && last.t.shape[1] === x.shape[0])
+    return last.t;
+  const t = tf.transpose(x);
+  lastInputTranspose = { dataId: x.dataId, t };
+  return t;
+}
+
+/**
+ * x·W for a first layer on WASM whose weights outnumber its inputs (the brain MRI: 8192 × 256
+ * weights against 128 × 8192 views). XNNPACK packs the right operand of a product again whenever
+ * it is a new tensor, and the weights are new at every step: packing 8192 × 256 cost about as much
+ * as the product itself, on one thread. (x·W)ᵀ = Wᵀ·xᵀ packs xᵀ instead: half the values, and the
+ * same tensor for every encoder that reads these views (packed once for SepCLR's two). Wᵀ and the
+ * result are 4 × 4-block SIMD transposes; the weights' gradient xᵀ·dy reuses xᵀ. The sums run over
+ * the same k in the same order, so the values are the plain product's.
+ */
+function productThroughInputTranspose(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  const xT = transposedInput(x);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [weights, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([xT]);
+    return {
+      value: tf.transpose(tf.matMul(tf.transpose(weights), xT)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.matMul(saved[0] as tf.Tensor2D, dy as tf.Tensor2D),
+    };
+  }) as (weights: tf.Tensor2D) => tf.Tensor2D;
+  return op(w);
 }
 
 interface ConvGeometry {

@@ -48,6 +48,48 @@ describe('WASM kernels', () => {
 
   test.each([
     [
+      [8, 12],
+      [1, 0],
+    ], // the SIMD kernel
+    [
+      [3, 4, 8],
+      [0, 2, 1],
+    ], // the SIMD kernel, three matrices
+    [
+      [64, 132],
+      [1, 0],
+    ],
+    [
+      [6, 8],
+      [1, 0],
+    ], // 6 rows: the backend's own
+    [
+      [2, 4, 8],
+      [1, 0, 2],
+    ], // another permutation: the backend's own
+  ])('transpose of %j by %j', async (shape, perm) => {
+    installWasmKernels();
+    const x = random(shape);
+    const [cpu, wasm] = await onBoth(() => tf.transpose(tf.tensor(x, shape), perm));
+    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+  });
+
+  test('transpose of int32 keeps the backend kernel and its dtype', async () => {
+    installWasmKernels();
+    const [cpu, wasm] = await onBoth(() =>
+      tf.transpose(
+        tf.tensor(
+          Int32Array.from({ length: 32 }, (_, i) => i),
+          [4, 8],
+          'int32',
+        ),
+      ),
+    );
+    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+  });
+
+  test.each([
+    [
       [4, 3],
       [2, 1],
     ],

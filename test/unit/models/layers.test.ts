@@ -136,4 +136,58 @@ describe('layers', () => {
     }
     tf.dispose([...mine, ...reference, x, p.weight, p.bias]);
   });
+
+  test('a data layer on WASM whose weights outnumber its inputs (Wᵀ·xᵀ) gives the plain product bit for bit, in value and weight gradient', async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const rng = new SeededRandom(8);
+    const p = createLinear(64, 48, rng); // 3,072 weights against 8 × 64 inputs
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 8 * 64 }, () => rng.next() - 0.5),
+      [8, 64],
+    );
+    const loss = (y: tf.Tensor) => tf.sum(tf.mul(tf.sin(y), tf.range(0, y.size).reshape(y.shape)));
+    const mine = tf.variableGrads(
+      () => loss(linear(x, p, 'relu', true)) as tf.Scalar,
+      [p.weight, p.bias],
+    );
+    const reference = tf.variableGrads(
+      () => loss(tf.relu(tf.add(tf.matMul(x, p.weight), p.bias))) as tf.Scalar,
+      [p.weight, p.bias],
+    );
+    expect(await mine.value.data()).toEqual(await reference.value.data());
+    for (const v of [p.weight, p.bias])
+      expect(await mine.grads[v.name]!.data()).toEqual(await reference.grads[v.name]!.data());
+    tf.dispose([
+      mine.value,
+      reference.value,
+      ...Object.values(mine.grads),
+      ...Object.values(reference.grads),
+    ]);
+    tf.dispose([x, p.weight, p.bias]);
+  });
+
+  test("two such layers on the same views (SepCLR's two encoders) transpose the views once", async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const rng = new SeededRandom(9);
+    const [a, b] = [createLinear(64, 48, rng), createLinear(64, 40, rng)];
+    const views = tf.tensor4d(
+      Float32Array.from({ length: 8 * 64 }, () => rng.next()),
+      [8, 4, 4, 4],
+    );
+    const info = await tf.profile(() =>
+      tf.tidy(() => {
+        const x1 = tf.reshape(views, [8, 64]) as tf.Tensor2D; // each encoder reshapes for itself
+        const x2 = tf.reshape(views, [8, 64]) as tf.Tensor2D;
+        return tf.add(tf.sum(linear(x1, a, 'relu', true)), tf.sum(linear(x2, b, 'relu', true)));
+      }),
+    );
+    const inputTransposes = info.kernels.filter(
+      (k) => k.name === 'Transpose' && JSON.stringify(k.inputShapes) === '[[8,64]]',
+    );
+    expect(inputTransposes).toHaveLength(1);
+
+    tf.dispose([views, a.weight, a.bias, b.weight, b.bias]);
+  });
 });

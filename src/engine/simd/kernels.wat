@@ -1,0 +1,147 @@
+;; Hand-written WASM SIMD kernels that run on TF.js' own WASM heap (the module imports the backend's
+;; memory; pointers are byte offsets of tensors in it). Assembled by scripts/build-simd-kernels.ts
+;; into kernelsBinary.ts; the placeholder line becomes the import of a plain or a shared memory.
+(module
+  {{MEMORY}}
+
+  ;; Adam on the first n elements (n a multiple of 4): m and s in place, the new weights into o.
+  ;; Double precision, in JavaScript's operation order (promote, compute, round once to float32), so
+  ;; the result is bit for bit the scalar JavaScript update's (optimizer.ts, adamUpdate):
+  ;;   m' = β1·m + (1 − β1)·g;  s' = β2·s + ((1 − β2)·g)·g;  o = w − (a·m') / (√s'·b + ε)
+  (func (export "adam")
+    (param $w i32) (param $m i32) (param $s i32) (param $g i32) (param $o i32) (param $n i32)
+    (param $a f64) (param $b f64) (param $eps f64)
+    (local $off i32) (local $end i32)
+    (local $b1 v128) (local $b1c v128) (local $b2 v128) (local $b2c v128)
+    (local $va v128) (local $vb v128) (local $veps v128)
+    (local $g4 v128) (local $m4 v128) (local $s4 v128) (local $w4 v128)
+    (local $glo v128) (local $ghi v128) (local $mlo v128) (local $mhi v128)
+    (local $slo v128) (local $shi v128) (local $olo v128) (local $ohi v128)
+    (local.set $b1 (f64x2.splat (f64.const 0.9)))
+    (local.set $b1c (f64x2.splat (f64.sub (f64.const 1) (f64.const 0.9))))
+    (local.set $b2 (f64x2.splat (f64.const 0.999)))
+    (local.set $b2c (f64x2.splat (f64.sub (f64.const 1) (f64.const 0.999))))
+    (local.set $va (f64x2.splat (local.get $a)))
+    (local.set $vb (f64x2.splat (local.get $b)))
+    (local.set $veps (f64x2.splat (local.get $eps)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $g4 (v128.load align=4 (i32.add (local.get $g) (local.get $off))))
+        (local.set $m4 (v128.load align=4 (i32.add (local.get $m) (local.get $off))))
+        (local.set $s4 (v128.load align=4 (i32.add (local.get $s) (local.get $off))))
+        (local.set $w4 (v128.load align=4 (i32.add (local.get $w) (local.get $off))))
+        (local.set $glo (f64x2.promote_low_f32x4 (local.get $g4)))
+        (local.set $ghi (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $g4) (local.get $g4))))
+        ;; m' = β1·m + (1 − β1)·g
+        (local.set $mlo (f64x2.add
+          (f64x2.mul (local.get $b1) (f64x2.promote_low_f32x4 (local.get $m4)))
+          (f64x2.mul (local.get $b1c) (local.get $glo))))
+        (local.set $mhi (f64x2.add
+          (f64x2.mul (local.get $b1) (f64x2.promote_low_f32x4
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $m4) (local.get $m4))))
+          (f64x2.mul (local.get $b1c) (local.get $ghi))))
+        ;; s' = β2·s + ((1 − β2)·g)·g
+        (local.set $slo (f64x2.add
+          (f64x2.mul (local.get $b2) (f64x2.promote_low_f32x4 (local.get $s4)))
+          (f64x2.mul (f64x2.mul (local.get $b2c) (local.get $glo)) (local.get $glo))))
+        (local.set $shi (f64x2.add
+          (f64x2.mul (local.get $b2) (f64x2.promote_low_f32x4
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $s4) (local.get $s4))))
+          (f64x2.mul (f64x2.mul (local.get $b2c) (local.get $ghi)) (local.get $ghi))))
+        ;; o = w − (a·m') / (√s'·b + ε)
+        (local.set $olo (f64x2.sub
+          (f64x2.promote_low_f32x4 (local.get $w4))
+          (f64x2.div (f64x2.mul (local.get $va) (local.get $mlo))
+            (f64x2.add (f64x2.mul (f64x2.sqrt (local.get $slo)) (local.get $vb)) (local.get $veps)))))
+        (local.set $ohi (f64x2.sub
+          (f64x2.promote_low_f32x4
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w4) (local.get $w4)))
+          (f64x2.div (f64x2.mul (local.get $va) (local.get $mhi))
+            (f64x2.add (f64x2.mul (f64x2.sqrt (local.get $shi)) (local.get $vb)) (local.get $veps)))))
+        (v128.store align=4 (i32.add (local.get $m) (local.get $off))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (local.get $mlo)) (f32x4.demote_f64x2_zero (local.get $mhi))))
+        (v128.store align=4 (i32.add (local.get $s) (local.get $off))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (local.get $slo)) (f32x4.demote_f64x2_zero (local.get $shi))))
+        (v128.store align=4 (i32.add (local.get $o) (local.get $off))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (local.get $olo)) (f32x4.demote_f64x2_zero (local.get $ohi))))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $next)))
+  )
+
+  ;; 1 when the first n float32 values at p (n a multiple of 4) are all finite, else 0: x − x is 0
+  ;; for every finite x and NaN for ±Inf and NaN, and a sum keeps a NaN.
+  (func (export "allFinite") (param $p i32) (param $n i32) (result i32)
+    (local $off i32) (local $end i32) (local $acc v128) (local $x v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $x (v128.load align=4 (i32.add (local.get $p) (local.get $off))))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.sub (local.get $x) (local.get $x))))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $next)))
+    (i32x4.all_true (f32x4.eq (local.get $acc) (f32x4.splat (f32.const 0))))
+  )
+
+  ;; dst = srcᵀ for a rows × cols float32 matrix (both multiples of 4), in 4 × 4 blocks (eight
+  ;; shuffles each), `strip` columns of src at a time (a multiple of 4) so that the rows of dst being
+  ;; written stay in cache: narrow when dst's rows are long (their lines share a cache set).
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $strip i32)
+    (local $j0 i32) (local $j1 i32) (local $i i32) (local $j i32) (local $p i32) (local $q i32)
+    (local $rowBytes i32) (local $colBytes i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (block $doneJ0
+      (loop $nextJ0
+        (br_if $doneJ0 (i32.ge_u (local.get $j0) (local.get $cols)))
+        (local.set $j1 (i32.add (local.get $j0) (local.get $strip)))
+        (if (i32.gt_u (local.get $j1) (local.get $cols)) (then (local.set $j1 (local.get $cols))))
+        (local.set $i (i32.const 0))
+        (block $doneI
+          (loop $nextI
+            (br_if $doneI (i32.ge_u (local.get $i) (local.get $rows)))
+            (local.set $j (local.get $j0))
+            (block $doneJ
+              (loop $nextJ
+                (br_if $doneJ (i32.ge_u (local.get $j) (local.get $j1)))
+                ;; p: src[i][j]; q: dst[j][i]
+                (local.set $p (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+                (local.set $q (i32.add (local.get $dst)
+                  (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2))))
+                (local.set $r0 (v128.load align=4 (local.get $p)))
+                (local.set $r1 (v128.load align=4 (i32.add (local.get $p) (local.get $rowBytes))))
+                (local.set $r2 (v128.load align=4
+                  (i32.add (local.get $p) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+                (local.set $r3 (v128.load align=4
+                  (i32.add (local.get $p) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+                ;; a0 b0 a1 b1 | a2 b2 a3 b3 | c0 d0 c1 d1 | c2 d2 c3 d3
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                (v128.store align=4 (local.get $q)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                (v128.store align=4 (i32.add (local.get $q) (local.get $colBytes))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                (v128.store align=4 (i32.add (local.get $q) (i32.shl (local.get $colBytes) (i32.const 1)))
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                (v128.store align=4 (i32.add (local.get $q) (i32.mul (local.get $colBytes) (i32.const 3)))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $nextJ)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $nextI)))
+        (local.set $j0 (local.get $j1))
+        (br $nextJ0)))
+  )
+)

@@ -1,0 +1,67 @@
+/**
+ * Our WASM SIMD kernels (kernels.wat), instantiated on the memory of TF.js' WASM backend so they
+ * work on tensors where they lie, with no copy. The threaded build's memory is shared, the SIMD
+ * build's is not: each gets the binary that imports its kind. Where neither can be found (another
+ * backend, an engine without WASM SIMD) callers keep their JavaScript loops.
+ */
+import { SIMD_KERNELS_PLAIN_MEMORY, SIMD_KERNELS_SHARED_MEMORY } from './kernelsBinary';
+
+export interface SimdKernels {
+  /** Adam on n elements (n % 4 === 0) at byte offsets w, m, s, g → o; m and s in place. */
+  adam(
+    w: number,
+    m: number,
+    s: number,
+    g: number,
+    o: number,
+    n: number,
+    a: number,
+    b: number,
+    eps: number,
+  ): void;
+  /** 1 when the n floats (n % 4 === 0) at byte offset p are all finite, else 0. */
+  allFinite(p: number, n: number): number;
+  /** dst = srcᵀ for a rows × cols float32 matrix at byte offsets src and dst (rows, cols multiples of 4). */
+  transpose(src: number, dst: number, rows: number, cols: number, strip: number): void;
+}
+
+/** What the kernels need of the WASM backend (its Emscripten module and tensor offsets). */
+export interface WasmBackendLike {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  getMemoryOffset(dataId: object): number;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** The kernels on this memory, instantiated once (a few hundred bytes: synchronous is allowed). */
+export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefined {
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    try {
+      const bytes = decode(
+        isShared(memory) ? SIMD_KERNELS_SHARED_MEMORY : SIMD_KERNELS_PLAIN_MEMORY,
+      );
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+      kernels = instance.exports as unknown as SimdKernels;
+    } catch {
+      kernels = null; // no WASM SIMD here: the JavaScript loops stay
+    }
+    instances.set(memory, kernels);
+  }
+  return kernels ?? undefined;
+}
+
+/** The kernels on a WASM backend's heap, or undefined (not that backend, or no SIMD). */
+export function simdKernelsOf(backend: unknown): SimdKernels | undefined {
+  const wasm = (backend as Partial<WasmBackendLike>).wasm;
+  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? simdKernelsOn(memory) : undefined;
+}
