@@ -199,6 +199,7 @@ interface WasmLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   getMemoryOffset(dataId: object): number;
+  refCount(dataId: object): number;
 }
 interface CpuLike {
   data: { get(dataId: unknown): { values: Float32Array } };
@@ -210,6 +211,12 @@ const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmLike;
   const out = b.makeOutput(w.shape, 'float32');
   const a = attrs as unknown as { lr: number; c1: number; c2: number; eps: number };
+  // The moments are updated in place: only safe while no other tensor shares their data (the WASM
+  // Identity shares data, wasmKernels.ts). They are this optimiser's alone; say so if that breaks.
+  if (b.refCount(m.dataId) !== 1 || b.refCount(s.dataId) !== 1)
+    throw new Error(
+      'Adam: a moment tensor shares its data; updating it in place would change another tensor',
+    );
   // Views after the allocation: makeOutput may grow (and so detach) the heap.
   const view = (t: TensorInfo) => b.typedArrayFromHeap(t);
   const simd = simdKernelsOf(backend);

@@ -6,6 +6,9 @@
  *   than an explicit transpose followed by the fast path. Every gradient of a matMul asks for one.
  * - Tile: the backend's kernel walks the output element by element in JavaScript (67 ms for two
  *   copies of 256 MNIST images); this one copies contiguous blocks (about 1 ms).
+ * - Identity shares its input's data, as Reshape does (the backend's own copies it: 338 copies in a
+ *   step of SepCLR on brain MRI). Nothing writes into a tensor's data in place except Adam into its
+ *   own moments, which nothing else references (optimizer.ts checks).
  * - Transpose of the last two axes of a float32 tensor whose two last dimensions are multiples of
  *   4 (every matMul gradient's operands, the first layer's inputs): our SIMD kernel in 4 × 4
  *   blocks (simd/kernels.wat), 4–8× faster than the backend's element loop; other shapes keep it.
@@ -22,6 +25,7 @@ interface WasmBackendLike {
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: unknown): boolean;
   getMemoryOffset(dataId: unknown): number;
+  incRef(dataId: unknown): void;
 }
 
 let installed = false;
@@ -31,8 +35,10 @@ export function installWasmKernels(): boolean {
   const matMul = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
   const tile = tf.getKernel('Tile', 'wasm');
-  if (!matMul || !transpose || !tile) return false;
+  const identity = tf.getKernel('Identity', 'wasm');
+  if (!matMul || !transpose || !tile || !identity) return false;
   installed = true;
+  replaceKernel(identity, sharedIdentity(identity.kernelFunc));
   const fastTranspose = simdTranspose(transpose.kernelFunc);
   replaceKernel(transpose, fastTranspose);
   replaceKernel(matMul, matMulWithExplicitTranspose(matMul.kernelFunc, fastTranspose));
@@ -76,6 +82,15 @@ function matMulWithExplicitTranspose(matMul: KernelFunc, transpose: KernelFunc):
     const wasm = backend as unknown as WasmBackendLike;
     for (const t of temporaries) wasm.disposeData(t.dataId);
     return out;
+  };
+}
+
+function sharedIdentity(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = (args.inputs as { x: TensorInfo }).x;
+    if (x.dtype === 'string') return fallback(args);
+    (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
 

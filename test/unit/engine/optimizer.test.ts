@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, test } from 'vitest';
 import { finiteFlag, TrainingOptimizer, type OptimizerConfig } from '../../../src/engine/optimizer';
 import { SeededRandom } from '../../../src/ml/random';
+import { installWasmKernels } from '../../../src/engine/wasmKernels';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -36,6 +37,20 @@ const CONFIGS: OptimizerConfig[] = [
   { name: 'sgd', lr: 0.1 },
   { name: 'sgd', lr: 0.1, momentum: 0.9 },
 ];
+
+test('Adam on wasm refuses to update moments in place once another tensor shares their data', async () => {
+  installWasmKernels(); // the sharing Identity
+  await tf.setBackend('wasm');
+  const vs = variables();
+  const optimizer = new TrainingOptimizer({ name: 'adam', lr: 0.01 });
+  const grads = gradients[0]!.map((x, i) => tf.tensor(x, vs[i]!.shape));
+  optimizer.apply(vs, grads);
+  const slots = (optimizer as unknown as { slots: Map<string, tf.Variable[]> }).slots;
+  const alias = tf.clone([...slots.values()][0]![0]!); // shares the first moment's data
+  expect(() => optimizer.apply(vs, grads)).toThrow(/shares its data/);
+  tf.dispose([alias, ...grads, ...vs]);
+  optimizer.dispose();
+});
 
 describe.each(['cpu', 'wasm'])('TrainingOptimizer on %s', (backend) => {
   test.each(CONFIGS)('apply follows TF.js %o step for step', async (config) => {

@@ -74,6 +74,23 @@ describe('WASM kernels', () => {
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
   });
 
+  test('identity shares the data (no copy), and the data lives until both tensors are gone', async () => {
+    installWasmKernels();
+    await tf.setBackend('wasm');
+    const buffers = () => tf.backend().numDataIds(); // allocations on the WASM heap
+    const before = buffers();
+    const x = tf.tensor(random([64, 8]), [64, 8]);
+    const y = tf.clone(x); // the Identity kernel
+    expect(y.dataId).toBe(x.dataId);
+    expect(buffers() - before).toBe(1);
+    const want = Array.from(await x.data());
+    x.dispose();
+    expect(buffers() - before).toBe(1);
+    expect(Array.from(await y.data())).toEqual(want);
+    y.dispose();
+    expect(buffers()).toBe(before);
+  });
+
   test('transpose of int32 keeps the backend kernel and its dtype', async () => {
     installWasmKernels();
     const [cpu, wasm] = await onBoth(() =>
