@@ -20,7 +20,7 @@ export async function assembleSimdKernels(): Promise<Record<keyof typeof MEMORIE
   const wat = readFileSync(SOURCE, 'utf8');
   const out = {} as Record<keyof typeof MEMORIES, string>;
   for (const [kind, memory] of Object.entries(MEMORIES) as [keyof typeof MEMORIES, string][]) {
-    const features = { simd: true, threads: true };
+    const features = { simd: true, threads: true, bulk_memory: true };
     const module = wabt.parseWat(`${kind}.wat`, wat.replace('{{MEMORY}}', memory), features);
     // The typings say validate() takes nothing; it takes the features (the threads one allows a
     // shared memory).

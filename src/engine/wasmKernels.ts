@@ -9,9 +9,11 @@
  * - Identity shares its input's data, as Reshape does (the backend's own copies it: 338 copies in a
  *   step of SepCLR on brain MRI). Nothing writes into a tensor's data in place except Adam into its
  *   own moments, which nothing else references (optimizer.ts checks).
- * - Transpose of the last two axes of a float32 tensor whose two last dimensions are multiples of
- *   4 (every matMul gradient's operands, the first layer's inputs): our SIMD kernel in 4 × 4
- *   blocks (simd/kernels.wat), 4–8× faster than the backend's element loop; other shapes keep it.
+ * - Transpose: our SIMD kernels (simd/kernels.wat) for the permutations that training asks for
+ *   (every matMul gradient's operands, the first layer's inputs, the convolutions' gradients),
+ *   4–10× faster than the backend's element loop; others keep it.
+ * - Sum over leading axes (bias gradients): one SIMD pass down the columns instead of a transpose
+ *   and a sum, adding in the backend's order.
  *
  * `installWasmKernels()` is idempotent and does nothing when the WASM backend is not imported.
  * Call it once after importing '@tensorflow/tfjs-backend-wasm', before or after the backend starts.
@@ -36,8 +38,10 @@ export function installWasmKernels(): boolean {
   const transpose = tf.getKernel('Transpose', 'wasm');
   const tile = tf.getKernel('Tile', 'wasm');
   const identity = tf.getKernel('Identity', 'wasm');
-  if (!matMul || !transpose || !tile || !identity) return false;
+  const sum = tf.getKernel('Sum', 'wasm');
+  if (!matMul || !transpose || !tile || !identity || !sum) return false;
   installed = true;
+  replaceKernel(sum, leadingAxesSum(sum.kernelFunc));
   replaceKernel(identity, sharedIdentity(identity.kernelFunc));
   const fastTranspose = simdTranspose(transpose.kernelFunc);
   replaceKernel(transpose, fastTranspose);
@@ -96,40 +100,131 @@ function sharedIdentity(fallback: KernelFunc): KernelFunc {
 
 /**
  * Columns of the source per pass of the SIMD transpose. The pass writes `strip` rows of the
- * output, each `rows` floats apart: 2 KB apart and more, they fall into few L1 sets and evict each
+ * output, `dstStride` floats apart: 2 KB apart and more, they fall into few L1 sets and evict each
  * other, so long output rows get narrow strips (Node, one thread: 8192 × 256 in 0.7 ms at 8
  * columns, 2.0 at 64; 512 × 784 0.12 at 8, 0.25 at 32; 128 × 8192 0.23 at 32, 0.5 at 8).
  */
-export function transposeStrip(rows: number): number {
-  return rows >= 512 ? 8 : 32;
+export function transposeStrip(dstStride: number): number {
+  return dstStride >= 512 ? 8 : 32;
 }
 
+/**
+ * A transpose reduced to its essentials: size-1 axes dropped, and input axes that stay neighbours
+ * in the output merged into one. [n, h, w, c] by [1, 2, 0, 3] is [n, hw, c] by [1, 0, 2]; by
+ * [3, 1, 2, 0] it is [n, hw, c] by [2, 1, 0]. Exported for the tests.
+ */
+export function canonicalPermutation(
+  shape: readonly number[],
+  perm: readonly number[],
+): { shape: number[]; perm: number[] } {
+  const outputAxes = perm.filter((a) => shape[a] !== 1);
+  const groups: number[][] = []; // runs of consecutive input axes, in output order
+  for (const a of outputAxes) {
+    const last = groups.at(-1);
+    if (last && last.at(-1)! + 1 === a) last.push(a);
+    else groups.push([a]);
+  }
+  const byInput = [...groups].sort((g, h) => g[0]! - h[0]!);
+  return {
+    shape: byInput.map((g) => g.reduce((size, a) => size * shape[a]!, 1)),
+    perm: groups.map((g) => byInput.indexOf(g)),
+  };
+}
+
+const same = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Transposes of 4-byte elements by our SIMD kernels (simd/kernels.wat), on the canonical form:
+ * matrices ([1, 0] and batches [0, 2, 1]) in 4 × 4 blocks, [1, 0, 2] by moving whole blocks,
+ * [2, 1, 0] as strided 4 × 4 blocks. Anything else (or sides not multiples of 4, or bool) keeps the
+ * backend's element loop. Pure data movement: the values are the backend's.
+ */
 function simdTranspose(fallback: KernelFunc): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const x = (inputs as { x: TensorInfo }).x;
     const perm = (attrs as unknown as { perm: number[] }).perm;
+    const simd = x.dtype === 'float32' || x.dtype === 'int32' ? simdKernelsOf(backend) : undefined;
+    if (!simd) return fallback(args);
+    const c = canonicalPermutation(x.shape, perm);
+    const [d0 = 1, d1 = 1, d2 = 1] = c.shape;
+    let run: ((from: number, to: number) => void) | undefined;
+    if (c.perm.length < 2) {
+      run = undefined; // nothing moves: the backend's copy is as good
+    } else if (same(c.perm, [1, 0]) && d0 % 4 === 0 && d1 % 4 === 0) {
+      run = (from, to) => simd.transpose(from, to, d0, d1, d1, d0, transposeStrip(d0));
+    } else if (same(c.perm, [0, 2, 1]) && d1 % 4 === 0 && d2 % 4 === 0) {
+      run = (from, to) => {
+        for (let k = 0; k < d0; k++)
+          simd.transpose(
+            from + k * d1 * d2 * 4,
+            to + k * d1 * d2 * 4,
+            d1,
+            d2,
+            d2,
+            d1,
+            transposeStrip(d1),
+          );
+      };
+    } else if (same(c.perm, [1, 0, 2]) && d2 >= 4) {
+      run = (from, to) => simd.swapBlocks(from, to, d0, d1, d2);
+    } else if (same(c.perm, [2, 1, 0]) && d0 % 4 === 0 && d2 % 4 === 0) {
+      // For each middle index, the d0 × d2 matrix at stride d1·d2 goes to d2 × d0 at stride d1·d0.
+      run = (from, to) => {
+        for (let k = 0; k < d1; k++)
+          simd.transpose(
+            from + k * d2 * 4,
+            to + k * d0 * 4,
+            d0,
+            d2,
+            d1 * d2,
+            d1 * d0,
+            transposeStrip(d1 * d0),
+          );
+      };
+    }
+    if (!run) return fallback(args);
+    const wasm = backend as unknown as WasmBackendLike;
+    const out = wasm.makeOutput(
+      perm.map((a) => x.shape[a]!),
+      x.dtype,
+    );
+    run(wasm.getMemoryOffset(x.dataId), wasm.getMemoryOffset(out.dataId));
+    return out;
+  };
+}
+
+/**
+ * Sum over leading axes (every bias gradient: a batch of rows summed per column) by our SIMD
+ * kernel, each column from the first row down in float32 as the backend's own Sum adds them after
+ * moving the reduced axes last (its transpose was most of the cost). Other reductions keep it.
+ */
+function leadingAxesSum(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const x = (inputs as { x: TensorInfo }).x;
+    const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
-    const rows = x.shape[rank - 2] ?? 0;
-    const cols = x.shape[rank - 1] ?? 0;
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+    axes.sort((a, b) => a - b);
+    const k = axes.length;
     const simd = x.dtype === 'float32' ? simdKernelsOf(backend) : undefined;
+    const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
+    const cols = x.shape.slice(k).reduce((a, b) => a * b, 1);
     if (
       !simd ||
-      rank < 2 ||
-      rows % 4 !== 0 ||
+      k === 0 ||
+      k === rank ||
+      axes.some((a, i) => a !== i) ||
       cols % 4 !== 0 ||
-      perm.some((p, i) => p !== swapLastTwo(rank)[i])
+      rows < 2
     )
       return fallback(args);
     const wasm = backend as unknown as WasmBackendLike;
-    const out = wasm.makeOutput([...x.shape.slice(0, -2), cols, rows], 'float32');
-    const matrices = x.shape.slice(0, -2).reduce((a, b) => a * b, 1);
-    const from = wasm.getMemoryOffset(x.dataId);
-    const to = wasm.getMemoryOffset(out.dataId);
-    const bytes = rows * cols * 4;
-    const strip = transposeStrip(rows);
-    for (let k = 0; k < matrices; k++)
-      simd.transpose(from + k * bytes, to + k * bytes, rows, cols, strip);
+    const shape = keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k);
+    const out = wasm.makeOutput(shape, 'float32');
+    simd.sumRows(wasm.getMemoryOffset(x.dataId), wasm.getMemoryOffset(out.dataId), rows, cols);
     return out;
   };
 }

@@ -245,12 +245,23 @@ export function convInputGradByPhases(
         phases.push(phase);
       }
     }
-    // Stacking on an inner axis interleaves without a rank-6 transpose (slow on WASM): the
-    // column phases b give [n, rows0, cols0, s, ci] = [n, rows0, cols0·s, ci], then the rows.
+    // Interleaved by stacking first (one contiguous copy each) and moving whole blocks after (the
+    // WASM backend's Pack on an inner axis copies element by element): the column phases b give
+    // [s, n, rows0, cols0, ci] → [n, rows0, cols0, s, ci] = [n, rows0, cols0·s, ci], then the rows.
     const rowPhases = Array.from({ length: s }, (_, a) =>
-      tf.reshape(tf.stack(phases.slice(a * s, a * s + s), 3), [n, rows0, cols0 * s, ci]),
+      tf.reshape(tf.transpose(tf.stack(phases.slice(a * s, a * s + s)), [1, 2, 3, 0, 4]), [
+        n,
+        rows0,
+        cols0 * s,
+        ci,
+      ]),
     );
-    const interleaved = tf.reshape(tf.stack(rowPhases, 2), [n, rows0 * s, cols0 * s, ci]);
+    const interleaved = tf.reshape(tf.transpose(tf.stack(rowPhases), [1, 2, 0, 3, 4]), [
+      n,
+      rows0 * s,
+      cols0 * s,
+      ci,
+    ]);
     return (
       rows0 * s === h && cols0 * s === w
         ? interleaved

@@ -92,14 +92,16 @@
   ;; dst = srcᵀ for a rows × cols float32 matrix (both multiples of 4), in 4 × 4 blocks (eight
   ;; shuffles each), `strip` columns of src at a time (a multiple of 4) so that the rows of dst being
   ;; written stay in cache: narrow when dst's rows are long (their lines share a cache set).
+  ;; Row strides in floats: src row i starts at src + 4·i·srcStride, dst row j at dst + 4·j·dstStride
+  ;; (cols and rows for a dense matrix).
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
-    (param $strip i32)
+    (param $srcStride i32) (param $dstStride i32) (param $strip i32)
     (local $j0 i32) (local $j1 i32) (local $i i32) (local $j i32) (local $p i32) (local $q i32)
     (local $rowBytes i32) (local $colBytes i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
-    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $srcStride) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $dstStride) (i32.const 2)))
     (block $doneJ0
       (loop $nextJ0
         (br_if $doneJ0 (i32.ge_u (local.get $j0) (local.get $cols)))
@@ -115,9 +117,9 @@
                 (br_if $doneJ (i32.ge_u (local.get $j) (local.get $j1)))
                 ;; p: src[i][j]; q: dst[j][i]
                 (local.set $p (i32.add (local.get $src)
-                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $srcStride)) (local.get $j)) (i32.const 2))))
                 (local.set $q (i32.add (local.get $dst)
-                  (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2))))
+                  (i32.shl (i32.add (i32.mul (local.get $j) (local.get $dstStride)) (local.get $i)) (i32.const 2))))
                 (local.set $r0 (v128.load align=4 (local.get $p)))
                 (local.set $r1 (v128.load align=4 (i32.add (local.get $p) (local.get $rowBytes))))
                 (local.set $r2 (v128.load align=4
@@ -143,5 +145,51 @@
             (br $nextI)))
         (local.set $j0 (local.get $j1))
         (br $nextJ0)))
+  )
+
+  ;; [A, B, C] → [B, A, C]: blocks of C values (4-byte elements) move whole.
+  (func (export "swapBlocks") (param $src i32) (param $dst i32) (param $a i32) (param $b i32) (param $c i32)
+    (local $i i32) (local $j i32) (local $bytes i32) (local $q i32)
+    (local.set $bytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $q (local.get $dst))
+    (block $doneJ
+      (loop $nextJ
+        (br_if $doneJ (i32.ge_u (local.get $j) (local.get $b)))
+        (local.set $i (i32.const 0))
+        (block $doneI
+          (loop $nextI
+            (br_if $doneI (i32.ge_u (local.get $i) (local.get $a)))
+            ;; dst[j][i] = src[i][j]
+            (memory.copy (local.get $q)
+              (i32.add (local.get $src)
+                (i32.mul (i32.add (i32.mul (local.get $i) (local.get $b)) (local.get $j)) (local.get $bytes)))
+              (local.get $bytes))
+            (local.set $q (i32.add (local.get $q) (local.get $bytes)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $nextI)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $nextJ)))
+  )
+
+  ;; out[c] = Σ_r x[r][c] for a rows × cols float32 matrix (cols a multiple of 4), each column summed
+  ;; from row 0 down in float32, as the backend's Sum does after moving the reduced axes last.
+  (func (export "sumRows") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $c i32) (local $p i32) (local $end i32) (local $acc v128) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $doneC
+      (loop $nextC
+        (br_if $doneC (i32.ge_u (local.get $c) (local.get $cols)))
+        (local.set $p (i32.add (local.get $src) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $rowBytes))))
+        (local.set $acc (f32x4.splat (f32.const 0)))
+        (block $doneR
+          (loop $nextR
+            (br_if $doneR (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $acc (f32x4.add (local.get $acc) (v128.load align=4 (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (br $nextR)))
+        (v128.store align=4 (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))) (local.get $acc))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $nextC)))
   )
 )

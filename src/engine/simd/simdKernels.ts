@@ -21,8 +21,23 @@ export interface SimdKernels {
   ): void;
   /** 1 when the n floats (n % 4 === 0) at byte offset p are all finite, else 0. */
   allFinite(p: number, n: number): number;
-  /** dst = srcᵀ for a rows × cols float32 matrix at byte offsets src and dst (rows, cols multiples of 4). */
-  transpose(src: number, dst: number, rows: number, cols: number, strip: number): void;
+  /**
+   * dst = srcᵀ for a rows × cols matrix of 4-byte values at byte offsets src and dst (rows, cols
+   * multiples of 4), rows srcStride (dst: dstStride) values apart, `strip` source columns a pass.
+   */
+  transpose(
+    src: number,
+    dst: number,
+    rows: number,
+    cols: number,
+    srcStride: number,
+    dstStride: number,
+    strip: number,
+  ): void;
+  /** [a, b, c] → [b, a, c] for 4-byte values: blocks of c move whole. */
+  swapBlocks(src: number, dst: number, a: number, b: number, c: number): void;
+  /** dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order. */
+  sumRows(src: number, dst: number, rows: number, cols: number): void;
 }
 
 /** What the kernels need of the WASM backend (its Emscripten module and tensor offsets). */

@@ -2,7 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, test } from 'vitest';
-import { installWasmKernels, tileInto } from '../../../src/engine/wasmKernels';
+import {
+  canonicalPermutation,
+  installWasmKernels,
+  tileInto,
+} from '../../../src/engine/wasmKernels';
 import { SeededRandom } from '../../../src/ml/random';
 
 afterAll(async () => {
@@ -50,23 +54,43 @@ describe('WASM kernels', () => {
     [
       [8, 12],
       [1, 0],
-    ], // the SIMD kernel
+    ], // a matrix
     [
       [3, 4, 8],
       [0, 2, 1],
-    ], // the SIMD kernel, three matrices
+    ], // three matrices
     [
       [64, 132],
       [1, 0],
     ],
+    [
+      [8, 3, 5, 16],
+      [1, 2, 0, 3],
+    ], // whole blocks of 16: a convolution's dy
+    [
+      [8, 3, 5, 4],
+      [3, 1, 2, 0],
+    ], // strided matrices: a convolution's input
+    [
+      [2, 2, 4, 3, 5, 8],
+      [2, 3, 4, 0, 1, 5],
+    ], // [a, b, n, r, c, ci] → [n, r, c, a, b, ci]
+    [
+      [2, 8, 3, 10, 8],
+      [1, 2, 0, 3, 4],
+    ], // row phases interleaved
     [
       [6, 8],
       [1, 0],
     ], // 6 rows: the backend's own
     [
       [2, 4, 8],
-      [1, 0, 2],
-    ], // another permutation: the backend's own
+      [2, 0, 1],
+    ], // [2, 32] → [32, 2]: 2 rows, the backend's own
+    [
+      [4, 1, 8],
+      [2, 1, 0],
+    ], // a size-1 axis dropped: a matrix
   ])('transpose of %j by %j', async (shape, perm) => {
     installWasmKernels();
     const x = random(shape);
@@ -74,21 +98,76 @@ describe('WASM kernels', () => {
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
   });
 
-  test('identity shares the data (no copy), and the data lives until both tensors are gone', async () => {
+  test.each([
+    [
+      [5, 7],
+      [1, 0],
+      [5, 7],
+      [1, 0],
+    ],
+    [
+      [8, 3, 5, 16],
+      [1, 2, 0, 3],
+      [8, 15, 16],
+      [1, 0, 2],
+    ],
+    [
+      [8, 3, 5, 16],
+      [3, 1, 2, 0],
+      [8, 15, 16],
+      [2, 1, 0],
+    ],
+    [
+      [4, 1, 8],
+      [2, 1, 0],
+      [4, 8],
+      [1, 0],
+    ],
+    [[2, 3, 4], [0, 1, 2], [24], [0]],
+    [
+      [2, 2, 4, 3, 5, 8],
+      [2, 3, 4, 0, 1, 5],
+      [4, 60, 8],
+      [1, 0, 2],
+    ],
+  ])('the canonical form of %j by %j is %j by %j', (shape, perm, want, wantPerm) => {
+    expect(canonicalPermutation(shape, perm)).toEqual({ shape: want, perm: wantPerm });
+  });
+
+  test.each([
+    [[64, 32], [0], false],
+    [[16, 5, 5, 8], [0, 1, 2], false], // a convolution's bias gradient
+    [[16, 5, 5, 8], [0, 1, 2], true],
+    [[16, 12], [-2], false],
+    [[16, 6], [0], false], // 6 columns: the backend's own
+    [[16, 12], [1], false], // the last axis: the backend's own
+  ])('sum of %j over %j (keepDims %s) adds as the backend does', async (shape, axes, keepDims) => {
     installWasmKernels();
     await tf.setBackend('wasm');
-    const buffers = () => tf.backend().numDataIds(); // allocations on the WASM heap
-    const before = buffers();
-    const x = tf.tensor(random([64, 8]), [64, 8]);
-    const y = tf.clone(x); // the Identity kernel
-    expect(y.dataId).toBe(x.dataId);
-    expect(buffers() - before).toBe(1);
-    const want = Array.from(await x.data());
-    x.dispose();
-    expect(buffers() - before).toBe(1);
-    expect(Array.from(await y.data())).toEqual(want);
-    y.dispose();
-    expect(buffers()).toBe(before);
+    const rank = shape.length;
+    const x = tf.tensor(
+      Float32Array.from(
+        { length: shape.reduce((a, b) => a * b, 1) },
+        (_, i) => (rng.next() - 0.5) * 10 ** ((i % 9) - 4),
+      ),
+      shape,
+    );
+    const mine = tf.sum(x, axes, keepDims);
+    // The backend's own order: the reduced axes moved last, then summed innermost (not our kernel).
+    const moved = axes.map((a) => (a < 0 ? a + rank : a));
+    const rest = shape.map((_, i) => i).filter((i) => !moved.includes(i));
+    const theirs = tf.reshape(
+      tf.sum(
+        tf.transpose(x, [...rest, ...moved]),
+        moved.map((_, i) => rest.length + i),
+      ),
+      mine.shape,
+    );
+    expect(mine.shape).toEqual(
+      keepDims ? shape.map((d, i) => (moved.includes(i) ? 1 : d)) : rest.map((i) => shape[i]!),
+    );
+    expect(Array.from(await mine.data())).toEqual(Array.from(await theirs.data()));
+    tf.dispose([x, mine, theirs]);
   });
 
   test('transpose of int32 keeps the backend kernel and its dtype', async () => {

@@ -104,7 +104,7 @@ describe.each(Object.keys(MEMORIES) as (keyof typeof MEMORIES)[])('on a %s memor
       const dst = src + rows * cols + 4;
       for (let i = 0; i < rows * cols; i++) heap[src + i] = rng.next() - 0.5;
       heap.fill(NaN, dst, dst + rows * cols + 4);
-      kernels.transpose(src * 4, dst * 4, rows, cols, strip);
+      kernels.transpose(src * 4, dst * 4, rows, cols, cols, rows, strip);
       for (let i = 0; i < rows; i++)
         for (let j = 0; j < cols; j++)
           if (heap[dst + j * rows + i] !== heap[src + i * cols + j])
@@ -118,6 +118,43 @@ describe.each(Object.keys(MEMORIES) as (keyof typeof MEMORIES)[])('on a %s memor
       ]);
     },
   );
+
+  test('a strided transpose touches only its rows', () => {
+    const heap = new Float32Array(memory.buffer);
+    // An 8 × 4 block inside a 8 × 12 source (stride 12) into a 4 × 8 block inside 4 × 20 (stride 20).
+    const [src, dst] = [128, 1024];
+    for (let i = 0; i < 8 * 12; i++) heap[src + i] = i;
+    heap.fill(-1, dst, dst + 4 * 20);
+    kernels.transpose((src + 4) * 4, (dst + 3) * 4, 8, 4, 12, 20, 8);
+    for (let j = 0; j < 4; j++)
+      for (let k = 0; k < 20; k++)
+        expect(heap[dst + j * 20 + k]).toBe(k >= 3 && k < 11 ? (k - 3) * 12 + 4 + j : -1);
+  });
+
+  test('swapBlocks moves whole blocks: [a, b, c] → [b, a, c]', () => {
+    const heap = new Float32Array(memory.buffer);
+    const [a, b, c] = [3, 5, 6];
+    const [src, dst] = [64, 512];
+    for (let i = 0; i < a * b * c; i++) heap[src + i] = i;
+    kernels.swapBlocks(src * 4, dst * 4, a, b, c);
+    for (let i = 0; i < a; i++)
+      for (let j = 0; j < b; j++)
+        for (let k = 0; k < c; k++)
+          expect(heap[dst + (j * a + i) * c + k]).toBe((i * b + j) * c + k);
+  });
+
+  test('sumRows adds each column from the first row down, in float32', () => {
+    const heap = new Float32Array(memory.buffer);
+    const [rows, cols] = [37, 12];
+    const [src, dst] = [64, 2048];
+    for (let i = 0; i < rows * cols; i++) heap[src + i] = (rng.next() - 0.5) * 10 ** ((i % 7) - 3);
+    kernels.sumRows(src * 4, dst * 4, rows, cols);
+    for (let j = 0; j < cols; j++) {
+      let acc = 0;
+      for (let i = 0; i < rows; i++) acc = Math.fround(acc + heap[src + i * cols + j]!);
+      expect(heap[dst + j]).toBe(acc);
+    }
+  });
 });
 
 describe('inside TF.js on wasm', () => {
