@@ -209,14 +209,18 @@ interface CpuLike {
 const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   const { w, m, s, g } = inputs as Record<'w' | 'm' | 's' | 'g', TensorInfo>;
   const b = backend as unknown as WasmLike;
-  const out = b.makeOutput(w.shape, 'float32');
-  const a = attrs as unknown as { lr: number; c1: number; c2: number; eps: number };
   // The moments are updated in place: only safe while no other tensor shares their data (the WASM
-  // Identity shares data, wasmKernels.ts). They are this optimiser's alone; say so if that breaks.
+  // Identity shares data, wasmKernels.ts). They are this optimiser's alone; say so if that breaks,
+  // before allocating anything. Taking the offsets first brings data that lives on another backend
+  // (moments made before a backend switch) over, so its count is this backend's.
+  b.getMemoryOffset(m.dataId);
+  b.getMemoryOffset(s.dataId);
   if (b.refCount(m.dataId) !== 1 || b.refCount(s.dataId) !== 1)
     throw new Error(
       'Adam: a moment tensor shares its data; updating it in place would change another tensor',
     );
+  const out = b.makeOutput(w.shape, 'float32');
+  const a = attrs as unknown as { lr: number; c1: number; c2: number; eps: number };
   // Views after the allocation: makeOutput may grow (and so detach) the heap.
   const view = (t: TensorInfo) => b.typedArrayFromHeap(t);
   const simd = simdKernelsOf(backend);

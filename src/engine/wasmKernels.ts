@@ -206,8 +206,9 @@ function leadingAxesSum(fallback: KernelFunc): KernelFunc {
     const x = (inputs as { x: TensorInfo }).x;
     const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
+    // In the order given: the backend adds over the reduced axes in that order, so [1, 0] is not
+    // [0, 1] to the last bit.
     const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
-    axes.sort((a, b) => a - b);
     const k = axes.length;
     const simd = x.dtype === 'float32' ? simdKernelsOf(backend) : undefined;
     const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);

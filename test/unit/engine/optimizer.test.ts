@@ -52,6 +52,26 @@ test('Adam on wasm refuses to update moments in place once another tensor shares
   optimizer.dispose();
 });
 
+test('Adam moments made on another backend move to wasm without tripping the sharing check', async () => {
+  installWasmKernels();
+  const run = async (second: string) => {
+    await tf.setBackend('cpu');
+    const vs = variables();
+    const optimizer = new TrainingOptimizer({ name: 'adam', lr: 0.01 });
+    for (const [i, g] of gradients.entries()) {
+      if (i === 2) await tf.setBackend(second); // the moments were made on cpu
+      const grads = g.map((x, j) => tf.tensor(x, vs[j]!.shape));
+      optimizer.apply(vs, grads);
+      tf.dispose(grads);
+    }
+    const out = await values(vs);
+    optimizer.dispose();
+    tf.dispose(vs);
+    return out;
+  };
+  expect(await run('wasm')).toEqual(await run('cpu'));
+});
+
 describe.each(['cpu', 'wasm'])('TrainingOptimizer on %s', (backend) => {
   test.each(CONFIGS)('apply follows TF.js %o step for step', async (config) => {
     await tf.setBackend(backend);

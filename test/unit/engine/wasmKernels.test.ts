@@ -1,12 +1,13 @@
 /** The WASM kernels registered over TF.js' own give the CPU backend's results. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import {
   canonicalPermutation,
   installWasmKernels,
   tileInto,
 } from '../../../src/engine/wasmKernels';
+import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
 import { SeededRandom } from '../../../src/ml/random';
 
 afterAll(async () => {
@@ -50,52 +51,36 @@ describe('WASM kernels', () => {
     wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i]!, 5));
   });
 
+  // The kernel expected to run: our SIMD transpose or block swap, or none (the backend's own).
   test.each([
-    [
-      [8, 12],
-      [1, 0],
-    ], // a matrix
-    [
-      [3, 4, 8],
-      [0, 2, 1],
-    ], // three matrices
-    [
-      [64, 132],
-      [1, 0],
-    ],
-    [
-      [8, 3, 5, 16],
-      [1, 2, 0, 3],
-    ], // whole blocks of 16: a convolution's dy
-    [
-      [8, 3, 5, 4],
-      [3, 1, 2, 0],
-    ], // strided matrices: a convolution's input
-    [
-      [2, 2, 4, 3, 5, 8],
-      [2, 3, 4, 0, 1, 5],
-    ], // [a, b, n, r, c, ci] → [n, r, c, a, b, ci]
-    [
-      [2, 8, 3, 10, 8],
-      [1, 2, 0, 3, 4],
-    ], // row phases interleaved
-    [
-      [6, 8],
-      [1, 0],
-    ], // 6 rows: the backend's own
-    [
-      [2, 4, 8],
-      [2, 0, 1],
-    ], // [2, 32] → [32, 2]: 2 rows, the backend's own
-    [
-      [4, 1, 8],
-      [2, 1, 0],
-    ], // a size-1 axis dropped: a matrix
-  ])('transpose of %j by %j', async (shape, perm) => {
+    [[8, 12], [1, 0], 'transpose'], // a matrix
+    [[3, 4, 8], [0, 2, 1], 'transpose'], // three matrices
+    [[64, 132], [1, 0], 'transpose'],
+    [[8, 3, 5, 16], [1, 2, 0, 3], 'swapBlocks'], // whole blocks of 16: a convolution's dy
+    [[8, 3, 5, 4], [3, 1, 2, 0], 'transpose'], // strided matrices: a convolution's input
+    [[2, 2, 4, 3, 5, 8], [2, 3, 4, 0, 1, 5], 'swapBlocks'], // [a, b, n, r, c, ci] → [n, r, c, a, b, ci]
+    [[2, 8, 3, 10, 8], [1, 2, 0, 3, 4], 'swapBlocks'], // row phases interleaved
+    [[6, 8], [1, 0], 'none'], // 6 rows: the backend's own
+    [[2, 4, 8], [2, 0, 1], 'transpose'], // [8, 8] by [1, 0] once merged
+    [[2, 4, 6], [2, 0, 1], 'none'], // [8, 6] by [1, 0]: 6 columns, the backend's own
+    [[4, 1, 8], [2, 1, 0], 'transpose'], // a size-1 axis dropped: a matrix
+  ] as const)('transpose of %j by %j (%s)', async (shape, perm, kernel) => {
     installWasmKernels();
-    const x = random(shape);
-    const [cpu, wasm] = await onBoth(() => tf.transpose(tf.tensor(x, shape), perm));
-    expect(Array.from(wasm)).toEqual(Array.from(cpu));
+    await tf.setBackend('wasm');
+    const simd = simdKernelsOf(tf.backend())!;
+    const calls = {
+      transpose: vi.spyOn(simd, 'transpose'),
+      swapBlocks: vi.spyOn(simd, 'swapBlocks'),
+    };
+    try {
+      const x = random([...shape]);
+      const [cpu, wasm] = await onBoth(() => tf.transpose(tf.tensor(x, [...shape]), [...perm]));
+      expect(Array.from(wasm)).toEqual(Array.from(cpu));
+      expect(calls.transpose.mock.calls.length > 0).toBe(kernel === 'transpose');
+      expect(calls.swapBlocks.mock.calls.length > 0).toBe(kernel === 'swapBlocks');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   test.each([
@@ -141,9 +126,11 @@ describe('WASM kernels', () => {
     [[16, 12], [-2], false],
     [[16, 6], [0], false], // 6 columns: the backend's own
     [[16, 12], [1], false], // the last axis: the backend's own
+    [[8, 6, 8], [1, 0], false], // leading axes out of order: the backend adds in that order
   ])('sum of %j over %j (keepDims %s) adds as the backend does', async (shape, axes, keepDims) => {
     installWasmKernels();
     await tf.setBackend('wasm');
+    const sumRows = vi.spyOn(simdKernelsOf(tf.backend())!, 'sumRows');
     const rank = shape.length;
     const x = tf.tensor(
       Float32Array.from(
@@ -167,6 +154,11 @@ describe('WASM kernels', () => {
       keepDims ? shape.map((d, i) => (moved.includes(i) ? 1 : d)) : rest.map((i) => shape[i]!),
     );
     expect(Array.from(await mine.data())).toEqual(Array.from(await theirs.data()));
+    // Ours ran exactly for the leading axes in order, with columns a multiple of 4.
+    const cols = shape.slice(axes.length).reduce((a, b) => a * b, 1);
+    const ours = moved.every((a, i) => a === i) && cols % 4 === 0;
+    expect(sumRows.mock.calls.length > 0).toBe(ours);
+    vi.restoreAllMocks();
     tf.dispose([x, mine, theirs]);
   });
 

@@ -6,13 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import {
   assembleSimdKernels,
   renderSimdKernelsModule,
 } from '../../../../scripts/build-simd-kernels';
 import { simdKernelsOf, simdKernelsOn } from '../../../../src/engine/simd/simdKernels';
-import { adamUpdate, TrainingOptimizer } from '../../../../src/engine/optimizer';
+import { adamUpdate, finiteFlag, TrainingOptimizer } from '../../../../src/engine/optimizer';
 import { SeededRandom } from '../../../../src/ml/random';
 
 afterAll(async () => {
@@ -164,6 +164,19 @@ describe('inside TF.js on wasm', () => {
     expect(simdKernelsOf(tf.backend())).toBeDefined();
   });
 
+  test('the finiteness flag on wasm runs the SIMD pass (and the loop for the tails)', async () => {
+    await tf.setBackend('wasm');
+    const allFinite = vi.spyOn(simdKernelsOf(tf.backend())!, 'allFinite');
+    const ok = tf.tensor([1, 2, 3, 4, 5, 6]);
+    const bad = tf.tensor([1, 2, 3, 4, 5, Infinity]); // the Inf in the tail
+    const flags = [finiteFlag([ok, ok]), finiteFlag([ok, bad])];
+    expect(await flags[0]!.data()).toEqual(Float32Array.of(1));
+    expect(await flags[1]!.data()).toEqual(Float32Array.of(0));
+    expect(allFinite.mock.calls.map((c) => c[1])).toEqual([4, 4, 4, 4]);
+    vi.restoreAllMocks();
+    tf.dispose([ok, bad, ...flags]);
+  });
+
   test('Adam on wasm (SIMD + tail) equals Adam on cpu (the loop) bit for bit over 5 steps', async () => {
     const rng = new SeededRandom(9);
     const sizes = [4099, 16, 3]; // a tail of 3, none, and only a tail
@@ -186,7 +199,14 @@ describe('inside TF.js on wasm', () => {
       return out;
     };
     const cpu = await run('cpu');
+    await tf.setBackend('wasm');
+    const adam = vi.spyOn(simdKernelsOf(tf.backend())!, 'adam');
     const wasm = await run('wasm');
     expect(wasm).toEqual(cpu);
+    // Four values at a time for the first two variables (4096 + 16 of them), none for the third.
+    expect(adam.mock.calls.map((c) => c[5])).toEqual(
+      Array.from({ length: 5 }, () => [4096, 16]).flat(),
+    );
+    vi.restoreAllMocks();
   });
 });
