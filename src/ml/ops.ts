@@ -27,6 +27,20 @@ export const stopGradient = unaryCustomGrad((x, save) => {
 });
 
 /**
+ * The row max along `axis` (kept), with a zero gradient. stopGradient(tf.max(x)) has the same
+ * values, but TF.js still runs tf.max's gradient on the zeros: an Equal of x against the broadcast
+ * max, whose WASM kernel is slow (1.7 ms at 128 × 128). Here the max is computed untaped.
+ */
+export function rowMaxWithoutGradient(x: tf.Tensor, axis = 1): tf.Tensor {
+  const shape = x.shape;
+  const op = unaryCustomGrad((input, save) => {
+    save([]);
+    return { value: tf.max(input, axis, true), gradFunc: () => tf.zeros(shape) };
+  });
+  return op(x);
+}
+
+/**
  * sqrt with the gradient defined as 0 where the argument is 0 (PyTorch's std backward convention;
  * a plain sqrt gives 0/0 = NaN there).
  */

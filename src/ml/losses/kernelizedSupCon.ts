@@ -8,7 +8,7 @@ import { contrastiveGeometry, logSoftmaxOverOthers, type ContrastiveGeometry } f
 import { kernelMatrix } from '../kernels/scalar';
 import { thresholdCounts } from '../kernels/threshold';
 import { sameClass } from '../positives';
-import { constantWithZeroGrad, maskedLogSumExp, stopGradient } from '../ops';
+import { constantWithZeroGrad, maskedLogSumExp, rowMaxWithoutGradient } from '../ops';
 
 export interface KernelizedSupConParams {
   method: 'supcon' | 'yaware' | 'threshold' | 'expw';
@@ -72,7 +72,7 @@ export function kernelizedSupCon(
       }
       case 'expw': {
         const shift =
-          params.expwShift === 'rowmax' ? stopGradient(tf.max(g.logits, 1, true)) : tf.scalar(0);
+          params.expwShift === 'rowmax' ? rowMaxWithoutGradient(g.logits, 1) : tf.scalar(0);
         const shifted = tf.sub(g.logits, shift);
         const oneMinusW = tf.sub(1, tf.tensor2d(Float32Array.from(kernel), [m, m]));
         logProb = tf.sub(shifted, maskedLogSumExp(tf.mul(shifted, oneMinusW), g.others));

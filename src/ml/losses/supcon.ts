@@ -10,7 +10,7 @@ import {
   meanOverPositivesThenAnchors,
   type MultiViewBatch,
 } from './base';
-import { constantWithZeroGrad, logAddExp, maskedLogSumExp, stopGradient } from '../ops';
+import { constantWithZeroGrad, logAddExp, maskedLogSumExp, rowMaxWithoutGradient } from '../ops';
 
 export interface NtXentParams {
   temperature: number;
@@ -131,6 +131,6 @@ function withOfficialStabiliser(
   logEps: number,
 ): tf.Tensor {
   if (logEps <= 0) return logNegatives;
-  const rowMax = stopGradient(tf.max(logits, 1, true));
+  const rowMax = rowMaxWithoutGradient(logits, 1);
   return logAddExp(logNegatives, tf.add(rowMax, Math.log(logEps)));
 }

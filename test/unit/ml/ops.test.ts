@@ -1,8 +1,11 @@
-/** logAddExp against its formula: values, gradients under broadcasting, and no Tile gradient. */
+/**
+ * logAddExp against its formula: values, gradients under broadcasting, and no Tile gradient; the
+ * row max without gradient: the max, a zero gradient, and no Equal (tf.max's gradient) run.
+ */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, test } from 'vitest';
-import { logAddExp } from '../../../src/ml/ops';
+import { logAddExp, rowMaxWithoutGradient, stopGradient } from '../../../src/ml/ops';
 import { SeededRandom } from '../../../src/ml/random';
 
 afterAll(async () => {
@@ -32,7 +35,7 @@ describe.each(['cpu', 'wasm'])('logAddExp on %s', (backend) => {
         want += w[i * m + j]! * (top + Math.log(Math.exp(x - top) + Math.exp(y - top)));
         const sa = 1 / (1 + Math.exp(y - x));
         da[i * m + j] = w[i * m + j]! * sa;
-        db[i] += w[i * m + j]! * (1 - sa);
+        db[i] = db[i]! + w[i * m + j]! * (1 - sa);
       }
     expect((await value.data())[0]).toBeCloseTo(want, 2);
     const [ga, gb] = [await grads[0]!.data(), await grads[1]!.data()];
@@ -51,5 +54,22 @@ describe.each(['cpu', 'wasm'])('logAddExp on %s', (backend) => {
     });
     expect(info.kernels.filter((k) => k.name === 'Slice')).toHaveLength(0);
     tf.dispose([ta, tb, info.result as tf.Tensor]);
+  });
+});
+
+describe.each(['cpu', 'wasm'])('rowMaxWithoutGradient on %s', (backend) => {
+  test('is the row max, passes no gradient, and runs no max gradient (Equal) on the zeros', async () => {
+    await tf.setBackend(backend);
+    const x = tf.tensor2d([3, -1, 7, 2, 9, 9, -4, 0, 1], [3, 3]);
+    const f = (v: tf.Tensor) => tf.sum(tf.mul(tf.sub(v, rowMaxWithoutGradient(v, 1)), v));
+    const g = (v: tf.Tensor) => tf.sum(tf.mul(tf.sub(v, stopGradient(tf.max(v, 1, true))), v));
+    expect(Array.from(await rowMaxWithoutGradient(x, 1).data())).toEqual([7, 9, 1]);
+    const info = await tf.profile(() => tf.grad(f)(x));
+    const reference = tf.grad(g)(x);
+    expect(Array.from(await (info.result as tf.Tensor).data())).toEqual(
+      Array.from(await reference.data()),
+    );
+    expect(info.kernels.filter((k) => k.name === 'Equal')).toHaveLength(0);
+    tf.dispose([x, reference, info.result as tf.Tensor]);
   });
 });
