@@ -5,6 +5,7 @@
  * batch k's serial phases leave a core idle.
  */
 import { augmentArray, type AugmentConfig } from '../data/augmentCpu';
+import { dedicatedWorkerScope } from './workerScope';
 
 export interface AugmentRequest {
   id: number;
@@ -35,17 +36,8 @@ export function handleAugmentRequest(request: AugmentRequest): {
   }
 }
 
-declare const WorkerGlobalScope: { prototype: object } | undefined;
-if (
-  typeof WorkerGlobalScope !== 'undefined' &&
-  globalThis instanceof (WorkerGlobalScope as never)
-) {
-  const scope = globalThis as unknown as {
-    postMessage(message: unknown, transfer: Transferable[]): void;
-    addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  };
-  scope.addEventListener('message', (event) => {
-    const { reply, transfer } = handleAugmentRequest(event.data as AugmentRequest);
-    scope.postMessage(reply, transfer);
-  });
-}
+const scope = dedicatedWorkerScope();
+scope?.addEventListener('message', (event) => {
+  const { reply, transfer } = handleAugmentRequest(event.data as AugmentRequest);
+  scope.postMessage(reply, transfer);
+});

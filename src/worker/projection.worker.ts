@@ -16,6 +16,7 @@ import {
   type ProjectionCommand,
   type ProjectionReply,
 } from './projectionProtocol';
+import { dedicatedWorkerScope } from './workerScope';
 
 export type PostReply = (reply: ProjectionReply, transfer: Transferable[]) => void;
 
@@ -171,15 +172,8 @@ export function createProjectionService(post: PostReply) {
 }
 
 // Install on a dedicated worker's global scope (not when imported by tests or the page).
-declare const WorkerGlobalScope: { prototype: object } | undefined;
-if (
-  typeof WorkerGlobalScope !== 'undefined' &&
-  globalThis instanceof (WorkerGlobalScope as never)
-) {
-  const scope = globalThis as unknown as {
-    postMessage(message: unknown, transfer: Transferable[]): void;
-    addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  };
+const scope = dedicatedWorkerScope();
+if (scope) {
   const service = createProjectionService((message, transfer) =>
     scope.postMessage(message, transfer),
   );
