@@ -3,6 +3,7 @@
  * data and typed arrays cross; `data`, `previous` and every `coords` are transferred.
  */
 import type { ProjectionMethod, ProjectionOptionsByMethod } from '../projection/index';
+import type { ClientProjectionResult } from '../contracts/projection';
 
 export type { ProjectionMethod, ProjectionOptionsByMethod };
 
@@ -33,18 +34,14 @@ export interface CancelCommand {
 
 export type ProjectionCommand = ProjectCommand | CancelCommand;
 
-export interface ProjectionDone {
+/**
+ * The client's result on the wire: coords n × components row-major (transferred); iterations of
+ * t-SNE, epochs of UMAP or 1 (PCA) actually run; elapsedMs the worker's time from the command to
+ * the reply.
+ */
+export interface ProjectionDone extends ClientProjectionResult {
   type: 'projection';
   requestId: number;
-  method: ProjectionMethod;
-  /** n × components row-major (transferred). */
-  coords: Float32Array;
-  components: number;
-  /** Iterations (t-SNE), epochs (UMAP) or 1 (PCA) actually run. */
-  iterations: number;
-  warmStarted: boolean;
-  /** Time in the worker from receiving the command to the reply. */
-  elapsedMs: number;
 }
 
 export interface ProjectionProgress {
