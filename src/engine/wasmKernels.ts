@@ -15,11 +15,15 @@
  * - Sum over leading axes (bias gradients): one SIMD pass down the columns instead of a transpose
  *   and a sum, adding in the backend's order.
  *
+ * - A kernel of our own, ContrastivePlaygroundConvFilterGrad (convFilterGrad.ts): a convolution's
+ *   filter gradient without the backend's per-step packing of dy, in XNNPACK's order of sums.
+ *
  * `installWasmKernels()` is idempotent and does nothing when the WASM backend is not imported.
  * Call it once after importing '@tensorflow/tfjs-backend-wasm', before or after the backend starts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { installConvFilterGradKernel } from './convFilterGrad';
 import { simdKernelsOf } from './simd/simdKernels';
 
 interface WasmBackendLike {
@@ -47,6 +51,7 @@ export function installWasmKernels(): boolean {
   replaceKernel(transpose, fastTranspose);
   replaceKernel(matMul, matMulWithExplicitTranspose(matMul.kernelFunc, fastTranspose));
   replaceKernel(tile, blockTile(tile.kernelFunc));
+  installConvFilterGradKernel();
   return true;
 }
 

@@ -142,13 +142,39 @@ function convGeometry(xShape: number[], k: number, stride: number): ConvGeometry
 }
 
 /**
+ * The engine's filter-gradient kernel on WASM (engine/convFilterGrad.ts), where registered: the
+ * dilated convolution below gives the same values but makes the backend pack dy as a new filter
+ * at every step, a slow pass on one thread.
+ */
+export const CONV_FILTER_GRAD_KERNEL = 'ContrastivePlaygroundConvFilterGrad';
+
+/** The attributes of CONV_FILTER_GRAD_KERNEL (inputs x [n, h, w, ci], dy [n, oh, ow, co]). */
+export interface ConvFilterGradAttrs {
+  k: number;
+  stride: number;
+  /** `same` padding before the first row / column. */
+  top: number;
+  left: number;
+}
+
+/**
  * dW[kh,kw,ci,co] = Σ x_pad[n, s·i+kh, s·j+kw, ci]·dy[n,i,j,co], as one dilated convolution with the
  * channels as the batch and the batch as the contracted channel axis.
  */
 function convFilterGrad(xs: tf.Tensor4D, dy: tf.Tensor4D, k: number, g: ConvGeometry): tf.Tensor4D {
   const [, h, w] = xs.shape;
-  const [, oh, ow] = dy.shape;
+  const [, oh, ow, co] = dy.shape;
   const s = g.stride;
+  if (co % 4 === 0 && tf.getKernel(CONV_FILTER_GRAD_KERNEL, tf.getBackend())) {
+    const attrs: ConvFilterGradAttrs = { k, stride: s, top: g.top, left: g.left };
+    return tf.engine().runKernel(
+      CONV_FILTER_GRAD_KERNEL,
+      { x: xs, dy },
+      {
+        ...attrs,
+      },
+    ) as tf.Tensor4D;
+  }
   const input = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D; // [ci, H, W, n]
   const kernel = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, n, co]
   const pad: [[number, number], [number, number], [number, number], [number, number]] = [

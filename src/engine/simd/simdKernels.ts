@@ -38,6 +38,25 @@ export interface SimdKernels {
   swapBlocks(src: number, dst: number, a: number, b: number, c: number): void;
   /** dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order. */
   sumRows(src: number, dst: number, rows: number, cols: number): void;
+  /**
+   * c_r[j] += Σ_m a_r[m]·b[m][j] for four rows r (cols % 4 === 0; m in order, one float32 product
+   * at a time): a_r[m] at a_r + m·aStride, b[m] at b + m·bStride, in bytes. A row may repeat.
+   */
+  accumulateRows4(
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    aStride: number,
+    b: number,
+    bStride: number,
+    n: number,
+    c0: number,
+    c1: number,
+    c2: number,
+    c3: number,
+    cols: number,
+  ): void;
 }
 
 /** What the kernels need of the WASM backend (its Emscripten module and tensor offsets). */
@@ -73,6 +92,7 @@ export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefin
         transpose: e.transpose,
         swapBlocks: e.swapBlocks,
         sumRows: e.sumRows,
+        accumulateRows4: e.accumulateRows4,
       };
     } catch {
       kernels = null; // no WASM SIMD here: the JavaScript loops stay
