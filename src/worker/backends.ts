@@ -22,6 +22,7 @@ import {
 } from '../engine/backend';
 import { configureWasmThreads, installWasmKernels, wasmThreadCount } from '../engine/wasmKernels';
 import type { BackendChoice } from '../contracts/backend';
+import { startKernelHelpers } from './kernelHelpers';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -63,6 +64,7 @@ export async function startBackend(
   await registerBackendsFor(request);
   const choice = await chooseBackend(request, failed);
   if (choice.backend !== 'wasm') return choice;
+  await startKernelHelpers();
   const threads = wasmThreadCount();
   return {
     ...choice,
