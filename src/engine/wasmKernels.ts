@@ -230,13 +230,7 @@ function leadingAxesSum(fallback: KernelFunc): KernelFunc {
     const wasm = backend as unknown as WasmBackendLike;
     const shape = keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k);
     const out = wasm.makeOutput(shape, 'float32');
-    simd.sumRows(
-      wasm.getMemoryOffset(x.dataId),
-      wasm.getMemoryOffset(out.dataId),
-      rows,
-      cols,
-      cols,
-    );
+    simd.sumRows(wasm.getMemoryOffset(x.dataId), wasm.getMemoryOffset(out.dataId), rows, cols);
     return out;
   };
 }

@@ -22,7 +22,6 @@ import {
 } from '../engine/backend';
 import { configureWasmThreads, installWasmKernels, wasmThreadCount } from '../engine/wasmKernels';
 import type { BackendChoice } from '../contracts/backend';
-import { startKernelHelpers } from './kernelHelpers';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -64,7 +63,6 @@ export async function startBackend(
   await registerBackendsFor(request);
   const choice = await chooseBackend(request, failed);
   if (choice.backend !== 'wasm') return choice;
-  await startKernelHelpers();
   const threads = wasmThreadCount();
   return {
     ...choice,

@@ -13,7 +13,6 @@ import {
 } from '../../src/engine/wasmKernels';
 import { TrainingOptimizer } from '../../src/engine/optimizer';
 import {
-  BENCH_CASES,
   benchCase,
   benchScene,
   countGpuStep,
@@ -31,8 +30,6 @@ import { Trainer } from '../../src/engine/trainer';
 import { browserDataSource } from '../../src/data/browserReader';
 import { loadTrainingData, type TrainingData } from '../../src/engine/trainingData';
 import { withHelperWorker } from '../../src/worker/augmentPrefetch';
-import { startKernelHelpers } from '../../src/worker/kernelHelpers';
-import { kernelPoolOf } from '../../src/engine/simd/kernelPool';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -44,16 +41,6 @@ installWasmKernels();
 // it comes from the page's address (?threads=N, default 1), before anything else runs.
 const requested = Number(new URLSearchParams(location.search).get('threads') ?? '1');
 configureWasmThreads(setThreadsCount, requested);
-
-/** The same steps with our kernels split among threads and on the calling thread alone. */
-interface KernelPoolCheck {
-  threads: number;
-  helpers: number;
-  /** Chunks the helpers ran during the pooled steps. */
-  helperChunks: number;
-  pooled: { losses: number[]; weights: number[] };
-  alone: { losses: number[]; weights: number[] };
-}
 
 declare global {
   interface Window {
@@ -68,7 +55,6 @@ declare global {
     checkGuardedAdam: (
       backend: string,
     ) => Promise<{ fused: boolean; maxDifference: number; maxMove: number }>;
-    checkKernelPool: (caseIndex: number, steps: number) => Promise<KernelPoolCheck>;
   }
 }
 
@@ -76,8 +62,6 @@ async function useBackend(backend: string): Promise<void> {
   const ok = await tf.setBackend(backend);
   await tf.ready();
   if (!ok || tf.getBackend() !== backend) throw new Error(`backend '${backend}' did not start`);
-  // As the training worker does: our kernels' helper threads beside TF.js' own.
-  if (backend === 'wasm') await startKernelHelpers();
 }
 
 window.runBench = async (backend, cases) => {
@@ -201,27 +185,3 @@ window.checkGuardedAdam = async (backend) => {
 };
 
 document.getElementById('status')!.textContent = 'ready';
-
-window.checkKernelPool = async (caseIndex, steps) => {
-  await useBackend('wasm');
-  const c = BENCH_CASES[caseIndex]!;
-  const train = async () => {
-    const trainer = benchTrainer(c);
-    try {
-      const losses: number[] = [];
-      for (let i = 0; i < steps; i++) losses.push((await trainer.step()).loss);
-      const weights: number[] = [];
-      for (const v of trainer.variables) for (const x of await v.data()) weights.push(x);
-      return { losses, weights };
-    } finally {
-      trainer.dispose();
-    }
-  };
-  const pool = kernelPoolOf(tf.backend());
-  const before = pool?.helperChunks() ?? 0;
-  const pooled = await train();
-  const helperChunks = (pool?.helperChunks() ?? 0) - before;
-  pool?.stop();
-  const alone = await train();
-  return { threads: wasmThreadCount(), helpers: pool?.helpers ?? 0, helperChunks, pooled, alone };
-};

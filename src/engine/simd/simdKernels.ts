@@ -36,11 +36,8 @@ export interface SimdKernels {
   ): void;
   /** [a, b, c] → [b, a, c] for 4-byte values: blocks of c move whole. */
   swapBlocks(src: number, dst: number, a: number, b: number, c: number): void;
-  /**
-   * dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order, row i
-   * at src + 4·i·stride.
-   */
-  sumRows(src: number, dst: number, rows: number, cols: number, stride: number): void;
+  /** dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order. */
+  sumRows(src: number, dst: number, rows: number, cols: number): void;
   /**
    * c_r[j] += Σ_m a_r[m]·b[m][j] for four rows r (cols % 4 === 0; m in order, one float32 product
    * at a time): a_r[m] at a_r + m·aStride, b[m] at b + m·bStride, in bytes. A row may repeat.
@@ -105,25 +102,9 @@ export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefin
   return kernels ?? undefined;
 }
 
-function memoryOf(backend: unknown): WebAssembly.Memory | undefined {
-  const wasm = (backend as Partial<WasmBackendLike> | null)?.wasm;
-  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
-}
-
 /** The kernels on a WASM backend's heap, or undefined (not that backend, or no SIMD). */
 export function simdKernelsOf(backend: unknown): SimdKernels | undefined {
-  const memory = memoryOf(backend);
-  return memory ? simdKernelsOn(memory) : undefined;
-}
-
-/** The WASM backend's heap when it is shared (the threaded build), else undefined. */
-export function sharedMemoryOf(backend: unknown): WebAssembly.Memory | undefined {
-  const memory = memoryOf(backend);
-  return memory && isShared(memory) ? memory : undefined;
-}
-
-/** What simdKernelsOf answers for this heap from now on (the kernel pool's splitting versions). */
-export function replaceSimdKernels(memory: WebAssembly.Memory, kernels: SimdKernels): void {
-  instances.set(memory, kernels);
+  const wasm = (backend as Partial<WasmBackendLike>).wasm;
+  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? simdKernelsOn(memory) : undefined;
 }
