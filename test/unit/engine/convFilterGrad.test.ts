@@ -23,11 +23,11 @@ afterAll(async () => {
 });
 
 const rng = new SeededRandom(41);
-const random = (shape: number[]) =>
-  tf.tensor(
+const random = (shape: [number, number, number, number]) =>
+  tf.tensor4d(
     Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() - 0.5),
     shape,
-  ) as tf.Tensor4D;
+  );
 
 function sameGeometry(h: number, w: number, k: number, s: number) {
   const [oh, ow] = [Math.ceil(h / s), Math.ceil(w / s)];
