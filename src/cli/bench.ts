@@ -123,12 +123,20 @@ async function main(): Promise<void> {
         return undefined;
       }
     };
-    for (const threads of allThreads > 1 ? [1, allThreads] : [1]) {
+    // One thread and every core in turn, twice, each figure the better of its two pages: the
+    // speed-up is a ratio of two timings, and a burst of load on either side moved it by ±15 %.
+    const wasmRuns = new Map<string, BenchResult>();
+    for (const threads of allThreads > 1 ? [1, allThreads, 1, allThreads] : [1, 1]) {
       const r = await attempt(`wasm ${threads} threads`, () =>
         browser.benchInBrowser('wasm', cases, threads),
       );
-      for (const x of r ?? []) results.push({ ...x, backend: 'browser-wasm' });
+      for (const x of r ?? []) {
+        const id = `${key(x)} ${x.threads ?? 1}`;
+        const best = wasmRuns.get(id);
+        if (!best || x.msPerStep < best.msPerStep) wasmRuns.set(id, x);
+      }
     }
+    for (const x of wasmRuns.values()) results.push({ ...x, backend: 'browser-wasm' });
     const small = cases.filter((c) => c.batchSize === 64);
     for (const backend of ['webgpu', 'webgl']) {
       const r = await attempt(backend, () => browser.benchInBrowser(backend, small));
