@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test, vi } from 'vitest';
 import {
   canonicalPermutation,
   installWasmKernels,
+  packsLessAsTransposedProduct,
   tileInto,
 } from '../../../src/engine/wasmKernels';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
@@ -50,6 +51,55 @@ describe('WASM kernels', () => {
     expect(wasm.length).toBe(cpu.length);
     wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i]!, 5));
   });
+
+  test.each([
+    [[8, 16], [64, 16], true], // dy·Wᵀ with weights much larger than dy: (W·dyᵀ)ᵀ
+    [[1, 8, 16], [1, 64, 16], true], // the same with a batch axis of 1
+    [[2, 8, 12], [2, 40, 12], true],
+    [[64, 16], [8, 16], false], // the smaller operand is already the packed one
+    [[8, 16], [64, 12], false], // k differs: not a product at all
+    [[6, 16], [64, 16], false], // 6 rows: the transposes would leave SIMD
+    [[2, 8, 16], [1, 64, 16], false], // batches that broadcast: left alone
+  ] as const)('A %j · B %j transposed: as (B·Aᵀ)ᵀ is %s', (aShape, bShape, flipped) => {
+    expect(packsLessAsTransposedProduct([...aShape], [...bShape])).toBe(flipped);
+  });
+
+  test.each([
+    [
+      [8, 16],
+      [64, 16],
+    ],
+    [
+      [2, 8, 12],
+      [2, 40, 12],
+    ],
+    [
+      [96, 128],
+      [2048, 128],
+    ],
+  ] as const)(
+    'A %j · B %j transposed through (B·Aᵀ)ᵀ is the plain product of A and Bᵀ, bit for bit',
+    async (aShape, bShape) => {
+      installWasmKernels();
+      await tf.setBackend('wasm');
+      const a = tf.tensor(random([...aShape]), [...aShape]);
+      const b = tf.tensor(random([...bShape]), [...bShape]);
+      const rank = aShape.length;
+      const transposeSpy = vi.spyOn(simdKernelsOf(tf.backend())!, 'transpose');
+      const flipped = tf.matMul(a, b, false, true);
+      // Aᵀ and the result move through our transpose (rows × columns of the source); B never does.
+      const moved = transposeSpy.mock.calls.map((c) => `${c[2]} × ${c[3]}`);
+      transposeSpy.mockRestore();
+      const [m, k, n] = [aShape[rank - 2], aShape[rank - 1], bShape[rank - 2]];
+      expect(moved).toContain(`${m} × ${k}`);
+      expect(moved).toContain(`${n} × ${m}`);
+      expect(moved).not.toContain(`${n} × ${k}`);
+      const plain = tf.matMul(a, tf.transpose(b, rank === 3 ? [0, 2, 1] : [1, 0]));
+      expect(flipped.shape).toEqual(plain.shape);
+      expect(Array.from(await flipped.data())).toEqual(Array.from(await plain.data()));
+      tf.dispose([a, b, flipped, plain]);
+    },
+  );
 
   // The kernel expected to run: our SIMD transpose or block swap, or none (the backend's own).
   test.each([
