@@ -54,7 +54,8 @@ function dilatedConvolution(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: numbe
 }
 
 // [n, h, w, ci, co, k, stride]: the bench CNN's two layers, a brain-MRI first layer, odd sizes,
-// batches that are not multiples of 4, a 1 × 1 tap grid, column counts of 4, 8 and 12.
+// batches that are not multiples of 4 (read in place) and that are (moved first), a 1 × 1 tap
+// grid, column counts of 4, 8 and 12.
 const CASES = [
   [128, 28, 28, 1, 16, 3, 2],
   [64, 14, 14, 16, 32, 3, 2],
@@ -63,6 +64,9 @@ const CASES = [
   [6, 8, 8, 2, 4, 5, 1],
   [5, 7, 7, 5, 8, 3, 3],
   [3, 2, 2, 4, 4, 3, 2],
+  [8, 8, 8, 4, 8, 3, 2], // n and h·w·ci multiples of 4, ci ≥ 4: the batch moved innermost first
+  [6, 9, 11, 4, 8, 3, 2], // a batch of 6 (not a multiple of 4): read in place
+  [8, 8, 8, 2, 8, 3, 2], // a first layer (ci < 4): read in place
 ] as const;
 
 describe('the WASM filter gradient', () => {
