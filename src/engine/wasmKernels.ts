@@ -4,6 +4,7 @@
  * - BatchMatMul with a transposed operand: the backend's native kernel takes XNNPACK's fast path
  *   only for plain A·B; with transposeA or transposeB it falls back to a scalar loop 8–20× slower
  *   than an explicit transpose followed by the fast path. Every gradient of a matMul asks for one.
+ *   A·Bᵀ with the larger B runs as (B·Aᵀ)ᵀ, so that XNNPACK packs the smaller operand.
  * - Tile: the backend's kernel walks the output element by element in JavaScript (67 ms for two
  *   copies of 256 MNIST images); this one copies contiguous blocks (about 1 ms).
  * - Identity shares its input's data, as Reshape does (the backend's own copies it: 338 copies in a
