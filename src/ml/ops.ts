@@ -85,7 +85,8 @@ export function maskedLogSumExp(
   axis = -1,
   keepDims = true,
 ): tf.Tensor {
-  const filled = tf.where(tf.cast(mask, 'bool'), x, tf.fill(x.shape, MASKED_LOGIT));
+  const keep = mask.dtype === 'bool' ? mask : tf.cast(mask, 'bool');
+  const filled = tf.where(keep, x, tf.fill(x.shape, MASKED_LOGIT));
   return logSumExp(filled, axis, keepDims);
 }
 

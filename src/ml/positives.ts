@@ -107,13 +107,16 @@ export function positiveMask(
   return Float32Array.from(positiveWeights(definition, { nSamples, nViews, labels }).values);
 }
 
-/** The constant masks of family A over a view-major batch (row-major M×M, float 0/1). */
+/**
+ * The constant masks of family A over a view-major batch (row-major M×M, 0/1 bytes: the losses
+ * select with them as bool tensors).
+ */
 export interface ContrastiveMasks {
-  positives: Float32Array;
+  positives: Uint8Array;
   /** others − positives. */
-  negatives: Float32Array;
+  negatives: Uint8Array;
   /** 1 off the diagonal. */
-  others: Float32Array;
+  others: Uint8Array;
   /** |P(a)| per anchor. */
   positiveCounts: Float64Array;
   /** P_ab / max(|P(a)|, 1) / M: the weights of the mean over positives, then over anchors. */
@@ -149,9 +152,9 @@ export function contrastiveMasks(
   const rowClass = new Float64Array(m);
   for (let a = 0; a < m; a++)
     rowClass[a] = labels ? Math.round(labels[a % nSamples]!) : a % nSamples;
-  const positives = new Float32Array(m * m);
-  const negatives = new Float32Array(m * m);
-  const others = new Float32Array(m * m);
+  const positives = new Uint8Array(m * m);
+  const negatives = new Uint8Array(m * m);
+  const others = new Uint8Array(m * m);
   const positiveCounts = new Float64Array(m);
   for (let a = 0; a < m; a++) {
     const ca = rowClass[a]!;

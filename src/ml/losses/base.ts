@@ -21,10 +21,13 @@ export interface ContrastiveGeometry {
   nSamples: number;
   /** s_ab = z_a·z_b/τ, [M, M]. */
   logits: tf.Tensor2D;
-  /** Constant masks [M, M] (float 0/1). */
-  positives: tf.Tensor2D;
-  negatives: tf.Tensor2D;
-  others: tf.Tensor2D;
+  /**
+   * Constant masks [M, M] (bool), made on first use: a loss that never reads one does not upload
+   * it (M² values, every step).
+   */
+  readonly positives: tf.Tensor2D;
+  readonly negatives: tf.Tensor2D;
+  readonly others: tf.Tensor2D;
   /** |P(a)| per anchor, on the CPU. */
   positiveCounts: Float64Array;
   /** Constant P_ab / max(|P(a)|, 1) / M (made on first use). */
@@ -59,13 +62,22 @@ export function contrastiveGeometry(
   const z = embed(batch.features, normalize);
   const logits = tf.div(tf.matMul(z, z, false, true), temperature) as tf.Tensor2D;
   const masks = contrastiveMasks(n, batch.nViews, batch.labels);
+  const made: Partial<Record<'positives' | 'negatives' | 'others', tf.Tensor2D>> = {};
+  const mask = (name: 'positives' | 'negatives' | 'others') =>
+    (made[name] ??= tf.tensor2d(masks[name], [rows, rows], 'bool'));
   return {
     rows,
     nSamples: n,
     logits,
-    positives: tf.tensor2d(masks.positives, [rows, rows]),
-    negatives: tf.tensor2d(masks.negatives, [rows, rows]),
-    others: tf.tensor2d(masks.others, [rows, rows]),
+    get positives() {
+      return mask('positives');
+    },
+    get negatives() {
+      return mask('negatives');
+    },
+    get others() {
+      return mask('others');
+    },
     positiveCounts: masks.positiveCounts,
     meanWeights: () => tf.tensor2d(masks.meanWeights(), [rows, rows]),
   };
@@ -86,5 +98,22 @@ export function meanOverPositivesThenAnchors(
 ): tf.Scalar {
   // One weighted sum: the per-anchor divisors and 1/M are folded into constant weights (fewer
   // kernels than sum → divide → mean, which matters on a GPU where each is a dispatch).
-  return tf.sum(tf.mul(g.meanWeights(), perPair)) as tf.Scalar;
+  return weightedTotal(g.meanWeights(), perPair);
+}
+
+/**
+ * Σ w·x with the gradient dy·w. TF.js' own gradient of the sum multiplies dy by a tensor of ones
+ * of x's shape, filled in JavaScript and uploaded at every step (M² values), and then by w: the
+ * same values, since dy·1 is dy.
+ */
+function weightedTotal(weights: tf.Tensor2D, x: tf.Tensor2D): tf.Scalar {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([weights]); // kept for the backward pass, which runs after this tidy has ended
+    return {
+      value: tf.sum(tf.mul(weights, input)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!),
+    };
+  }) as (input: tf.Tensor2D) => tf.Scalar;
+  return op(x);
 }
