@@ -23,7 +23,8 @@ export class SceneRunner {
 
   constructor(
     private readonly store: StoreApi,
-    private readonly newClient: () => TrainingChannel,
+    /** A training worker; `wasmThreads`: its share of the cores (the arms train side by side). */
+    private readonly newClient: (wasmThreads?: number) => TrainingChannel,
     /** The page's own controller: its run pauses while a scene trains (the cores are the scene's). */
     private readonly main: PlaygroundController,
     private readonly backend: BackendRequest = 'auto',
@@ -39,7 +40,7 @@ export class SceneRunner {
     this.main.pause();
     const runs: Record<string, string> = {};
     scene.arms.forEach((arm, i) => {
-      const client = this.newClient();
+      const client = this.newClient(coresPerArm(scene.arms.length));
       const controller = new PlaygroundController(this.store, client, this.backend);
       const runId = controller.startRun(configs[i]!, `${scene.title}: ${arm.label}`);
       controller.playRun(runId);
@@ -78,7 +79,7 @@ export class SceneRunner {
     this.main.pause();
     const runs: Record<string, string> = {};
     for (const { arm, r, weights, config } of loaded) {
-      const client = this.newClient();
+      const client = this.newClient(coresPerArm(loaded.length));
       const controller = new PlaygroundController(this.store, client, this.backend);
       const runId = controller.startRun(
         config,
@@ -128,4 +129,14 @@ export class SceneRunner {
 export function continuedConfig(r: TrainedResult): Record<string, unknown> {
   const live = Number(r.config.evalEvery) / (r.steps / r.liveSteps);
   return { ...r.config, steps: r.steps + r.liveSteps, evalEvery: live };
+}
+
+/**
+ * Each arm's share of the cores for its WASM threads: the arms train at once, and TF.js' thread
+ * pool keeps a core busy (spinning) between its products, so two arms of two threads each on two
+ * cores took each other's time (the fairkl scene: 26 s to its verdict, 23 s with one thread each).
+ */
+export function coresPerArm(arms: number): number {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.floor(cores / Math.max(1, arms)));
 }

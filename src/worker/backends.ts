@@ -22,14 +22,16 @@ import {
 } from '../engine/backend';
 import { configureWasmThreads, installWasmKernels, wasmThreadCount } from '../engine/wasmKernels';
 import type { BackendChoice } from '../contracts/backend';
+import { wasmThreadsFromName } from './protocol';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
-// Every core when the page is cross-origin isolated (COOP/COEP headers): the threaded SIMD build.
-configureWasmThreads(setThreadsCount);
+// Every core when the page is cross-origin isolated (COOP/COEP headers): the threaded SIMD build;
+// fewer when the page asked this worker to share the cores (its name says how many: protocol.ts).
+configureWasmThreads(setThreadsCount, wasmThreadsFromName((globalThis as { name?: string }).name));
 installWasmKernels();
 
 const webgpu: Promise<unknown> = import('@tensorflow/tfjs-backend-webgpu');

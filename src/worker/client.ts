@@ -16,7 +16,7 @@ import type {
   WorkerEvent,
   WorkerEventOf,
 } from '../contracts/protocol';
-import { bootName } from './protocol';
+import { bootName, withWasmThreads } from './protocol';
 
 type Listener<T extends WorkerEvent['type']> = (event: WorkerEventOf<T>) => void;
 
@@ -192,15 +192,18 @@ export class TrainingClient implements TrainingChannel {
   }
 }
 
-/** The training worker, created at the first command (a first `start` rides in its name). */
-export function createTrainingWorker(): TrainingClient {
+/**
+ * The training worker, created at the first command (a first `start` rides in its name).
+ * `wasmThreads`: fewer WASM threads than cores, for a worker that trains beside others.
+ */
+export function createTrainingWorker(wasmThreads?: number): TrainingClient {
   return new TrainingClient((first) => {
     // Files and weights cannot ride in a name (JSON): such a first start is posted like any later
     // command (typed arrays would arrive as plain objects).
     const boot = first.type === 'start' && !first.files?.length && !first.resume;
     const worker = new Worker(new URL('./training.worker.ts', import.meta.url), {
       type: 'module',
-      name: boot ? bootName(first) : 'training-worker',
+      name: withWasmThreads(boot ? bootName(first) : 'training-worker', wasmThreads),
     });
     return { worker, delivered: boot };
   });

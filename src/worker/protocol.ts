@@ -55,6 +55,7 @@ export function bootName(command: WorkerCommand): string {
 }
 
 export function bootCommandFromName(name: string | undefined): WorkerCommand | null {
+  name = withoutThreads(name);
   if (!name?.startsWith(BOOT_PREFIX)) return null;
   // Files and weights cannot travel in a name; such a start is always posted (client.ts).
   try {
@@ -65,4 +66,24 @@ export function bootCommandFromName(name: string | undefined): WorkerCommand | n
   } catch {
     return null;
   }
+}
+
+/**
+ * A worker may be asked to use fewer WASM threads than there are cores, when other workers train
+ * beside it (a scene's arms): `threads=N;` before the rest of its name. The count must be known
+ * before the WASM backend starts, so it cannot wait for a message.
+ */
+const THREADS = /^threads=(\d+);/;
+
+export function withWasmThreads(name: string, threads: number | undefined): string {
+  return threads === undefined ? name : `threads=${Math.max(1, Math.floor(threads))};${name}`;
+}
+
+export function wasmThreadsFromName(name: string | undefined): number | undefined {
+  const match = name?.match(THREADS);
+  return match ? Math.max(1, Number(match[1])) : undefined;
+}
+
+function withoutThreads(name: string | undefined): string | undefined {
+  return name?.replace(THREADS, '');
 }

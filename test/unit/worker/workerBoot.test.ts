@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { TrainingClient, type WorkerLike } from '../../../src/worker/client';
-import { bootCommandFromName, bootName } from '../../../src/worker/protocol';
+import {
+  bootCommandFromName,
+  bootName,
+  wasmThreadsFromName,
+  withWasmThreads,
+} from '../../../src/worker/protocol';
 import type { WorkerCommand } from '../../../src/contracts/protocol';
 
 const start: WorkerCommand = {
@@ -26,6 +31,20 @@ describe("the first start in the worker's name", () => {
     expect(bootCommandFromName('training-worker')).toBeNull();
     expect(bootCommandFromName('training-worker:{not json')).toBeNull();
     expect(bootCommandFromName(bootName({ type: 'pause', runId: 'r' }))).toBeNull();
+  });
+
+  test('a share of the WASM threads rides before the rest of the name, boot command or not', () => {
+    const shared = withWasmThreads(bootName(start), 1);
+    expect(wasmThreadsFromName(shared)).toBe(1);
+    expect(bootCommandFromName(shared)).toEqual(start);
+    expect(wasmThreadsFromName(withWasmThreads('training-worker', 3))).toBe(3);
+    expect(bootCommandFromName(withWasmThreads('training-worker', 3))).toBeNull();
+    // No share asked for: every core, as before.
+    expect(withWasmThreads('training-worker', undefined)).toBe('training-worker');
+    expect(wasmThreadsFromName('training-worker')).toBeUndefined();
+    expect(wasmThreadsFromName(bootName(start))).toBeUndefined();
+    expect(wasmThreadsFromName(undefined)).toBeUndefined();
+    expect(wasmThreadsFromName(withWasmThreads('training-worker', 0))).toBe(1);
   });
 
   test('a lazy client creates the worker at the first command and does not post a delivered start', () => {
