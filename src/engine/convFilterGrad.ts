@@ -11,11 +11,15 @@
  * for its second. This kernel reads x and dy where they lie (no transposes, no packing) and adds
  * in XNNPACK's order: for each output, taps (i, j) in row-major order and within a tap the batch
  * in order, one float32 product at a time from zero. Taps that fall in the padding are skipped
- * (XNNPACK adds 0·dy there, which cannot change a sum that starts at +0), so the values are the
- * dilated convolution's, bit for bit.
+ * (XNNPACK adds 0·dy there, which cannot change a sum that starts at +0), so for a finite dy the
+ * values are the dilated convolution's, bit for bit. (A non-finite dy makes the bias gradient, its
+ * sum, non-finite too, and the trainer drops the step either way.) Without WASM SIMD the kernel
+ * runs the dilated convolution itself, on the backend's own kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+type KernelFuncBackend = Parameters<KernelFunc>[0]['backend'];
 import { CONV_FILTER_GRAD_KERNEL, type ConvFilterGradAttrs } from '../models/layers';
 import { simdKernelsOf, transposeStrip, type SimdKernels } from './simd/simdKernels';
 
@@ -121,40 +125,6 @@ export function accumulateFilterGradRows(
   }
 }
 
-/** The same sums in plain JavaScript (float32 after every product and add): no SIMD here. */
-export function filterGradByLoops(
-  shape: FilterGradShape,
-  x: Float32Array,
-  dy: Float32Array,
-  dW: Float32Array,
-) {
-  const { n, h, w, ci, oh, ow, co, k, stride, top, left } = shape;
-  for (let r = 0; r < k * k * ci; r++) {
-    const c = r % ci;
-    const tap = (r - c) / ci;
-    const kx = tap % k;
-    const ky = (tap - kx) / k;
-    for (let o = 0; o < co; o++) {
-      let acc = 0;
-      for (let i = 0; i < oh; i++) {
-        const y = stride * i + ky - top;
-        if (y < 0 || y >= h) continue;
-        for (let j = 0; j < ow; j++) {
-          const xx = stride * j + kx - left;
-          if (xx < 0 || xx >= w) continue;
-          for (let m = 0; m < n; m++) {
-            const product = Math.fround(
-              x[((m * h + y) * w + xx) * ci + c]! * dy[((m * oh + i) * ow + j) * co + o]!,
-            );
-            acc = Math.fround(acc + product);
-          }
-        }
-      }
-      dW[r * co + o] = acc;
-    }
-  }
-}
-
 const convFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { k, stride, top, left } = attrs as unknown as ConvFilterGradAttrs;
@@ -164,34 +134,71 @@ const convFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     throw new Error(`${CONV_FILTER_GRAD_KERNEL}: ${co} output channels, not a multiple of 4`);
   const shape: FilterGradShape = { n, h, w, ci, oh, ow, co, k, stride, top, left };
   const wasm = backend as unknown as WasmBackendLike;
+  const simd = simdKernelsOf(backend);
+  if (!simd) return dilatedConvolution(x, dy, shape, backend);
   const out = wasm.makeOutput([k, k, ci, co], 'float32');
   // Views after the allocation: makeOutput may grow (and so detach) the heap.
-  const dW = wasm.typedArrayFromHeap(out) as Float32Array;
-  dW.fill(0);
-  const simd = simdKernelsOf(backend);
-  if (simd) {
-    const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
-    if (ci >= 4 && n % 4 === 0 && (h * w * ci) % 4 === 0) {
-      // The batch innermost first (two SIMD copies): in the natural layout every step of the sum
-      // reads x and dy a whole image apart, and each of a tap's ci·k² rows reads them again.
-      // First layers (ci of 1 to 3) have few rows to share the lines and gain less than the
-      // copies cost (Node, one thread: the bench CNN's second layer 9.6 → 8.3 ms, the brain CNN's
-      // 18.4 → 12.0; their first layers 1.9 → 2.4 and 4.0 → 7.7 ms if moved).
-      const xT = wasm.makeOutput([h, w, ci, n], 'float32');
-      const dyT = wasm.makeOutput([oh, ow, n, co], 'float32');
+  (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+  const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
+  if (ci >= 4 && n % 4 === 0 && (h * w * ci) % 4 === 0) {
+    // The batch innermost first (two SIMD copies): in the natural layout every step of the sum
+    // reads x and dy a whole image apart, and each of a tap's ci·k² rows reads them again. First
+    // layers (ci of 1 to 3) have few rows to share the lines and gain less than the copies cost
+    // (Node, one thread: the bench CNN's second layer 9.6 → 8.0 ms, the brain CNN's 18.4 → 12.0;
+    // their first layers 1.9 → 2.4 and 4.0 → 7.7 ms if moved).
+    const xT = wasm.makeOutput([h, w, ci, n], 'float32');
+    const dyT = wasm.makeOutput([oh, ow, n, co], 'float32');
+    try {
       simd.transpose(at(x), at(xT), n, h * w * ci, h * w * ci, n, transposeStrip(n));
       simd.swapBlocks(at(dy), at(dyT), n, oh * ow, co);
       accumulateFilterGradRows(simd, shape, batchInnerLayout(shape), at(xT), at(dyT), at(out));
+    } finally {
       wasm.disposeData(xT.dataId);
       wasm.disposeData(dyT.dataId);
-    } else accumulateFilterGradRows(simd, shape, naturalLayout(shape), at(x), at(dy), at(out));
-  } else {
-    const xs = wasm.typedArrayFromHeap(x) as Float32Array;
-    const dys = wasm.typedArrayFromHeap(dy) as Float32Array;
-    filterGradByLoops(shape, xs, dys, dW);
-  }
+    }
+  } else accumulateFilterGradRows(simd, shape, naturalLayout(shape), at(x), at(dy), at(out));
   return out;
 };
+
+/**
+ * The same gradient as one dilated convolution on the backend's own kernels (channels as the batch,
+ * the batch as the contracted axis, dy as the filter): what models/layers.ts ran before this kernel,
+ * kept for a WASM build without SIMD, where the loops above cannot run.
+ */
+export function dilatedConvolution(
+  x: TensorInfo,
+  dy: TensorInfo,
+  s: FilterGradShape,
+  backend: KernelFuncBackend,
+): TensorInfo {
+  const transpose = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
+  const conv = tf.getKernel('Conv2D', 'wasm')!.kernelFunc;
+  const wasm = backend as unknown as WasmBackendLike;
+  const run = (f: KernelFunc, inputs: Record<string, TensorInfo>, attrs: object) =>
+    f({ inputs, backend, attrs: attrs as NamedAttrMap }) as TensorInfo;
+  const input = run(transpose, { x }, { perm: [3, 1, 2, 0] }); // [ci, h, w, n]
+  const filter = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] }); // [oh, ow, n, co]
+  const pad = [
+    [0, 0],
+    [s.top, (s.oh - 1) * s.stride + s.k - s.h - s.top],
+    [s.left, (s.ow - 1) * s.stride + s.k - s.w - s.left],
+    [0, 0],
+  ];
+  const grad = run(
+    conv,
+    { x: input, filter },
+    {
+      strides: [1, 1],
+      pad,
+      dataFormat: 'NHWC',
+      dilations: [s.stride, s.stride],
+      dimRoundingMode: undefined,
+    },
+  ); // [ci, k, k, co]
+  const out = run(transpose, { x: grad }, { perm: [1, 2, 0, 3] });
+  for (const t of [input, filter, grad]) wasm.disposeData(t.dataId);
+  return out;
+}
 
 let registered = false;
 

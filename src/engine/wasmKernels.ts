@@ -87,7 +87,7 @@ function matMulWithExplicitTranspose(matMul: KernelFunc, transpose: KernelFunc):
     const plain = { ...attrs, transposeA: false, transposeB: false } as unknown as NamedAttrMap;
     const wasm = backend as unknown as WasmBackendLike;
     let out: TensorInfo;
-    if (!transposeA && packsLessAsTransposedProduct(a.shape, b.shape)) {
+    if (!transposeA && cheaperAsTransposedProduct(a.shape, b.shape)) {
       // A·Bᵀ = (B·Aᵀ)ᵀ: XNNPACK packs the right operand of a product anew whenever it is a new
       // tensor, on one thread, at about 3 ns a value against 0.25 for our transposes. For an input
       // gradient dy·Wᵀ with large weights (the brain CNN's 8192 × 128 dense layer) it packs dyᵀ
@@ -113,7 +113,7 @@ function matMulWithExplicitTranspose(matMul: KernelFunc, transpose: KernelFunc):
  * Aᵀ (m·k values) and transposing A and the result (m·k + m·n) against packing Bᵀ and transposing
  * B (n·k each), with packing about 12 times a transposed value (Node, one thread).
  */
-export function packsLessAsTransposedProduct(aShape: number[], bShape: number[]): boolean {
+export function cheaperAsTransposedProduct(aShape: number[], bShape: number[]): boolean {
   const rank = aShape.length;
   if (bShape.length !== rank || aShape.slice(0, -2).some((d, i) => d !== bShape[i])) return false;
   const [m, k] = aShape.slice(-2) as [number, number];

@@ -158,8 +158,9 @@ export interface ConvFilterGradAttrs {
 }
 
 /**
- * dW[kh,kw,ci,co] = Σ x_pad[n, s·i+kh, s·j+kw, ci]·dy[n,i,j,co], as one dilated convolution with the
- * channels as the batch and the batch as the contracted channel axis.
+ * dW[kh,kw,ci,co] = Σ x_pad[n, s·i+kh, s·j+kw, ci]·dy[n,i,j,co]: the engine's kernel where it is
+ * registered (WASM), else one dilated convolution with the channels as the batch and the batch as
+ * the contracted channel axis (the same values).
  */
 function convFilterGrad(xs: tf.Tensor4D, dy: tf.Tensor4D, k: number, g: ConvGeometry): tf.Tensor4D {
   const [, h, w] = xs.shape;
@@ -167,13 +168,13 @@ function convFilterGrad(xs: tf.Tensor4D, dy: tf.Tensor4D, k: number, g: ConvGeom
   const s = g.stride;
   if (co % 4 === 0 && tf.getKernel(CONV_FILTER_GRAD_KERNEL, tf.getBackend())) {
     const attrs: ConvFilterGradAttrs = { k, stride: s, top: g.top, left: g.left };
-    return tf.engine().runKernel(
-      CONV_FILTER_GRAD_KERNEL,
-      { x: xs, dy },
-      {
-        ...attrs,
-      },
-    ) as tf.Tensor4D;
+    return tf
+      .engine()
+      .runKernel(
+        CONV_FILTER_GRAD_KERNEL,
+        { x: xs, dy },
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor4D;
   }
   const input = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D; // [ci, H, W, n]
   const kernel = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, n, co]

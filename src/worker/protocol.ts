@@ -76,7 +76,10 @@ export function bootCommandFromName(name: string | undefined): WorkerCommand | n
 const THREADS = /^threads=(\d+);/;
 
 export function withWasmThreads(name: string, threads: number | undefined): string {
-  return threads === undefined ? name : `threads=${Math.max(1, Math.floor(threads))};${name}`;
+  // Anything but a count leaves the name alone (every core), rather than a prefix nobody strips.
+  return threads === undefined || !Number.isFinite(threads)
+    ? name
+    : `threads=${Math.max(1, Math.floor(threads))};${name}`;
 }
 
 export function wasmThreadsFromName(name: string | undefined): number | undefined {

@@ -23,7 +23,8 @@ export interface ContrastiveGeometry {
   logits: tf.Tensor2D;
   /**
    * Constant masks [M, M] (bool), made on first use: a loss that never reads one does not upload
-   * it (M² values, every step).
+   * it (M² values, every step). Made in the scope of the first read and kept for later reads, so a
+   * loss reads them in its own tidy, not first inside a nested one.
    */
   readonly positives: tf.Tensor2D;
   readonly negatives: tf.Tensor2D;

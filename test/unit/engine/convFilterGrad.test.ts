@@ -1,12 +1,16 @@
 /**
  * The WASM filter-gradient kernel (engine/convFilterGrad.ts) gives the values of the dilated
- * convolution it replaces bit for bit, the same as a float32 loop written from the formula, and the
- * CPU backend's Conv2DBackpropFilter within float error; conv() on WASM uses it.
+ * convolution it replaces bit for bit, the same as a float32 loop written from the formula, in
+ * both layouts, and the CPU backend's Conv2DBackpropFilter within float error; conv() on WASM uses
+ * it; without SIMD it runs the dilated convolution itself; it leaves nothing on the heap.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { filterGradByLoops, type FilterGradShape } from '../../../src/engine/convFilterGrad';
+import {
+  dilatedConvolution as kernelsDilatedConvolution,
+  type FilterGradShape,
+} from '../../../src/engine/convFilterGrad';
 import { installWasmKernels } from '../../../src/engine/wasmKernels';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
 import { CONV_FILTER_GRAD_KERNEL, conv, createConv } from '../../../src/models/layers';
@@ -53,6 +57,42 @@ function dilatedConvolution(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: numbe
   });
 }
 
+/** The formula, one float32 product and one float32 add at a time, in XNNPACK's order. */
+function filterGradByLoops(
+  shape: FilterGradShape,
+  x: Float32Array,
+  dy: Float32Array,
+  dW: Float32Array,
+) {
+  const { n, h, w, ci, oh, ow, co, k, stride, top, left } = shape;
+  for (let r = 0; r < k * k * ci; r++) {
+    const c = r % ci;
+    const tap = (r - c) / ci;
+    const kx = tap % k;
+    const ky = (tap - kx) / k;
+    for (let o = 0; o < co; o++) {
+      let acc = 0;
+      for (let i = 0; i < oh; i++) {
+        const y = stride * i + ky - top;
+        if (y < 0 || y >= h) continue;
+        for (let j = 0; j < ow; j++) {
+          const xx = stride * j + kx - left;
+          if (xx < 0 || xx >= w) continue;
+          for (let m = 0; m < n; m++) {
+            const product = Math.fround(
+              x[((m * h + y) * w + xx) * ci + c]! * dy[((m * oh + i) * ow + j) * co + o]!,
+            );
+            acc = Math.fround(acc + product);
+          }
+        }
+      }
+      dW[r * co + o] = acc;
+    }
+  }
+}
+
+const heapTensors = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+
 // [n, h, w, ci, co, k, stride]: the bench CNN's two layers, a brain-MRI first layer, odd sizes,
 // batches that are not multiples of 4 (read in place) and that are (moved first), a 1 × 1 tap
 // grid, column counts of 4, 8 and 12.
@@ -78,12 +118,16 @@ describe('the WASM filter gradient', () => {
       const dy = random([n, oh, ow, co]);
       const simd = simdKernelsOf(tf.backend())!;
       const spy = vi.spyOn(simd, 'accumulateRows4');
-      const before = tf.memory().numTensors;
+      const moved = vi.spyOn(simd, 'swapBlocks');
+      const before = [tf.memory().numTensors, heapTensors()];
       const ours = tf
         .engine()
         .runKernel(CONV_FILTER_GRAD_KERNEL, { x, dy }, { k, stride: s, top, left }) as tf.Tensor;
       expect(spy).toHaveBeenCalled();
+      // The batch moves innermost for four or more input channels when the sides allow it.
+      expect(moved.mock.calls.length > 0).toBe(ci >= 4 && n % 4 === 0 && (h * w * ci) % 4 === 0);
       spy.mockRestore();
+      moved.mockRestore();
       expect(ours.shape).toEqual([k, k, ci, co]);
       const reference = dilatedConvolution(x, dy, k, s);
       const [mine, theirs] = [await ours.data(), await reference.data()];
@@ -99,11 +143,34 @@ describe('the WASM filter gradient', () => {
       );
       expect(Array.from(mine)).toEqual(Array.from(loops));
       tf.dispose([ours, reference]);
-      expect(tf.memory().numTensors).toBe(before);
+      // No tensor and no heap allocation (the moved copies) is left behind.
+      expect([tf.memory().numTensors, heapTensors()]).toEqual(before);
       tf.dispose([x, dy]);
     },
     30_000,
   );
+
+  test('without SIMD it runs the dilated convolution on the backend kernels: the same values', async () => {
+    const [n, h, w, ci, co, k, s] = [8, 9, 9, 4, 8, 3, 2];
+    const { oh, ow, top, left } = sameGeometry(h, w, k, s);
+    const x = random([n, h, w, ci]);
+    const dy = random([n, oh, ow, co]);
+    const before = heapTensors();
+    const info = kernelsDilatedConvolution(
+      x,
+      dy,
+      { n, h, w, ci, oh, ow, co, k, stride: s, top, left },
+      tf.backend(),
+    );
+    expect(heapTensors()).toBe(before + 1); // its output only
+    const fallback = tf.engine().makeTensorFromTensorInfo(info);
+    const ours = tf
+      .engine()
+      .runKernel(CONV_FILTER_GRAD_KERNEL, { x, dy }, { k, stride: s, top, left }) as tf.Tensor;
+    expect(fallback.shape).toEqual([k, k, ci, co]);
+    expect(Array.from(await fallback.data())).toEqual(Array.from(await ours.data()));
+    tf.dispose([x, dy, fallback, ours]);
+  });
 
   test('the float32 loop is the formula (double-precision sums agree to float error)', async () => {
     const [n, h, w, ci, co, k, s] = [5, 7, 9, 2, 4, 3, 2];

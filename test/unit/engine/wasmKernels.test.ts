@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test, vi } from 'vitest';
 import {
   canonicalPermutation,
   installWasmKernels,
-  packsLessAsTransposedProduct,
+  cheaperAsTransposedProduct,
   tileInto,
 } from '../../../src/engine/wasmKernels';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
@@ -61,7 +61,7 @@ describe('WASM kernels', () => {
     [[6, 16], [64, 16], false], // 6 rows: the transposes would leave SIMD
     [[2, 8, 16], [1, 64, 16], false], // batches that broadcast: left alone
   ] as const)('A %j · B %j transposed: as (B·Aᵀ)ᵀ is %s', (aShape, bShape, flipped) => {
-    expect(packsLessAsTransposedProduct([...aShape], [...bShape])).toBe(flipped);
+    expect(cheaperAsTransposedProduct([...aShape], [...bShape])).toBe(flipped);
   });
 
   test.each([

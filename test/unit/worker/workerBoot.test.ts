@@ -45,6 +45,8 @@ describe("the first start in the worker's name", () => {
     expect(wasmThreadsFromName(bootName(start))).toBeUndefined();
     expect(wasmThreadsFromName(undefined)).toBeUndefined();
     expect(wasmThreadsFromName(withWasmThreads('training-worker', 0))).toBe(1);
+    expect(withWasmThreads(bootName(start), Number.NaN)).toBe(bootName(start));
+    expect(withWasmThreads('training-worker', Infinity)).toBe('training-worker');
   });
 
   test('a lazy client creates the worker at the first command and does not post a delivered start', () => {
