@@ -44,6 +44,13 @@ export function SceneBar() {
   const active = useStore((s) => s.scene);
   const [choice, setChoice] = useState(SCENES[0]!.id);
   const [seed, setSeed] = useState(1);
+  // A scene started elsewhere (the scripting API, a trained result) shows here as the one chosen.
+  const [shown, setShown] = useState<{ id: string; seed: number } | null>(null);
+  if (active && (active.id !== shown?.id || active.seed !== shown?.seed)) {
+    setShown({ id: active.id, seed: active.seed });
+    setChoice(active.id);
+    setSeed(active.seed);
+  }
   const [error, setError] = useState<string | null>(null);
   const [jumping, setJumping] = useState(false);
   const trained = useMemo(

@@ -139,6 +139,25 @@ describe('claim scenes', () => {
             `${boxes[i]!.name} and ${boxes[j]!.name} at ${width}×${height}`,
           ).toBe(0);
     }
+    // A scene started from the scripting API shows in the claim bar as the one chosen.
+    await page.evaluate(() => window.playground!.scene('fairkl', 3));
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=scene-select]') as HTMLSelectElement).value ===
+        'fairkl',
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await page.getByTestId('scene-seed').inputValue()).toBe('3');
+    await page.evaluate(() => window.playground!.scene('supcon-vs-infonce', 1));
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=scene-select]') as HTMLSelectElement).value ===
+        'supcon-vs-infonce',
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await page.getByTestId('scene-seed').inputValue()).toBe('1');
     expect(errors).toEqual([]);
     await page.close();
   });
