@@ -140,24 +140,19 @@ describe('claim scenes', () => {
           ).toBe(0);
     }
     // A scene started from the scripting API shows in the claim bar as the one chosen.
-    await page.evaluate(() => window.playground!.scene('fairkl', 3));
-    await page.waitForFunction(
-      () =>
-        (document.querySelector('[data-testid=scene-select]') as HTMLSelectElement).value ===
-        'fairkl',
-      undefined,
-      { timeout: 10_000 },
-    );
-    expect(await page.getByTestId('scene-seed').inputValue()).toBe('3');
-    await page.evaluate(() => window.playground!.scene('supcon-vs-infonce', 1));
-    await page.waitForFunction(
-      () =>
-        (document.querySelector('[data-testid=scene-select]') as HTMLSelectElement).value ===
-        'supcon-vs-infonce',
-      undefined,
-      { timeout: 10_000 },
-    );
-    expect(await page.getByTestId('scene-seed').inputValue()).toBe('1');
+    for (const [id, seed] of [
+      ['fairkl', 3],
+      ['supcon-vs-infonce', 1],
+    ] as const) {
+      await page.evaluate(([i, s]) => window.playground!.scene(i, s), [id, seed] as const);
+      await page.waitForFunction(
+        (i) =>
+          (document.querySelector('[data-testid=scene-select]') as HTMLSelectElement).value === i,
+        id,
+        { timeout: 10_000 },
+      );
+      expect(await page.getByTestId('scene-seed').inputValue()).toBe(String(seed));
+    }
     expect(errors).toEqual([]);
     await page.close();
   });
