@@ -13,22 +13,17 @@
  * in order, one float32 product at a time from zero. Taps that fall in the padding are skipped
  * (XNNPACK adds 0·dy there, which cannot change a sum that starts at +0), so for a finite dy the
  * values are the dilated convolution's, bit for bit. (A non-finite dy makes the bias gradient, its
- * sum, non-finite too, and the trainer drops the step either way.) Without WASM SIMD the kernel
- * runs the dilated convolution itself, on the backend's own kernels.
+ * sum, non-finite too, and the trainer drops the step either way.) Without WASM SIMD, or for a
+ * number of output channels that is not a multiple of 4, the kernel runs the dilated convolution
+ * itself, on the backend's own kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-
-type KernelFuncBackend = Parameters<KernelFunc>[0]['backend'];
 import { CONV_FILTER_GRAD_KERNEL, type ConvFilterGradAttrs } from '../models/layers';
 import { simdKernelsOf, transposeStrip, type SimdKernels } from './simd/simdKernels';
+import type { WasmBackendLike } from './wasmKernels';
 
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-  getMemoryOffset(dataId: unknown): number;
-  disposeData(dataId: unknown): boolean;
-}
+type KernelFuncBackend = Parameters<KernelFunc>[0]['backend'];
 
 /** Shapes and geometry of one filter gradient (x: [n, h, w, ci], dy: [n, oh, ow, co]). */
 export interface FilterGradShape extends ConvFilterGradAttrs {
@@ -130,12 +125,11 @@ const convFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { k, stride, top, left } = attrs as unknown as ConvFilterGradAttrs;
   const [n, h, w, ci] = x.shape as [number, number, number, number];
   const [, oh, ow, co] = dy.shape as [number, number, number, number];
-  if (co % 4 !== 0)
-    throw new Error(`${CONV_FILTER_GRAD_KERNEL}: ${co} output channels, not a multiple of 4`);
   const shape: FilterGradShape = { n, h, w, ci, oh, ow, co, k, stride, top, left };
   const wasm = backend as unknown as WasmBackendLike;
   const simd = simdKernelsOf(backend);
-  if (!simd) return dilatedConvolution(x, dy, shape, backend);
+  // The SIMD kernel takes columns four at a time.
+  if (!simd || co % 4 !== 0) return dilatedConvolution(x, dy, shape, backend);
   const out = wasm.makeOutput([k, k, ci, co], 'float32');
   // Views after the allocation: makeOutput may grow (and so detach) the heap.
   (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
@@ -163,7 +157,7 @@ const convFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
 /**
  * The same gradient as one dilated convolution on the backend's own kernels (channels as the batch,
  * the batch as the contracted axis, dy as the filter): what models/layers.ts ran before this kernel,
- * kept for a WASM build without SIMD, where the loops above cannot run.
+ * kept for what the loops above do not take (no SIMD, output channels not a multiple of 4).
  */
 export function dilatedConvolution(
   x: TensorInfo,

@@ -27,7 +27,8 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { installConvFilterGradKernel } from './convFilterGrad';
 import { simdKernelsOf, transposeStrip } from './simd/simdKernels';
 
-interface WasmBackendLike {
+/** What our kernels use of TF.js' WASM backend (convFilterGrad.ts too). */
+export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: unknown): boolean;

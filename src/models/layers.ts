@@ -142,9 +142,8 @@ function convGeometry(xShape: number[], k: number, stride: number): ConvGeometry
 }
 
 /**
- * The engine's filter-gradient kernel on WASM (engine/convFilterGrad.ts), where registered: the
- * dilated convolution below gives the same values but makes the backend pack dy as a new filter
- * at every step, a slow pass on one thread.
+ * The filter gradient on WASM, which has no Conv2DBackpropFilter kernel: the engine registers one
+ * under this name (engine/convFilterGrad.ts, by engine/wasmKernels.ts installWasmKernels).
  */
 export const CONV_FILTER_GRAD_KERNEL = 'ContrastivePlaygroundConvFilterGrad';
 
@@ -157,35 +156,21 @@ export interface ConvFilterGradAttrs {
   left: number;
 }
 
-/**
- * dW[kh,kw,ci,co] = Σ x_pad[n, s·i+kh, s·j+kw, ci]·dy[n,i,j,co]: the engine's kernel where it is
- * registered (WASM), else one dilated convolution with the channels as the batch and the batch as
- * the contracted channel axis (the same values).
- */
+/** dW[kh,kw,ci,co] = Σ x_pad[n, s·i+kh, s·j+kw, ci]·dy[n,i,j,co], by the engine's kernel. */
 function convFilterGrad(xs: tf.Tensor4D, dy: tf.Tensor4D, k: number, g: ConvGeometry): tf.Tensor4D {
-  const [, h, w] = xs.shape;
-  const [, oh, ow, co] = dy.shape;
-  const s = g.stride;
-  if (co % 4 === 0 && tf.getKernel(CONV_FILTER_GRAD_KERNEL, tf.getBackend())) {
-    const attrs: ConvFilterGradAttrs = { k, stride: s, top: g.top, left: g.left };
-    return tf
-      .engine()
-      .runKernel(
-        CONV_FILTER_GRAD_KERNEL,
-        { x: xs, dy },
-        attrs as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor4D;
-  }
-  const input = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D; // [ci, H, W, n]
-  const kernel = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, n, co]
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
-    [0, 0],
-    [g.top, (oh - 1) * s + k - h - g.top],
-    [g.left, (ow - 1) * s + k - w - g.left],
-    [0, 0],
-  ];
-  const grad = tf.conv2d(input, kernel, 1, pad, 'NHWC', s); // [ci, k, k, co]
-  return tf.transpose(grad, [1, 2, 0, 3]);
+  const backend = tf.getBackend();
+  if (!tf.getKernel(CONV_FILTER_GRAD_KERNEL, backend))
+    throw new Error(
+      `${backend} has no Conv2DBackpropFilter: call installWasmKernels() (engine/wasmKernels.ts) before training a CNN on it`,
+    );
+  const attrs: ConvFilterGradAttrs = { k, stride: g.stride, top: g.top, left: g.left };
+  return tf
+    .engine()
+    .runKernel(
+      CONV_FILTER_GRAD_KERNEL,
+      { x: xs, dy },
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor4D;
 }
 
 /** The taps of one output phase along one axis: x index s·p + a gets dy[p + d]·W[tap]. */
@@ -299,7 +284,7 @@ export function convInputGradByPhases(
 
 /**
  * conv2d with `same` padding for the WASM backend, which has no Conv2DBackpropFilter kernel and a
- * slow Conv2DBackpropInput: the filter gradient is one dilated convolution, the input gradient s²
+ * slow Conv2DBackpropInput: the filter gradient is the engine's kernel, the input gradient s²
  * phase convolutions. `dataInput`: x is data, only the filter gets a gradient.
  */
 function conv2dForWasm(

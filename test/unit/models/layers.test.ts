@@ -9,6 +9,10 @@ import {
   linear,
 } from '../../../src/models/layers';
 import { SeededRandom } from '../../../src/ml/random';
+import { installWasmKernels } from '../../../src/engine/wasmKernels';
+
+// conv() on WASM takes its filter gradient from the engine's kernel.
+installWasmKernels();
 
 afterAll(async () => {
   await tf.setBackend('cpu');
