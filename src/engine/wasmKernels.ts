@@ -5,6 +5,9 @@
  *   only for plain A·B; with transposeA or transposeB it falls back to a scalar loop 8–20× slower
  *   than an explicit transpose followed by the fast path. Every gradient of a matMul asks for one.
  *   A·Bᵀ with the larger B runs as (B·Aᵀ)ᵀ, so that XNNPACK packs the smaller operand.
+ * - BatchMatMul and _FusedMatMul (bias, linear or ReLU) on one thread: our kernel (gemm.ts), which
+ *   reads B where it lies instead of packing it, with XNNPACK's values bit for bit. With more
+ *   threads XNNPACK splits the product over its pool and keeps it.
  * - Tile: the backend's kernel walks the output element by element in JavaScript (67 ms for two
  *   copies of 256 MNIST images); this one copies contiguous blocks (about 1 ms).
  * - Identity shares its input's data, as Reshape does (the backend's own copies it: 338 copies in a
@@ -25,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { installConvFilterGradKernel } from './convFilterGrad';
+import { singleThreadProduct } from './gemm';
 import { simdKernelsOf, transposeStrip } from './simd/simdKernels';
 
 /** What our kernels use of TF.js' WASM backend (convFilterGrad.ts too). */
@@ -45,19 +49,32 @@ export function installWasmKernels(): boolean {
   const tile = tf.getKernel('Tile', 'wasm');
   const identity = tf.getKernel('Identity', 'wasm');
   const sum = tf.getKernel('Sum', 'wasm');
-  if (!matMul || !transpose || !tile || !identity || !sum) return false;
+  const fusedMatMul = tf.getKernel('_FusedMatMul', 'wasm');
+  if (!matMul || !transpose || !tile || !identity || !sum || !fusedMatMul) return false;
   installed = true;
   replaceKernel(sum, leadingAxesSum(sum.kernelFunc));
   replaceKernel(identity, sharedIdentity(identity.kernelFunc));
   const fastTranspose = simdTranspose(transpose.kernelFunc);
   replaceKernel(transpose, fastTranspose);
-  replaceKernel(matMul, matMulWithExplicitTranspose(matMul.kernelFunc, fastTranspose));
+  replaceKernel(
+    matMul,
+    matMulWithExplicitTranspose(ownProductFirst(matMul.kernelFunc), fastTranspose),
+  );
+  replaceKernel(fusedMatMul, ownFusedProductFirst(fusedMatMul.kernelFunc));
   replaceKernel(tile, blockTile(tile.kernelFunc));
   installConvFilterGradKernel();
   return true;
 }
 
+const backendKernels = new Map<string, KernelFunc>();
+
+/** The WASM backend's own kernel that ours replaced (the tests compare the two bit for bit). */
+export function backendKernel(name: string): KernelFunc | undefined {
+  return backendKernels.get(name);
+}
+
 function replaceKernel(original: KernelConfig, kernelFunc: KernelFunc): void {
+  backendKernels.set(original.kernelName, original.kernelFunc);
   tf.unregisterKernel(original.kernelName, original.backendName);
   // The original setupFunc binds the native function that the original kernelFunc calls.
   tf.registerKernel({ ...original, kernelFunc });
@@ -88,7 +105,11 @@ function matMulWithExplicitTranspose(matMul: KernelFunc, transpose: KernelFunc):
     const plain = { ...attrs, transposeA: false, transposeB: false } as unknown as NamedAttrMap;
     const wasm = backend as unknown as WasmBackendLike;
     let out: TensorInfo;
-    if (!transposeA && cheaperAsTransposedProduct(a.shape, b.shape)) {
+    if (
+      !transposeA &&
+      cheaperAsTransposedProduct(a.shape, b.shape) &&
+      !singleThreadProductTakes(backend)
+    ) {
       // A·Bᵀ = (B·Aᵀ)ᵀ: XNNPACK packs the right operand of a product anew whenever it is a new
       // tensor, on one thread, at about 3 ns a value against 0.25 for our transposes. For an input
       // gradient dy·Wᵀ with large weights (the brain CNN's 8192 × 128 dense layer) it packs dyᵀ
@@ -107,6 +128,44 @@ function matMulWithExplicitTranspose(matMul: KernelFunc, transpose: KernelFunc):
     for (const t of temporaries) wasm.disposeData(t.dataId);
     return out;
   };
+}
+
+/** A plain product on one thread by our kernel (gemm.ts), else the backend's. */
+function ownProductFirst(matMul: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    return singleThreadProduct(args.backend, a, b, undefined, false) ?? matMul(args);
+  };
+}
+
+/** A fused product (bias, linear or ReLU, no transposes) by our kernel on one thread. */
+function ownFusedProductFirst(fused: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<
+      string,
+      TensorInfo | undefined
+    >;
+    const { transposeA, transposeB, activation } = args.attrs as {
+      transposeA: boolean;
+      transposeB: boolean;
+      activation: string;
+    };
+    const simple =
+      !transposeA &&
+      !transposeB &&
+      !preluActivationWeights &&
+      (activation === 'linear' || activation === 'relu');
+    const out = simple
+      ? singleThreadProduct(args.backend, a!, b!, bias ?? undefined, activation === 'relu')
+      : undefined;
+    return out ?? fused(args);
+  };
+}
+
+/** Whether products run on our kernel (one thread), which packs nothing, so no flip pays. */
+function singleThreadProductTakes(backend: unknown): boolean {
+  const wasm = (backend as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
+  return (wasm?.tfjs?.getThreadsCount?.() ?? 1) === 1;
 }
 
 /**

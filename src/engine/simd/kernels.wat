@@ -171,6 +171,20 @@
         (br $nextJ)))
   )
 
+  ;; max(0, x) in place on n floats (n a multiple of 4) as XNNPACK's fused ReLU clamps: pmax against
+  ;; zero, so NaN and −0 become +0 (its products with a ReLU give exactly these values).
+  (func (export "reluInPlace") (param $p i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (v128.store align=4 (local.get $p)
+          (f32x4.pmax (f32x4.splat (f32.const 0)) (v128.load align=4 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+  )
+
   ;; out[c] = Σ_r x[r][c] for a rows × cols float32 matrix (cols a multiple of 4), each column summed
   ;; from row 0 down in float32, as the backend's Sum does after moving the reduced axes last.
   (func (export "sumRows") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)

@@ -36,6 +36,8 @@ export interface SimdKernels {
   ): void;
   /** [a, b, c] → [b, a, c] for 4-byte values: blocks of c move whole. */
   swapBlocks(src: number, dst: number, a: number, b: number, c: number): void;
+  /** max(0, x) in place on n floats (n % 4 === 0), NaN and −0 to +0: XNNPACK's fused ReLU. */
+  reluInPlace(p: number, n: number): void;
   /** dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order. */
   sumRows(src: number, dst: number, rows: number, cols: number): void;
   /**
@@ -93,6 +95,7 @@ export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefin
         swapBlocks: e.swapBlocks,
         sumRows: e.sumRows,
         accumulateRows4: e.accumulateRows4,
+        reluInPlace: e.reluInPlace,
       };
     } catch {
       kernels = null; // no WASM SIMD here: the JavaScript loops stay

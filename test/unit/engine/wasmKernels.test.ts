@@ -78,10 +78,15 @@ describe('WASM kernels', () => {
       [2048, 128],
     ],
   ] as const)(
-    'A %j · B %j transposed through (B·Aᵀ)ᵀ is the plain product of A and Bᵀ, bit for bit',
+    'A %j · B %j transposed, on two threads, through (B·Aᵀ)ᵀ is the plain product of A and Bᵀ, bit for bit',
     async (aShape, bShape) => {
       installWasmKernels();
       await tf.setBackend('wasm');
+      // With more than one thread XNNPACK runs the products (on one, gemm.ts, which packs nothing,
+      // so no flip pays). Node's backend has one thread; the count is what the kernels read.
+      const tfjs = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } })
+        .wasm.tfjs;
+      const threadsSpy = vi.spyOn(tfjs, 'getThreadsCount').mockReturnValue(2);
       const a = tf.tensor(random([...aShape]), [...aShape]);
       const b = tf.tensor(random([...bShape]), [...bShape]);
       const rank = aShape.length;
@@ -90,6 +95,7 @@ describe('WASM kernels', () => {
       // Aᵀ and the result move through our transpose (rows × columns of the source); B never does.
       const moved = transposeSpy.mock.calls.map((c) => `${c[2]} × ${c[3]}`);
       transposeSpy.mockRestore();
+      threadsSpy.mockRestore();
       const [m, k, n] = [aShape[rank - 2], aShape[rank - 1], bShape[rank - 2]];
       expect(moved).toContain(`${m} × ${k}`);
       expect(moved).toContain(`${n} × ${m}`);

@@ -1,0 +1,122 @@
+/**
+ * Matrix products on one WASM thread by our SIMD kernel (`accumulateRows4`, simd/kernels.wat)
+ * instead of XNNPACK. XNNPACK packs the right operand of a product into its own layout whenever it
+ * is a new tensor (on one thread, about 3 ns a value), and in training it always is: the weights
+ * change at every step and the gradients are new. Our kernel reads B where it lies, four rows of A
+ * against eight columns of B at a time, at XNNPACK's speed without the packing.
+ *
+ * Each output starts from the bias (or +0) and adds one float32 product at a time in k's order,
+ * then a ReLU clamps as XNNPACK's does (pmax against 0): the order of XNNPACK's wasmsimd GEMM
+ * kernels, so the values are theirs bit for bit (test/unit/engine/gemm.test.ts compares them).
+ *
+ * Only where the backend runs one thread: with more, XNNPACK splits a product over its pool, and
+ * our kernel does not.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { simdKernelsOf } from './simd/simdKernels';
+import type { WasmBackendLike } from './wasmKernels';
+
+interface ThreadedBackend {
+  wasm?: { tfjs?: { getThreadsCount?: () => number }; HEAPF32?: Float32Array };
+}
+
+interface Geometry {
+  batchA: number;
+  batchB: number;
+  m: number;
+  k: number;
+  n: number;
+  /** The broadcast batch dimensions, then m and n. */
+  outShape: number[];
+}
+
+const product = (dims: number[]) => dims.reduce((x, y) => x * y, 1);
+
+/**
+ * The product's sizes when our kernel may take it: float32, one thread, n % 4 === 0, k > 0, batch
+ * dimensions equal or one side's of size 1. Else undefined.
+ */
+function geometry(backend: unknown, a: TensorInfo, b: TensorInfo): Geometry | undefined {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  if (a.shape.length < 2 || b.shape.length < 2) return undefined;
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const [kB, n] = b.shape.slice(-2) as [number, number];
+  const [leadA, leadB] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
+  const [batchA, batchB] = [product(leadA), product(leadB)];
+  const sameLead = leadA.length === leadB.length && leadA.every((d, i) => d === leadB[i]);
+  if (k !== kB || k === 0 || n % 4 !== 0 || !(sameLead || batchA === 1 || batchB === 1))
+    return undefined;
+  const threads = (backend as ThreadedBackend).wasm?.tfjs?.getThreadsCount?.() ?? 1;
+  if (threads !== 1) return undefined;
+  const lead = leadA.length >= leadB.length && batchA >= batchB ? leadA : leadB;
+  return { batchA, batchB, m, k, n, outShape: [...lead, m, n] };
+}
+
+/**
+ * A·B (+ bias, then ReLU if asked) for A [..., m, k] and B [..., k, n] (one side's batch may be
+ * 1), or undefined when our kernel does not take it (the caller runs the backend's).
+ */
+export function singleThreadProduct(
+  backend: unknown,
+  a: TensorInfo,
+  b: TensorInfo,
+  bias: TensorInfo | undefined,
+  relu: boolean,
+): TensorInfo | undefined {
+  const g = geometry(backend, a, b);
+  const simd = g && simdKernelsOf(backend);
+  if (!g || !simd) return undefined;
+  const { batchA, batchB, m, k, n } = g;
+  if (bias && (bias.dtype !== 'float32' || product(bias.shape) !== n)) return undefined;
+  const wasm = backend as WasmBackendLike;
+  const batch = Math.max(batchA, batchB);
+  const out = wasm.makeOutput(g.outShape, 'float32');
+  // makeOutput may grow the heap: offsets and views afterwards.
+  const heap = wasm.typedArrayFromHeap(out) as Float32Array;
+  const outFloat = wasm.getMemoryOffset(out.dataId) / 4;
+  const whole = new Float32Array(heap.buffer);
+  if (bias) {
+    const biasFloat = wasm.getMemoryOffset(bias.dataId) / 4;
+    whole.copyWithin(outFloat, biasFloat, biasFloat + n);
+    // The other rows by doubling: log2(rows) copies.
+    for (let done = n, total = batch * m * n; done < total;) {
+      const len = Math.min(done, total - done);
+      whole.copyWithin(outFloat + done, outFloat, outFloat + len);
+      done += len;
+    }
+  } else heap.fill(0);
+  const aBase = wasm.getMemoryOffset(a.dataId);
+  const bBase = wasm.getMemoryOffset(b.dataId);
+  const cBase = outFloat * 4;
+  const rowA = k * 4;
+  const rowC = n * 4;
+  for (let i = 0; i < batch; i++) {
+    const aMat = aBase + (batchA === 1 ? 0 : i * m * rowA);
+    const bMat = bBase + (batchB === 1 ? 0 : i * k * rowC);
+    const cMat = cBase + i * m * rowC;
+    for (let r = 0; r < m; r += 4) {
+      // A last group of fewer than four rows repeats its last row: the kernel loads each row's
+      // start before it stores, so a repeated row computes and stores the same value twice.
+      const r1 = Math.min(r + 1, m - 1);
+      const r2 = Math.min(r + 2, m - 1);
+      const r3 = Math.min(r + 3, m - 1);
+      simd.accumulateRows4(
+        aMat + r * rowA,
+        aMat + r1 * rowA,
+        aMat + r2 * rowA,
+        aMat + r3 * rowA,
+        4,
+        bMat,
+        rowC,
+        k,
+        cMat + r * rowC,
+        cMat + r1 * rowC,
+        cMat + r2 * rowC,
+        cMat + r3 * rowC,
+        n,
+      );
+    }
+  }
+  if (relu) simd.reluInPlace(cBase, batch * m * n);
+  return out;
+}
