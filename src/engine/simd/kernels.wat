@@ -297,4 +297,172 @@
         (v128.store align=4 (i32.add (local.get $c2) (local.get $col)) (local.get $acc2x0))
         (v128.store align=4 (i32.add (local.get $c3) (local.get $col)) (local.get $acc3x0))))
   )
+  ;; The address of input pixel (iy, ix) of an image, or of `zero` (ci zeros) where it lies in the
+  ;; padding: XNNPACK's convolutions read a zero buffer there, so a padded tap adds 0·w products.
+  (func $pixelOrZero (param $img i32) (param $iy i32) (param $ix i32) (param $h i32) (param $w i32)
+    (param $ci i32) (param $zero i32) (result i32)
+    (if (result i32)
+      (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))
+      (then
+        (i32.add (local.get $img)
+          (i32.shl
+            (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $ci))
+            (i32.const 2))))
+      (else (local.get $zero)))
+  )
+
+  ;; The input addresses of output pixel q's taps, row-major, into taps[4·t + r] (r = the pixel's
+  ;; place in its group of four).
+  (func $tapAddresses (param $q i32) (param $r i32) (param $taps i32)
+    (param $x i32) (param $zero i32) (param $h i32) (param $w i32) (param $ci i32)
+    (param $kh i32) (param $kw i32) (param $stride i32) (param $top i32) (param $left i32)
+    (param $oh i32) (param $ow i32)
+    (local $plane i32) (local $img i32) (local $iy i32) (local $ix i32) (local $ky i32) (local $kx i32) (local $at i32)
+    (local.set $plane (i32.mul (local.get $oh) (local.get $ow)))
+    (local.set $img (i32.add (local.get $x)
+      (i32.shl (i32.mul (i32.div_u (local.get $q) (local.get $plane)) (i32.mul (i32.mul (local.get $h) (local.get $w)) (local.get $ci))) (i32.const 2))))
+    (local.set $q (i32.rem_u (local.get $q) (local.get $plane)))
+    (local.set $iy (i32.sub (i32.mul (i32.div_u (local.get $q) (local.get $ow)) (local.get $stride)) (local.get $top)))
+    (local.set $ix (i32.sub (i32.mul (i32.rem_u (local.get $q) (local.get $ow)) (local.get $stride)) (local.get $left)))
+    (local.set $at (i32.add (local.get $taps) (i32.shl (local.get $r) (i32.const 2))))
+    (block $doneKy
+      (loop $nextKy
+        (br_if $doneKy (i32.ge_u (local.get $ky) (local.get $kh)))
+        (local.set $kx (i32.const 0))
+        (block $doneKx
+          (loop $nextKx
+            (br_if $doneKx (i32.ge_u (local.get $kx) (local.get $kw)))
+            (i32.store (local.get $at)
+              (call $pixelOrZero (local.get $img) (i32.add (local.get $iy) (local.get $ky)) (i32.add (local.get $ix) (local.get $kx))
+                (local.get $h) (local.get $w) (local.get $ci) (local.get $zero)))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+            (br $nextKx)))
+        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+        (br $nextKy)))
+  )
+
+  ;; A convolution (NHWC input [n, h, w, ci], filter [kh, kw, ci, co], co a multiple of 4, no
+  ;; dilation) for output pixels p0 ≤ p < p1 of [n, oh, ow] (p0 a multiple of 4), four at a time:
+  ;;   out[p][j] = Σ_{ky, kx} Σ_m in[p's tap (ky, kx)][m]·f[ky][kx][m][j]
+  ;; from +0, taps in row-major order and channels in order within a tap, one float32 product at a
+  ;; time: XNNPACK's order (its indirect GEMM), so the values are its convolution's bit for bit.
+  ;; `taps` is scratch for 4·kh·kw addresses.
+  (func (export "convRows4")
+    (param $x i32) (param $zero i32) (param $f i32) (param $out i32) (param $taps i32)
+    (param $h i32) (param $w i32) (param $ci i32) (param $co i32)
+    (param $kh i32) (param $kw i32) (param $stride i32) (param $top i32) (param $left i32)
+    (param $oh i32) (param $ow i32) (param $p0 i32) (param $p1 i32)
+    (local $p i32) (local $q i32) (local $coBytes i32) (local $col i32) (local $colEnd8 i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $t i32) (local $tEnd i32) (local $pa i32) (local $aEnd i32) (local $pb i32)
+    (local $va v128) (local $vb0 v128) (local $vb1 v128)
+    (local $acc0x0 v128) (local $acc0x1 v128) (local $acc1x0 v128) (local $acc1x1 v128) (local $acc2x0 v128) (local $acc2x1 v128) (local $acc3x0 v128) (local $acc3x1 v128)
+    (local.set $coBytes (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $colEnd8 (i32.and (local.get $coBytes) (i32.const -32)))
+    (local.set $aEnd (i32.shl (local.get $ci) (i32.const 2)))
+    (local.set $tEnd (i32.add (local.get $taps) (i32.shl (i32.mul (local.get $kh) (local.get $kw)) (i32.const 4))))
+    (local.set $p (local.get $p0))
+    (block $donePixels
+      (loop $nextQuad
+        (br_if $donePixels (i32.ge_u (local.get $p) (local.get $p1)))
+        ;; the four pixels (a last group repeats its last pixel: the same value, stored twice)
+        (local.set $c0 (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $coBytes))))
+        (call $tapAddresses (local.get $p) (i32.const 0) (local.get $taps) (local.get $x) (local.get $zero) (local.get $h) (local.get $w) (local.get $ci) (local.get $kh) (local.get $kw) (local.get $stride) (local.get $top) (local.get $left) (local.get $oh) (local.get $ow))
+        (local.set $q (select (i32.add (local.get $p) (i32.const 1)) (i32.sub (local.get $p1) (i32.const 1)) (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $p1))))
+        (local.set $c1 (i32.add (local.get $out) (i32.mul (local.get $q) (local.get $coBytes))))
+        (call $tapAddresses (local.get $q) (i32.const 1) (local.get $taps) (local.get $x) (local.get $zero) (local.get $h) (local.get $w) (local.get $ci) (local.get $kh) (local.get $kw) (local.get $stride) (local.get $top) (local.get $left) (local.get $oh) (local.get $ow))
+        (local.set $q (select (i32.add (local.get $p) (i32.const 2)) (i32.sub (local.get $p1) (i32.const 1)) (i32.lt_u (i32.add (local.get $p) (i32.const 2)) (local.get $p1))))
+        (local.set $c2 (i32.add (local.get $out) (i32.mul (local.get $q) (local.get $coBytes))))
+        (call $tapAddresses (local.get $q) (i32.const 2) (local.get $taps) (local.get $x) (local.get $zero) (local.get $h) (local.get $w) (local.get $ci) (local.get $kh) (local.get $kw) (local.get $stride) (local.get $top) (local.get $left) (local.get $oh) (local.get $ow))
+        (local.set $q (select (i32.add (local.get $p) (i32.const 3)) (i32.sub (local.get $p1) (i32.const 1)) (i32.lt_u (i32.add (local.get $p) (i32.const 3)) (local.get $p1))))
+        (local.set $c3 (i32.add (local.get $out) (i32.mul (local.get $q) (local.get $coBytes))))
+        (call $tapAddresses (local.get $q) (i32.const 3) (local.get $taps) (local.get $x) (local.get $zero) (local.get $h) (local.get $w) (local.get $ci) (local.get $kh) (local.get $kw) (local.get $stride) (local.get $top) (local.get $left) (local.get $oh) (local.get $ow))
+        ;; eight output channels at a time
+        (local.set $col (i32.const 0))
+        (block $doneCols8
+          (loop $nextCols8
+            (br_if $doneCols8 (i32.ge_u (local.get $col) (local.get $colEnd8)))
+            (local.set $acc0x0 (v128.const i32x4 0 0 0 0)) (local.set $acc0x1 (v128.const i32x4 0 0 0 0))
+            (local.set $acc1x0 (v128.const i32x4 0 0 0 0)) (local.set $acc1x1 (v128.const i32x4 0 0 0 0))
+            (local.set $acc2x0 (v128.const i32x4 0 0 0 0)) (local.set $acc2x1 (v128.const i32x4 0 0 0 0))
+            (local.set $acc3x0 (v128.const i32x4 0 0 0 0)) (local.set $acc3x1 (v128.const i32x4 0 0 0 0))
+            (local.set $pb (i32.add (local.get $f) (local.get $col)))
+            (local.set $t (local.get $taps))
+            (block $doneTaps8
+              (loop $nextTap8
+                (br_if $doneTaps8 (i32.ge_u (local.get $t) (local.get $tEnd)))
+                (local.set $a0 (i32.load (local.get $t)))
+                (local.set $a1 (i32.load offset=4 (local.get $t)))
+                (local.set $a2 (i32.load offset=8 (local.get $t)))
+                (local.set $a3 (i32.load offset=12 (local.get $t)))
+                (local.set $pa (i32.const 0))
+                (block $doneM8
+                  (loop $nextM8
+                    (br_if $doneM8 (i32.ge_u (local.get $pa) (local.get $aEnd)))
+                    (local.set $vb0 (v128.load align=4 (local.get $pb)))
+                    (local.set $vb1 (v128.load offset=16 align=4 (local.get $pb)))
+                    (local.set $va (v128.load32_splat align=4 (i32.add (local.get $a0) (local.get $pa))))
+                    (local.set $acc0x0 (f32x4.add (local.get $acc0x0) (f32x4.mul (local.get $va) (local.get $vb0))))
+                    (local.set $acc0x1 (f32x4.add (local.get $acc0x1) (f32x4.mul (local.get $va) (local.get $vb1))))
+                    (local.set $va (v128.load32_splat align=4 (i32.add (local.get $a1) (local.get $pa))))
+                    (local.set $acc1x0 (f32x4.add (local.get $acc1x0) (f32x4.mul (local.get $va) (local.get $vb0))))
+                    (local.set $acc1x1 (f32x4.add (local.get $acc1x1) (f32x4.mul (local.get $va) (local.get $vb1))))
+                    (local.set $va (v128.load32_splat align=4 (i32.add (local.get $a2) (local.get $pa))))
+                    (local.set $acc2x0 (f32x4.add (local.get $acc2x0) (f32x4.mul (local.get $va) (local.get $vb0))))
+                    (local.set $acc2x1 (f32x4.add (local.get $acc2x1) (f32x4.mul (local.get $va) (local.get $vb1))))
+                    (local.set $va (v128.load32_splat align=4 (i32.add (local.get $a3) (local.get $pa))))
+                    (local.set $acc3x0 (f32x4.add (local.get $acc3x0) (f32x4.mul (local.get $va) (local.get $vb0))))
+                    (local.set $acc3x1 (f32x4.add (local.get $acc3x1) (f32x4.mul (local.get $va) (local.get $vb1))))
+                    (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
+                    (local.set $pb (i32.add (local.get $pb) (local.get $coBytes)))
+                    (br $nextM8)))
+                (local.set $t (i32.add (local.get $t) (i32.const 16)))
+                (br $nextTap8)))
+            (v128.store align=4 (i32.add (local.get $c0) (local.get $col)) (local.get $acc0x0))
+            (v128.store offset=16 align=4 (i32.add (local.get $c0) (local.get $col)) (local.get $acc0x1))
+            (v128.store align=4 (i32.add (local.get $c1) (local.get $col)) (local.get $acc1x0))
+            (v128.store offset=16 align=4 (i32.add (local.get $c1) (local.get $col)) (local.get $acc1x1))
+            (v128.store align=4 (i32.add (local.get $c2) (local.get $col)) (local.get $acc2x0))
+            (v128.store offset=16 align=4 (i32.add (local.get $c2) (local.get $col)) (local.get $acc2x1))
+            (v128.store align=4 (i32.add (local.get $c3) (local.get $col)) (local.get $acc3x0))
+            (v128.store offset=16 align=4 (i32.add (local.get $c3) (local.get $col)) (local.get $acc3x1))
+            (local.set $col (i32.add (local.get $col) (i32.const 32)))
+            (br $nextCols8)))
+        ;; then four
+        (if (i32.lt_u (local.get $col) (local.get $coBytes))
+          (then
+            (local.set $acc0x0 (v128.const i32x4 0 0 0 0)) (local.set $acc1x0 (v128.const i32x4 0 0 0 0))
+            (local.set $acc2x0 (v128.const i32x4 0 0 0 0)) (local.set $acc3x0 (v128.const i32x4 0 0 0 0))
+            (local.set $pb (i32.add (local.get $f) (local.get $col)))
+            (local.set $t (local.get $taps))
+            (block $doneTaps4
+              (loop $nextTap4
+                (br_if $doneTaps4 (i32.ge_u (local.get $t) (local.get $tEnd)))
+                (local.set $a0 (i32.load (local.get $t)))
+                (local.set $a1 (i32.load offset=4 (local.get $t)))
+                (local.set $a2 (i32.load offset=8 (local.get $t)))
+                (local.set $a3 (i32.load offset=12 (local.get $t)))
+                (local.set $pa (i32.const 0))
+                (block $doneM4
+                  (loop $nextM4
+                    (br_if $doneM4 (i32.ge_u (local.get $pa) (local.get $aEnd)))
+                    (local.set $vb0 (v128.load align=4 (local.get $pb)))
+                    (local.set $acc0x0 (f32x4.add (local.get $acc0x0) (f32x4.mul (v128.load32_splat align=4 (i32.add (local.get $a0) (local.get $pa))) (local.get $vb0))))
+                    (local.set $acc1x0 (f32x4.add (local.get $acc1x0) (f32x4.mul (v128.load32_splat align=4 (i32.add (local.get $a1) (local.get $pa))) (local.get $vb0))))
+                    (local.set $acc2x0 (f32x4.add (local.get $acc2x0) (f32x4.mul (v128.load32_splat align=4 (i32.add (local.get $a2) (local.get $pa))) (local.get $vb0))))
+                    (local.set $acc3x0 (f32x4.add (local.get $acc3x0) (f32x4.mul (v128.load32_splat align=4 (i32.add (local.get $a3) (local.get $pa))) (local.get $vb0))))
+                    (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
+                    (local.set $pb (i32.add (local.get $pb) (local.get $coBytes)))
+                    (br $nextM4)))
+                (local.set $t (i32.add (local.get $t) (i32.const 16)))
+                (br $nextTap4)))
+            (v128.store align=4 (i32.add (local.get $c0) (local.get $col)) (local.get $acc0x0))
+            (v128.store align=4 (i32.add (local.get $c1) (local.get $col)) (local.get $acc1x0))
+            (v128.store align=4 (i32.add (local.get $c2) (local.get $col)) (local.get $acc2x0))
+            (v128.store align=4 (i32.add (local.get $c3) (local.get $col)) (local.get $acc3x0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $nextQuad)))
+  )
 )

@@ -36,6 +36,31 @@ export interface SimdKernels {
   ): void;
   /** [a, b, c] → [b, a, c] for 4-byte values: blocks of c move whole. */
   swapBlocks(src: number, dst: number, a: number, b: number, c: number): void;
+  /**
+   * A convolution (NHWC, filter [kh, kw, ci, co], co % 4 === 0) for output pixels p0 ≤ p < p1 of
+   * [n, oh, ow] (p0 % 4 === 0), in XNNPACK's order of sums; `zero` points at ci zeros, `taps` at
+   * scratch for 4·kh·kw addresses.
+   */
+  convRows4(
+    x: number,
+    zero: number,
+    f: number,
+    out: number,
+    taps: number,
+    h: number,
+    w: number,
+    ci: number,
+    co: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    top: number,
+    left: number,
+    oh: number,
+    ow: number,
+    p0: number,
+    p1: number,
+  ): void;
   /** max(0, x) in place on n floats (n % 4 === 0), NaN and −0 to +0: XNNPACK's fused ReLU. */
   reluInPlace(p: number, n: number): void;
   /** dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order. */
@@ -96,6 +121,7 @@ export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefin
         sumRows: e.sumRows,
         accumulateRows4: e.accumulateRows4,
         reluInPlace: e.reluInPlace,
+        convRows4: e.convRows4,
       };
     } catch {
       kernels = null; // no WASM SIMD here: the JavaScript loops stay
