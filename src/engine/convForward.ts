@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelPoolOf, type ConvolutionJob } from './simd/kernelPool';
 import { simdKernelsOf } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
@@ -74,32 +75,55 @@ export function singleThreadConv2D(
   if (!simd || !info) return undefined;
   const wasm = backend as WasmBackendLike;
   const out = wasm.makeOutput(info.outShape, 'float32');
-  // ci zeros for the padded taps, then scratch for the taps' addresses of four pixels.
+  // ci zeros for the padded taps, then scratch for the taps' addresses of four pixels (one area
+  // per chunk of the pool's job).
+  const pool = kernelPoolOf(backend);
   const taps = 4 * info.filterHeight * info.filterWidth;
-  const scratch = wasm.makeOutput([info.inChannels + taps], 'float32');
+  const scratch = wasm.makeOutput([info.inChannels + taps * (pool?.maxChunks ?? 1)], 'float32');
   try {
     (wasm.typedArrayFromHeap(scratch) as Float32Array).fill(0);
     const zero = wasm.getMemoryOffset(scratch.dataId);
-    simd.convRows4(
-      wasm.getMemoryOffset(x.dataId),
+    const job: ConvolutionJob = {
+      x: wasm.getMemoryOffset(x.dataId),
       zero,
-      wasm.getMemoryOffset(filter.dataId),
-      wasm.getMemoryOffset(out.dataId),
-      zero + 4 * info.inChannels,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outChannels,
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.padInfo.top,
-      info.padInfo.left,
-      info.outHeight,
-      info.outWidth,
-      0,
-      info.batchSize * info.outHeight * info.outWidth,
-    );
+      filter: wasm.getMemoryOffset(filter.dataId),
+      out: wasm.getMemoryOffset(out.dataId),
+      scratch: zero + 4 * info.inChannels,
+      h: info.inHeight,
+      w: info.inWidth,
+      ci: info.inChannels,
+      co: info.outChannels,
+      kh: info.filterHeight,
+      kw: info.filterWidth,
+      stride: info.strideHeight,
+      top: info.padInfo.top,
+      left: info.padInfo.left,
+      oh: info.outHeight,
+      ow: info.outWidth,
+      pixels: info.batchSize * info.outHeight * info.outWidth,
+    };
+    if (pool) pool.convolution(job);
+    else
+      simd.convRows4(
+        job.x,
+        job.zero,
+        job.filter,
+        job.out,
+        job.scratch,
+        job.h,
+        job.w,
+        job.ci,
+        job.co,
+        job.kh,
+        job.kw,
+        job.stride,
+        job.top,
+        job.left,
+        job.oh,
+        job.ow,
+        0,
+        job.pixels,
+      );
   } finally {
     wasm.disposeData(scratch.dataId);
   }

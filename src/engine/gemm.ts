@@ -9,10 +9,13 @@
  * then a ReLU clamps as XNNPACK's does (pmax against 0): the order of XNNPACK's wasmsimd GEMM
  * kernels, so the values are theirs bit for bit (test/unit/engine/gemm.test.ts compares them).
  *
- * Only where the backend runs one thread: with more, XNNPACK splits a product over its pool, and
- * our kernel does not.
+ * Only where the backend runs one thread: with more, XNNPACK splits a product over its pool. With
+ * the kernel pool (simd/kernelPool.ts: TF.js on one thread, our helpers beside it) the rows are
+ * split among its threads.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelPoolOf } from './simd/kernelPool';
+import { productQuads, type ProductGeometry } from './simd/productRows';
 import { simdKernelsOf } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
@@ -63,14 +66,14 @@ export function singleThreadProduct(
   bias: TensorInfo | undefined,
   relu: boolean,
 ): TensorInfo | undefined {
-  const g = geometry(backend, a, b);
-  const simd = g && simdKernelsOf(backend);
-  if (!g || !simd) return undefined;
-  const { batchA, batchB, m, k, n } = g;
+  const sizes = geometry(backend, a, b);
+  const simd = sizes && simdKernelsOf(backend);
+  if (!sizes || !simd) return undefined;
+  const { batchA, batchB, m, k, n } = sizes;
   if (bias && (bias.dtype !== 'float32' || product(bias.shape) !== n)) return undefined;
   const wasm = backend as WasmBackendLike;
   const batch = Math.max(batchA, batchB);
-  const out = wasm.makeOutput(g.outShape, 'float32');
+  const out = wasm.makeOutput(sizes.outShape, 'float32');
   // makeOutput may grow the heap: offsets and views afterwards.
   const heap = wasm.typedArrayFromHeap(out) as Float32Array;
   const outFloat = wasm.getMemoryOffset(out.dataId) / 4;
@@ -85,38 +88,19 @@ export function singleThreadProduct(
       done += len;
     }
   } else heap.fill(0);
-  const aBase = wasm.getMemoryOffset(a.dataId);
-  const bBase = wasm.getMemoryOffset(b.dataId);
-  const cBase = outFloat * 4;
-  const rowA = k * 4;
-  const rowC = n * 4;
-  for (let i = 0; i < batch; i++) {
-    const aMat = aBase + (batchA === 1 ? 0 : i * m * rowA);
-    const bMat = bBase + (batchB === 1 ? 0 : i * k * rowC);
-    const cMat = cBase + i * m * rowC;
-    for (let r = 0; r < m; r += 4) {
-      // A last group of fewer than four rows repeats its last row: the kernel loads each row's
-      // start before it stores, so a repeated row computes and stores the same value twice.
-      const r1 = Math.min(r + 1, m - 1);
-      const r2 = Math.min(r + 2, m - 1);
-      const r3 = Math.min(r + 3, m - 1);
-      simd.accumulateRows4(
-        aMat + r * rowA,
-        aMat + r1 * rowA,
-        aMat + r2 * rowA,
-        aMat + r3 * rowA,
-        4,
-        bMat,
-        rowC,
-        k,
-        cMat + r * rowC,
-        cMat + r1 * rowC,
-        cMat + r2 * rowC,
-        cMat + r3 * rowC,
-        n,
-      );
-    }
-  }
-  if (relu) simd.reluInPlace(cBase, batch * m * n);
+  const g: ProductGeometry = {
+    a: wasm.getMemoryOffset(a.dataId),
+    b: wasm.getMemoryOffset(b.dataId),
+    c: outFloat * 4,
+    batchA,
+    batchB,
+    m,
+    k,
+    n,
+  };
+  const pool = kernelPoolOf(backend);
+  if (pool) pool.product(g);
+  else productQuads(simd, g, 0, batch * Math.ceil(m / 4));
+  if (relu) simd.reluInPlace(g.c, batch * m * n);
   return out;
 }

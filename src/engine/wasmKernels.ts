@@ -32,6 +32,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { installConvFilterGradKernel } from './convFilterGrad';
 import { singleThreadConv2D, type Conv2DAttrs } from './convForward';
 import { singleThreadProduct } from './gemm';
+import { kernelPoolOf } from './simd/kernelPool';
 import { simdKernelsOf, transposeStrip } from './simd/simdKernels';
 
 /** What our kernels use of TF.js' WASM backend (convFilterGrad.ts too). */
@@ -325,7 +326,13 @@ function leadingAxesSum(fallback: KernelFunc): KernelFunc {
     const wasm = backend as unknown as WasmBackendLike;
     const shape = keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k);
     const out = wasm.makeOutput(shape, 'float32');
-    simd.sumRows(wasm.getMemoryOffset(x.dataId), wasm.getMemoryOffset(out.dataId), rows, cols);
+    simd.sumRows(
+      wasm.getMemoryOffset(x.dataId),
+      wasm.getMemoryOffset(out.dataId),
+      rows,
+      cols,
+      cols,
+    );
     return out;
   };
 }
@@ -385,12 +392,18 @@ export function tileInto<T extends Float32Array | Int32Array | Uint8Array>(
   fill(0, 0, 0);
 }
 
+/** The threads the page asked for (configureWasmThreads), when the threaded build runs. */
+let plannedThreads = 1;
+
 /**
  * Threads for the WASM backend, before it starts: the threaded SIMD build when the page is
- * cross-origin isolated (SharedArrayBuffer), with `threads` workers (default: every logical core).
- * TF.js caps its pool at half of navigator.hardwareConcurrency, assuming two hyperthreads per
- * core; on a 2-core machine that is one thread, so the count it reads is raised to twice the
- * threads asked for. `setThreadsCount` is the backend's own (passed in: engine/ imports no backend).
+ * cross-origin isolated (SharedArrayBuffer) and more than one thread is wanted (default: every
+ * logical core). TF.js' own pool stays at one thread: its workers spin about 2 ms after each of
+ * XNNPACK's calls, on the cores that a step's other work needs, and its kernels outside XNNPACK
+ * run on one thread anyway. The other cores are our kernel pool's helpers (simd/kernelPool.ts),
+ * started once the backend runs (worker/kernelHelpers.ts: `kernelPoolHelpersWanted()` of them);
+ * our products, convolutions and filter gradients split their rows among them.
+ * `setThreadsCount` is the backend's own (passed in: engine/ imports no backend).
  */
 export function configureWasmThreads(
   setThreadsCount: (n: number) => void,
@@ -404,20 +417,27 @@ export function configureWasmThreads(
   const wanted = Math.max(1, Math.floor(threads ?? cores));
   const threaded = wanted > 1 && scope.crossOriginIsolated === true;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
+  plannedThreads = threaded ? wanted : 1;
   if (!threaded) return 1;
-  setThreadsCount(wanted);
-  if (scope.navigator && cores < 2 * wanted)
-    Object.defineProperty(scope.navigator, 'hardwareConcurrency', {
-      configurable: true,
-      get: () => 2 * wanted,
-    });
+  setThreadsCount(1);
   return wanted;
 }
 
-/** The thread pool the started WASM backend really has (1 without the threaded build). */
+/** Helper threads the kernel pool should start: the threads asked for beyond this one. */
+export function kernelPoolHelpersWanted(): number {
+  return plannedThreads - 1;
+}
+
+/**
+ * The threads the started WASM backend really runs on: this one and the kernel pool's helpers
+ * that answered, or TF.js' own pool (1 without the threaded build).
+ */
 export function wasmThreadCount(): number {
-  const backend = tf.engine().findBackend('wasm') as unknown as {
+  const backend = tf.engine().findBackend('wasm');
+  const pool = backend ? kernelPoolOf(backend) : undefined;
+  if (pool) return pool.helpers + 1;
+  const wasm = backend as unknown as {
     wasm?: { tfjs?: { getThreadsCount?: () => number } };
   } | null;
-  return backend?.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+  return wasm?.wasm?.tfjs?.getThreadsCount?.() ?? 1;
 }

@@ -22,6 +22,7 @@ import {
 } from '../engine/backend';
 import { configureWasmThreads, installWasmKernels, wasmThreadCount } from '../engine/wasmKernels';
 import type { BackendChoice } from '../contracts/backend';
+import { startKernelHelpers } from './kernelHelpers';
 import { wasmThreadsFromName } from './protocol';
 
 setWasmPaths({
@@ -65,6 +66,7 @@ export async function startBackend(
   await registerBackendsFor(request);
   const choice = await chooseBackend(request, failed);
   if (choice.backend !== 'wasm') return choice;
+  await startKernelHelpers();
   const threads = wasmThreadCount();
   return {
     ...choice,
@@ -75,5 +77,7 @@ export async function startBackend(
 /** The next backend after a lost GPU device (WebGL may now be needed). */
 export async function fallbackBackend(failed: BackendName[]): Promise<BackendChoice> {
   await loadWebgl();
-  return chooseBackend('auto', failed);
+  const choice = await chooseBackend('auto', failed);
+  if (choice.backend === 'wasm') await startKernelHelpers();
+  return choice;
 }

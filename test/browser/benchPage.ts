@@ -13,6 +13,7 @@ import {
 } from '../../src/engine/wasmKernels';
 import { TrainingOptimizer } from '../../src/engine/optimizer';
 import {
+  BENCH_CASES,
   benchCase,
   benchScene,
   countGpuStep,
@@ -30,6 +31,8 @@ import { Trainer } from '../../src/engine/trainer';
 import { browserDataSource } from '../../src/data/browserReader';
 import { loadTrainingData, type TrainingData } from '../../src/engine/trainingData';
 import { withHelperWorker } from '../../src/worker/augmentPrefetch';
+import { startKernelHelpers } from '../../src/worker/kernelHelpers';
+import { kernelPoolOf } from '../../src/engine/simd/kernelPool';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -42,8 +45,21 @@ installWasmKernels();
 const requested = Number(new URLSearchParams(location.search).get('threads') ?? '1');
 configureWasmThreads(setThreadsCount, requested);
 
+/** The same steps with our kernels split among threads and on the calling thread alone. */
+interface KernelPoolCheck {
+  threads: number;
+  helpers: number;
+  /** TF.js' own pool (one thread: the other cores are the kernel pool's). */
+  tfjsThreads: number;
+  /** Chunks the helpers ran during the pooled steps. */
+  helperChunks: number;
+  pooled: { losses: number[]; weights: number[] };
+  alone: { losses: number[]; weights: number[] };
+}
+
 declare global {
   interface Window {
+    checkKernelPool: (caseIndex: number, steps: number) => Promise<KernelPoolCheck>;
     runBench: (backend: string, cases: BenchCase[]) => Promise<BenchResult[]>;
     countGpu: (cases: BenchCase[]) => Promise<GpuStepCounts[]>;
     runScenes: (runs: SceneRun[], steps: number) => Promise<SceneResult[]>;
@@ -62,6 +78,8 @@ async function useBackend(backend: string): Promise<void> {
   const ok = await tf.setBackend(backend);
   await tf.ready();
   if (!ok || tf.getBackend() !== backend) throw new Error(`backend '${backend}' did not start`);
+  // The page's other threads: the kernel pool's helpers, as in the training worker.
+  if (backend === 'wasm') await startKernelHelpers();
 }
 
 window.runBench = async (backend, cases) => {
@@ -184,6 +202,34 @@ window.checkGuardedAdam = async (backend) => {
     maxDifference: Math.max(...mine.map((x, i) => Math.abs(x - reference[i]!))),
     maxMove: Math.max(...reference.map((x, i) => Math.abs(x - Math.sin(i * 1.3) * 0.1))),
   };
+};
+
+
+window.checkKernelPool = async (caseIndex, steps) => {
+  await useBackend('wasm');
+  const c = BENCH_CASES[caseIndex]!;
+  const train = async () => {
+    const trainer = benchTrainer(c);
+    try {
+      const losses: number[] = [];
+      for (let i = 0; i < steps; i++) losses.push((await trainer.step()).loss);
+      const weights: number[] = [];
+      for (const v of trainer.variables) for (const x of await v.data()) weights.push(x);
+      return { losses, weights };
+    } finally {
+      trainer.dispose();
+    }
+  };
+  const backend = tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } };
+  const tfjsThreads = backend.wasm.tfjs.getThreadsCount();
+  const pool = kernelPoolOf(tf.backend());
+  const threads = wasmThreadCount();
+  const before = pool?.helperChunks() ?? 0;
+  const pooled = await train();
+  const helperChunks = (pool?.helperChunks() ?? 0) - before;
+  pool?.stop();
+  const alone = await train();
+  return { threads, helpers: pool?.helpers ?? 0, tfjsThreads, helperChunks, pooled, alone };
 };
 
 document.getElementById('status')!.textContent = 'ready';

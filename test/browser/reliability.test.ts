@@ -58,9 +58,12 @@ async function openApp(query = '?backend=wasm', hash = ''): Promise<{ page: Page
 /** The training worker (the one with the test hooks), the newest one after a restart. */
 async function trainingWorker(page: Page): Promise<Worker> {
   for (let i = 0; i < 200; i++) {
-    // Threaded WASM adds pthread workers (blob: URLs) that sit blocked in Atomics.wait and never
-    // answer an evaluate: skip them, and give up on any worker that does not answer at once.
-    const workers = [...page.workers()].reverse().filter((w) => !w.url().startsWith('blob:'));
+    // Threaded WASM adds pthread workers (blob: URLs) and our kernel pool's helpers that sit
+    // blocked in Atomics.wait and never answer an evaluate: skip them, and give up on any worker
+    // that does not answer at once.
+    const workers = [...page.workers()]
+      .reverse()
+      .filter((w) => !w.url().startsWith('blob:') && !w.url().includes('kernelPool.worker'));
     for (const w of workers) {
       const has = await Promise.race([
         w

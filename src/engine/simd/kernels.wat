@@ -186,10 +186,12 @@
   )
 
   ;; out[c] = Σ_r x[r][c] for a rows × cols float32 matrix (cols a multiple of 4), each column summed
-  ;; from row 0 down in float32, as the backend's Sum does after moving the reduced axes last.
+  ;; from row 0 down in float32, as the backend's Sum does after moving the reduced axes last. Rows
+  ;; start `stride` floats apart (cols for a whole matrix, more for a range of its columns).
   (func (export "sumRows") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $stride i32)
     (local $c i32) (local $p i32) (local $end i32) (local $acc v128) (local $rowBytes i32)
-    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
     (block $doneC
       (loop $nextC
         (br_if $doneC (i32.ge_u (local.get $c) (local.get $cols)))

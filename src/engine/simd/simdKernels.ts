@@ -63,8 +63,11 @@ export interface SimdKernels {
   ): void;
   /** max(0, x) in place on n floats (n % 4 === 0), NaN and −0 to +0: XNNPACK's fused ReLU. */
   reluInPlace(p: number, n: number): void;
-  /** dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order. */
-  sumRows(src: number, dst: number, rows: number, cols: number): void;
+  /**
+   * dst[j] = Σ_i src[i][j] for a rows × cols float32 matrix (cols % 4 === 0), rows in order, row i
+   * at src + 4·i·stride.
+   */
+  sumRows(src: number, dst: number, rows: number, cols: number, stride: number): void;
   /**
    * c_r[j] += Σ_m a_r[m]·b[m][j] for four rows r (cols % 4 === 0; m in order, one float32 product
    * at a time): a_r[m] at a_r + m·aStride, b[m] at b + m·bStride, in bytes. A row may repeat.
@@ -131,11 +134,27 @@ export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefin
   return kernels ?? undefined;
 }
 
+function memoryOf(backend: unknown): WebAssembly.Memory | undefined {
+  const wasm = (backend as Partial<WasmBackendLike> | null)?.wasm;
+  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
 /** The kernels on a WASM backend's heap, or undefined (not that backend, or no SIMD). */
 export function simdKernelsOf(backend: unknown): SimdKernels | undefined {
-  const wasm = (backend as Partial<WasmBackendLike>).wasm;
-  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
-  return memory instanceof WebAssembly.Memory ? simdKernelsOn(memory) : undefined;
+  const memory = memoryOf(backend);
+  return memory ? simdKernelsOn(memory) : undefined;
+}
+
+/** What simdKernelsOn answers for this heap from now on (the kernel pool's splitting versions). */
+export function replaceSimdKernels(memory: WebAssembly.Memory, kernels: SimdKernels): void {
+  instances.set(memory, kernels);
+}
+
+/** The WASM backend's heap when it is shared (the threaded build), else undefined. */
+export function sharedMemoryOf(backend: unknown): WebAssembly.Memory | undefined {
+  const memory = memoryOf(backend);
+  return memory && isShared(memory) ? memory : undefined;
 }
 
 /**

@@ -7,10 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import {
-  dilatedConvolution as kernelsDilatedConvolution,
-  type FilterGradShape,
-} from '../../../src/engine/convFilterGrad';
+import { dilatedConvolution as kernelsDilatedConvolution } from '../../../src/engine/convFilterGrad';
+import type { FilterGradShape } from '../../../src/engine/simd/filterGradRows';
 import { installWasmKernels } from '../../../src/engine/wasmKernels';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
 import { CONV_FILTER_GRAD_KERNEL, conv, createConv } from '../../../src/models/layers';

@@ -143,17 +143,20 @@ describe.each(Object.keys(MEMORIES) as (keyof typeof MEMORIES)[])('on a %s memor
           expect(heap[dst + (j * a + i) * c + k]).toBe((i * b + j) * c + k);
   });
 
-  test('sumRows adds each column from the first row down, in float32', () => {
+  test('sumRows adds each column from the first row down, in float32 (a range of columns too)', () => {
     const heap = new Float32Array(memory.buffer);
     const [rows, cols] = [37, 12];
     const [src, dst] = [64, 2048];
     for (let i = 0; i < rows * cols; i++) heap[src + i] = (rng.next() - 0.5) * 10 ** ((i % 7) - 3);
-    kernels.sumRows(src * 4, dst * 4, rows, cols);
+    kernels.sumRows(src * 4, dst * 4, rows, cols, cols);
     for (let j = 0; j < cols; j++) {
       let acc = 0;
       for (let i = 0; i < rows; i++) acc = Math.fround(acc + heap[src + i * cols + j]!);
       expect(heap[dst + j]).toBe(acc);
     }
+    // Columns 4..11 only: rows still `cols` floats apart.
+    kernels.sumRows((src + 4) * 4, (dst + 100) * 4, rows, 8, cols);
+    for (let j = 0; j < 8; j++) expect(heap[dst + 100 + j]).toBe(heap[dst + 4 + j]);
   });
 });
 
