@@ -23,6 +23,8 @@
  *
  * - A kernel of our own, ContrastivePlaygroundConvFilterGrad (convFilterGrad.ts): a convolution's
  *   filter gradient without the backend's per-step packing of dy, in XNNPACK's order of sums.
+ * - Two of our own for the losses' masked log-sum-exp and its gradient (logSumExp.ts), with the
+ *   backend's values.
  *
  * `installWasmKernels()` is idempotent and does nothing when the WASM backend is not imported.
  * Call it once after importing '@tensorflow/tfjs-backend-wasm', before or after the backend starts.
@@ -32,6 +34,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { installConvFilterGradKernel } from './convFilterGrad';
 import { singleThreadConv2D, type Conv2DAttrs } from './convForward';
 import { singleThreadProduct } from './gemm';
+import { installLogSumExpKernels } from './logSumExp';
 import { kernelPoolOf } from './simd/kernelPool';
 import { simdKernelsOf, transposeStrip } from './simd/simdKernels';
 
@@ -69,6 +72,7 @@ export function installWasmKernels(): boolean {
   replaceKernel(conv2d, ownConvolutionFirst(conv2d.kernelFunc));
   replaceKernel(tile, blockTile(tile.kernelFunc));
   installConvFilterGradKernel();
+  installLogSumExpKernels();
   return true;
 }
 

@@ -78,6 +78,15 @@ export function safePow(v: tf.Tensor, p: number): tf.Tensor {
   return fn(v);
 }
 
+/**
+ * Kernels a backend may register for the masked log-sum-exp over the last axis of a matrix (the
+ * engine does on WASM: engine/logSumExp.ts). Rows: inputs {x, mask?} (mask bool, x's shape), outputs
+ * [shift, sum] ([rows, 1]: the row max of the masked values and Σ exp(v − shift)). Grad: inputs
+ * {x, mask?, lse, dy}, output dx. Their values must be this file's tensor form's, bit for bit.
+ */
+export const LOG_SUM_EXP_ROWS_KERNEL = 'ContrastivePlaygroundLogSumExpRows';
+export const LOG_SUM_EXP_GRAD_KERNEL = 'ContrastivePlaygroundLogSumExpGrad';
+
 /** log Σ_{j : mask_ij = 1} exp(x_ij) along `axis`; a fully masked row gives ≈ MASKED_LOGIT (finite). */
 export function maskedLogSumExp(
   x: tf.Tensor,
@@ -86,8 +95,43 @@ export function maskedLogSumExp(
   keepDims = true,
 ): tf.Tensor {
   const keep = mask.dtype === 'bool' ? mask : tf.cast(mask, 'bool');
+  if (fusedLogSumExpTakes(x, axis, keep)) return fusedLogSumExp(x, keep, keepDims);
   const filled = tf.where(keep, x, tf.fill(x.shape, MASKED_LOGIT));
   return logSumExp(filled, axis, keepDims);
+}
+
+/** Whether the backend has the fused kernels and they take this case (a matrix, the last axis). */
+function fusedLogSumExpTakes(x: tf.Tensor, axis: number, mask?: tf.Tensor): boolean {
+  if (x.rank !== 2 || x.dtype !== 'float32' || (axis !== 1 && axis !== -1)) return false;
+  if (mask && (mask.dtype !== 'bool' || !tf.util.arraysEqual(mask.shape, x.shape))) return false;
+  return tf.getKernel(LOG_SUM_EXP_ROWS_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/**
+ * The fused form: the same values as the tensor form (Select against MASKED_LOGIT, then the
+ * log-sum-exp below, and their gradients), in two kernels. The mask is a constant: no gradient.
+ */
+function fusedLogSumExp(x: tf.Tensor, mask: tf.Tensor | undefined, keepDims: boolean): tf.Tensor {
+  const op = unaryCustomGrad((input, save) => {
+    const inputs: tf.NamedTensorMap = mask ? { x: input, mask } : { x: input };
+    const [shift, sum] = tf.engine().runKernel(LOG_SUM_EXP_ROWS_KERNEL, inputs) as tf.Tensor[];
+    const lse = tf.add(shift!, tf.log(sum!));
+    // The mask too: made inside the caller's tape (a cast), it is kept for the gradient only if
+    // saved.
+    save(mask ? [input, lse, mask] : [input, lse]);
+    return {
+      value: lse,
+      gradFunc: (dy, saved) => {
+        const [xs, l, m] = saved as [tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+        const gradInputs: tf.NamedTensorMap = m
+          ? { x: xs, mask: m, lse: l, dy }
+          : { x: xs, lse: l, dy };
+        return tf.engine().runKernel(LOG_SUM_EXP_GRAD_KERNEL, gradInputs) as tf.Tensor;
+      },
+    };
+  });
+  const kept = op(x);
+  return keepDims ? kept : tf.squeeze(kept, [1]);
 }
 
 const logSumExpByAxis = new Map<number, (x: tf.Tensor) => tf.Tensor>();
@@ -116,6 +160,7 @@ function logSumExpKeep(axis: number): (x: tf.Tensor) => tf.Tensor {
 
 /** log Σ exp(x) along `axis`, stable (row max shift), with a softmax gradient and no max gradient. */
 export function logSumExp(x: tf.Tensor, axis = -1, keepDims = false): tf.Tensor {
+  if (fusedLogSumExpTakes(x, axis)) return fusedLogSumExp(x, undefined, keepDims);
   const a = axis < 0 ? axis + x.rank : axis;
   const kept = logSumExpKeep(a)(x);
   return keepDims ? kept : tf.squeeze(kept, [a]);

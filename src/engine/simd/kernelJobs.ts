@@ -48,6 +48,8 @@ export const JOB = {
   transpose: 4,
   sumRows: 5,
   adam: 6,
+  logSumExpRows: 7,
+  logSumExpGradRows: 8,
 } as const;
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
@@ -200,6 +202,19 @@ export function runChunk(kernels: SimdKernels, control: ControlBlock, chunk: num
       const at = (p: number) => p + begin * 4;
       if (begin < end)
         kernels.adam(at(w!), at(m!), at(s!), at(g!), at(o!), end - begin, lr!, b!, eps!);
+      return;
+    }
+    case JOB.logSumExpRows: {
+      const [x, mask, cols, shift, sum, table, rows] = a as unknown as number[];
+      const [begin, end] = chunkRange(rows!, chunks, chunk, 1);
+      if (begin < end) kernels.logSumExpRows(x!, mask!, cols!, begin, end, shift!, sum!, table!);
+      return;
+    }
+    case JOB.logSumExpGradRows: {
+      const [x, mask, cols, lse, dy, dx, table, rows] = a as unknown as number[];
+      const [begin, end] = chunkRange(rows!, chunks, chunk, 1);
+      if (begin < end)
+        kernels.logSumExpGradRows(x!, mask!, cols!, begin, end, lse!, dy!, dx!, table!);
       return;
     }
     default:

@@ -82,6 +82,26 @@ export interface KernelPool {
     dy: number,
     out: number,
   ): void;
+  /** The masked log-sum-exp's rows (engine/logSumExp.ts), split among the threads. */
+  logSumExpRows(
+    x: number,
+    mask: number,
+    cols: number,
+    shift: number,
+    sum: number,
+    table: number,
+    rows: number,
+  ): void;
+  logSumExpGradRows(
+    x: number,
+    mask: number,
+    cols: number,
+    lse: number,
+    dy: number,
+    dx: number,
+    table: number,
+    rows: number,
+  ): void;
   /** Chunks the helpers have run since the pool started. */
   helperChunks(): number;
   stop(): void;
@@ -199,6 +219,16 @@ function createPool(
         ],
         Math.ceil(rows / 4),
       );
+    },
+    logSumExpRows(x, mask, cols, shift, sum, table, rows) {
+      if (rows * cols < MIN_ELEMENTS || rows < 8)
+        return base.logSumExpRows(x, mask, cols, 0, rows, shift, sum, table);
+      run(JOB.logSumExpRows, [x, mask, cols, shift, sum, table, rows], rows);
+    },
+    logSumExpGradRows(x, mask, cols, lse, dy, dx, table, rows) {
+      if (rows * cols < MIN_ELEMENTS || rows < 8)
+        return base.logSumExpGradRows(x, mask, cols, 0, rows, lse, dy, dx, table);
+      run(JOB.logSumExpGradRows, [x, mask, cols, lse, dy, dx, table, rows], rows);
     },
     helperChunks: () => Atomics.load(control.ints, SLOT.helperChunks),
     stop() {

@@ -467,4 +467,111 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $nextQuad)))
   )
+  ;; expf as the backend computes it (musl's, from Arm's optimized routines: TF.js' Exp kernel is
+  ;; compiled from it), step for step in double precision, so that its results are the backend's
+  ;; bit for bit. `table` points at the 32 words 2^(i/32) − (i << 47) (simdKernels.ts writes them).
+  (func $expf (param $x f32) (param $table i32) (result f32)
+    (local $bits i32) (local $abstop i32) (local $z f64) (local $kd f64) (local $ki i64) (local $r f64)
+    (local $s f64) (local $y f64)
+    (local.set $bits (i32.reinterpret_f32 (local.get $x)))
+    (local.set $abstop (i32.and (i32.shr_u (local.get $bits) (i32.const 20)) (i32.const 0x7ff)))
+    (if (i32.ge_u (local.get $abstop) (i32.const 0x42b)) ;; |x| >= 88 or x is NaN
+      (then
+        (if (i32.eq (local.get $bits) (i32.const 0xff800000)) (then (return (f32.const 0))))
+        (if (i32.ge_u (local.get $abstop) (i32.const 0x7f8)) (then (return (f32.add (local.get $x) (local.get $x)))))
+        (if (f32.gt (local.get $x) (f32.const 0x1.62e42ep6)) (then (return (f32.const inf))))
+        (if (f32.lt (local.get $x) (f32.const -0x1.9fe368p6)) (then (return (f32.const 0))))))
+    ;; x·N/ln2 = k + r, r in [-1/2, 1/2], k rounded to nearest by the shift
+    (local.set $z (f64.mul (f64.const 0x1.71547652b82fep+5) (f64.promote_f32 (local.get $x))))
+    (local.set $kd (f64.add (local.get $z) (f64.const 0x1.8p+52)))
+    (local.set $ki (i64.reinterpret_f64 (local.get $kd)))
+    (local.set $kd (f64.sub (local.get $kd) (f64.const 0x1.8p+52)))
+    (local.set $r (f64.sub (local.get $z) (local.get $kd)))
+    ;; s = 2^(k/N) from the table, y = s·(C0·r³ + C1·r² + C2·r + 1)
+    (local.set $s (f64.reinterpret_i64
+      (i64.add
+        (i64.load (i32.add (local.get $table) (i32.shl (i32.wrap_i64 (i64.and (local.get $ki) (i64.const 31))) (i32.const 3))))
+        (i64.shl (local.get $ki) (i64.const 47)))))
+    (local.set $y (f64.add (f64.mul (f64.const 0x1.62e42ff0c52d6p-6) (local.get $r)) (f64.const 1)))
+    (local.set $y (f64.add
+      (f64.mul
+        (f64.add (f64.mul (f64.const 0x1.c6af84b912394p-20) (local.get $r)) (f64.const 0x1.ebfce50fac4f3p-13))
+        (f64.mul (local.get $r) (local.get $r)))
+      (local.get $y)))
+    (f32.demote_f64 (f64.mul (local.get $y) (local.get $s)))
+  )
+
+  ;; The value of row element (r, j) as the masked log-sum-exp sees it: x, or −1e30 where the bool
+  ;; mask (one byte per element, when $mask is not 0) is false.
+  (func $maskedValue (param $x i32) (param $mask i32) (param $i i32) (result f32)
+    (if (result f32)
+      (i32.and (i32.ne (local.get $mask) (i32.const 0)) (i32.eqz (i32.load8_u (i32.add (local.get $mask) (local.get $i)))))
+      (then (f32.const -1e30))
+      (else (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+  )
+
+  ;; For rows r0 ≤ r < r1 of x [rows, cols] (masked, above): shift[r] = max_j v_j (as the backend's
+  ;; Max: from the first, replaced by any greater) and sum[r] = Σ_j expf(v_j − shift[r]) added in
+  ;; float32 from 0 in j's order (as its Sum over the last axis).
+  (func (export "logSumExpRows") (param $x i32) (param $mask i32) (param $cols i32) (param $r0 i32)
+    (param $r1 i32) (param $shift i32) (param $sum i32) (param $table i32)
+    (local $r i32) (local $i i32) (local $end i32) (local $m f32) (local $v f32) (local $acc f32)
+    (local.set $r (local.get $r0))
+    (block $doneRows
+      (loop $nextRow
+        (br_if $doneRows (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $i (i32.mul (local.get $r) (local.get $cols)))
+        (local.set $end (i32.add (local.get $i) (local.get $cols)))
+        (local.set $m (call $maskedValue (local.get $x) (local.get $mask) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (block $doneMax
+          (loop $nextMax
+            (br_if $doneMax (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $v (call $maskedValue (local.get $x) (local.get $mask) (local.get $i)))
+            (if (f32.gt (local.get $v) (local.get $m)) (then (local.set $m (local.get $v))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $nextMax)))
+        (local.set $i (i32.sub (local.get $end) (local.get $cols)))
+        (local.set $acc (f32.const 0))
+        (block $doneSum
+          (loop $nextSum
+            (br_if $doneSum (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $acc (f32.add (local.get $acc)
+              (call $expf (f32.sub (call $maskedValue (local.get $x) (local.get $mask) (local.get $i)) (local.get $m)) (local.get $table))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $nextSum)))
+        (f32.store (i32.add (local.get $shift) (i32.shl (local.get $r) (i32.const 2))) (local.get $m))
+        (f32.store (i32.add (local.get $sum) (i32.shl (local.get $r) (i32.const 2))) (local.get $acc))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow)))
+  )
+
+  ;; The gradient of the masked log-sum-exp for rows r0 ≤ r < r1:
+  ;;   dx[r][j] = (dy[r]·expf(v_j − lse[r]))·keep_j   (keep_j 1 or 0; no factor without a mask)
+  ;; the products in the backend's order (its gradients of the log-sum-exp and of the mask's Select).
+  (func (export "logSumExpGradRows") (param $x i32) (param $mask i32) (param $cols i32) (param $r0 i32)
+    (param $r1 i32) (param $lse i32) (param $dy i32) (param $dx i32) (param $table i32)
+    (local $r i32) (local $i i32) (local $end i32) (local $l f32) (local $d f32) (local $g f32)
+    (local.set $r (local.get $r0))
+    (block $doneRows
+      (loop $nextRow
+        (br_if $doneRows (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $l (f32.load (i32.add (local.get $lse) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $d (f32.load (i32.add (local.get $dy) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $i (i32.mul (local.get $r) (local.get $cols)))
+        (local.set $end (i32.add (local.get $i) (local.get $cols)))
+        (block $doneCols
+          (loop $nextCol
+            (br_if $doneCols (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $g (f32.mul (local.get $d)
+              (call $expf (f32.sub (call $maskedValue (local.get $x) (local.get $mask) (local.get $i)) (local.get $l)) (local.get $table))))
+            (if (i32.ne (local.get $mask) (i32.const 0))
+              (then (local.set $g (f32.mul (local.get $g)
+                (select (f32.const 1) (f32.const 0) (i32.load8_u (i32.add (local.get $mask) (local.get $i))))))))
+            (f32.store (i32.add (local.get $dx) (i32.shl (local.get $i) (i32.const 2))) (local.get $g))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $nextCol)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow)))
+  )
 )

@@ -61,6 +61,33 @@ export interface SimdKernels {
     p0: number,
     p1: number,
   ): void;
+  /**
+   * Rows r0 ≤ r < r1 of the masked log-sum-exp of x [rows, cols] (mask: one bool byte per element,
+   * or 0 for none): shift[r] = the row max, sum[r] = Σ_j expf(v_j − shift[r]); `table` points at
+   * EXP2F_TABLE in the heap. The backend's Select, Max, Sub, Exp and Sum, bit for bit.
+   */
+  logSumExpRows(
+    x: number,
+    mask: number,
+    cols: number,
+    r0: number,
+    r1: number,
+    shift: number,
+    sum: number,
+    table: number,
+  ): void;
+  /** Its gradient for rows r0 ≤ r < r1: dx = (dy[r]·expf(v − lse[r]))·keep, as the backend's. */
+  logSumExpGradRows(
+    x: number,
+    mask: number,
+    cols: number,
+    r0: number,
+    r1: number,
+    lse: number,
+    dy: number,
+    dx: number,
+    table: number,
+  ): void;
   /** max(0, x) in place on n floats (n % 4 === 0), NaN and −0 to +0: XNNPACK's fused ReLU. */
   reluInPlace(p: number, n: number): void;
   /**
@@ -125,6 +152,8 @@ export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefin
         accumulateRows4: e.accumulateRows4,
         reluInPlace: e.reluInPlace,
         convRows4: e.convRows4,
+        logSumExpRows: e.logSumExpRows,
+        logSumExpGradRows: e.logSumExpGradRows,
       };
     } catch {
       kernels = null; // no WASM SIMD here: the JavaScript loops stay
@@ -166,3 +195,45 @@ export function sharedMemoryOf(backend: unknown): WebAssembly.Memory | undefined
 export function transposeStrip(dstStride: number): number {
   return dstStride >= 512 ? 8 : 32;
 }
+
+/**
+ * The words of musl's exp2f table, 2^(i/32) as binary64 minus i << 47 (its exp2f_data.c), as
+ * 32-bit halves, low first: the table our expf reads (kernels.wat), written into the heap by its
+ * callers.
+ */
+export const EXP2F_TABLE = Uint32Array.from(
+  [
+    0x3ff0000000000000n,
+    0x3fefd9b0d3158574n,
+    0x3fefb5586cf9890fn,
+    0x3fef9301d0125b51n,
+    0x3fef72b83c7d517bn,
+    0x3fef54873168b9aan,
+    0x3fef387a6e756238n,
+    0x3fef1e9df51fdee1n,
+    0x3fef06fe0a31b715n,
+    0x3feef1a7373aa9cbn,
+    0x3feedea64c123422n,
+    0x3feece086061892dn,
+    0x3feebfdad5362a27n,
+    0x3feeb42b569d4f82n,
+    0x3feeab07dd485429n,
+    0x3feea47eb03a5585n,
+    0x3feea09e667f3bcdn,
+    0x3fee9f75e8ec5f74n,
+    0x3feea11473eb0187n,
+    0x3feea589994cce13n,
+    0x3feeace5422aa0dbn,
+    0x3feeb737b0cdc5e5n,
+    0x3feec49182a3f090n,
+    0x3feed503b23e255dn,
+    0x3feee89f995ad3adn,
+    0x3feeff76f2fb5e47n,
+    0x3fef199bdd85529cn,
+    0x3fef3720dcef9069n,
+    0x3fef5818dcfba487n,
+    0x3fef7c97337b9b5fn,
+    0x3fefa4afa2a490dan,
+    0x3fefd0765b6e4540n,
+  ].flatMap((w) => [Number(w & 0xffffffffn), Number(w >> 32n)]),
+);
