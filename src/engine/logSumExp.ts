@@ -28,8 +28,8 @@ export function expf(x: number): number {
   if (abstop >= 0x42b) {
     if (bits === 0xff800000) return 0;
     if (abstop >= 0x7f8) return x + x;
-    if (x > 88.72283172607422) return Infinity; // 0x1.62e42ep6
-    if (x < -103.97207641601562) return 0; // -0x1.9fe368p6
+    if (x > 0x162e42e * 2 ** -18) return Infinity; // 0x1.62e42ep6, log(2^128)
+    if (x < -0x19fe368 * 2 ** -18) return 0; // -0x1.9fe368p6, log(2^-150)
   }
   const z = 46.16624130844683 * x; // 0x1.71547652b82fep+5
   F64[0] = z + 6755399441055744; // 0x1.8p+52

@@ -204,7 +204,6 @@ window.checkGuardedAdam = async (backend) => {
   };
 };
 
-
 window.checkKernelPool = async (caseIndex, steps) => {
   await useBackend('wasm');
   const c = BENCH_CASES[caseIndex]!;
