@@ -124,6 +124,9 @@ export function singleThreadConv2D(
         0,
         job.pixels,
       );
+  } catch (error) {
+    wasm.disposeData(out.dataId); // a helper failed: the step fails, the heap keeps nothing
+    throw error;
   } finally {
     wasm.disposeData(scratch.dataId);
   }

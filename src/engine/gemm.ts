@@ -13,6 +13,7 @@
  * the kernel pool (simd/kernelPool.ts: TF.js on one thread, our helpers beside it) the rows are
  * split among its threads.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelPoolOf } from './simd/kernelPool';
 import { productQuads, type ProductGeometry } from './simd/productRows';
@@ -36,8 +37,9 @@ interface Geometry {
 const product = (dims: number[]) => dims.reduce((x, y) => x * y, 1);
 
 /**
- * The product's sizes when our kernel may take it: float32, one thread, n % 4 === 0, k > 0, batch
- * dimensions equal or one side's of size 1. Else undefined.
+ * The product's sizes when our kernel may take it: float32, one thread, n % 4 === 0, k > 0, not
+ * empty, and batch dimensions that broadcast with each side either whole or of size 1. Else
+ * undefined.
  */
 function geometry(backend: unknown, a: TensorInfo, b: TensorInfo): Geometry | undefined {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
@@ -46,12 +48,19 @@ function geometry(backend: unknown, a: TensorInfo, b: TensorInfo): Geometry | un
   const [kB, n] = b.shape.slice(-2) as [number, number];
   const [leadA, leadB] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
   const [batchA, batchB] = [product(leadA), product(leadB)];
-  const sameLead = leadA.length === leadB.length && leadA.every((d, i) => d === leadB[i]);
-  if (k !== kB || k === 0 || n % 4 !== 0 || !(sameLead || batchA === 1 || batchB === 1))
+  let lead: number[];
+  try {
+    lead = tf.backend_util.assertAndGetBroadcastShape(leadA, leadB);
+  } catch {
     return undefined;
+  }
+  const batch = product(lead);
+  // One side's batch broadcast whole, or both the same: what productQuads walks.
+  const walkable = (size: number) => size === 1 || size === batch;
+  if (k !== kB || k === 0 || n % 4 !== 0 || batch * m * n === 0) return undefined;
+  if (!walkable(batchA) || !walkable(batchB)) return undefined;
   const threads = (backend as ThreadedBackend).wasm?.tfjs?.getThreadsCount?.() ?? 1;
   if (threads !== 1) return undefined;
-  const lead = leadA.length >= leadB.length && batchA >= batchB ? leadA : leadB;
   return { batchA, batchB, m, k, n, outShape: [...lead, m, n] };
 }
 
@@ -70,7 +79,8 @@ export function singleThreadProduct(
   const simd = sizes && simdKernelsOf(backend);
   if (!sizes || !simd) return undefined;
   const { batchA, batchB, m, k, n } = sizes;
-  if (bias && (bias.dtype !== 'float32' || product(bias.shape) !== n)) return undefined;
+  if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== n))
+    return undefined;
   const wasm = backend as WasmBackendLike;
   const batch = Math.max(batchA, batchB);
   const out = wasm.makeOutput(sizes.outShape, 'float32');
@@ -99,8 +109,13 @@ export function singleThreadProduct(
     n,
   };
   const pool = kernelPoolOf(backend);
-  if (pool) pool.product(g);
-  else productQuads(simd, g, 0, batch * Math.ceil(m / 4));
+  try {
+    if (pool) pool.product(g);
+    else productQuads(simd, g, 0, batch * Math.ceil(m / 4));
+  } catch (error) {
+    wasm.disposeData(out.dataId); // a helper failed: the step fails, the heap keeps nothing
+    throw error;
+  }
   if (relu) simd.reluInPlace(g.c, batch * m * n);
   return out;
 }

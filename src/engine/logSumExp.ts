@@ -124,6 +124,10 @@ const rows: KernelFunc = ({ inputs, backend }) => {
     const pool = kernelPoolOf(backend);
     if (pool) pool.logSumExpRows(...args, r);
     else simd.logSumExpRows(args[0], args[1], c, 0, r, args[3], args[4], args[5]);
+  } catch (error) {
+    wasm.disposeData(shift.dataId); // a helper failed: the step fails, the heap keeps nothing
+    wasm.disposeData(sum.dataId);
+    throw error;
   } finally {
     wasm.disposeData(table.dataId);
   }
@@ -160,6 +164,9 @@ const grad: KernelFunc = ({ inputs, backend }) => {
     const pool = kernelPoolOf(backend);
     if (pool) pool.logSumExpGradRows(...args, r);
     else simd.logSumExpGradRows(args[0], args[1], c, 0, r, args[3], args[4], args[5], args[6]);
+  } catch (error) {
+    wasm.disposeData(dx.dataId); // a helper failed: the step fails, the heap keeps nothing
+    throw error;
   } finally {
     wasm.disposeData(table.dataId);
   }

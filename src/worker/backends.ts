@@ -20,7 +20,12 @@ import {
   type BackendName,
   type BackendRequest,
 } from '../engine/backend';
-import { configureWasmThreads, installWasmKernels, wasmThreadCount } from '../engine/wasmKernels';
+import {
+  configureWasmThreads,
+  installWasmKernels,
+  kernelPoolHelpersWanted,
+  wasmThreadCount,
+} from '../engine/wasmKernels';
 import type { BackendChoice } from '../contracts/backend';
 import { startKernelHelpers } from './kernelHelpers';
 import { wasmThreadsFromName } from './protocol';
@@ -66,11 +71,15 @@ export async function startBackend(
   await registerBackendsFor(request);
   const choice = await chooseBackend(request, failed);
   if (choice.backend !== 'wasm') return choice;
-  await startKernelHelpers();
+  const helpers = await startKernelHelpers();
   const threads = wasmThreadCount();
+  // TF.js' own pool was set to one thread for the helpers: say so if they did not start.
+  const missing = kernelPoolHelpersWanted() - helpers;
+  const note =
+    missing > 0 ? ` (${missing} helper thread${missing > 1 ? 's' : ''} did not start)` : '';
   return {
     ...choice,
-    reason: `${choice.reason} WASM runs on ${threads} thread${threads > 1 ? 's' : ''}.`,
+    reason: `${choice.reason} WASM runs on ${threads} thread${threads > 1 ? 's' : ''}${note}.`,
   };
 }
 

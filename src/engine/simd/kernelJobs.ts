@@ -22,7 +22,7 @@ export const SLOT = {
   /** Bumped for every job posted; helpers sleep on it. */
   sequence: 0,
   kind: 1,
-  /** The next chunk to take. */
+  /** The next chunk to take, below the job's tag (see CHUNK_BITS). */
   next: 2,
   /** Chunks written. */
   done: 3,
@@ -36,6 +36,17 @@ export const SLOT = {
   failed: 7,
   args: 8,
 } as const;
+
+/**
+ * `next` holds the chunk index in its low CHUNK_BITS and the job's tag (its sequence number) above
+ * them, and a job's `next` is published last, once the job is written. A thread that read `next`
+ * in one job and claims it by compare-and-swap after the next job was posted then fails, instead
+ * of running (or counting as done) a chunk of the wrong job.
+ */
+const CHUNK_BITS = 8;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+/** The most chunks a job may have. */
+export const MAX_CHUNKS = CHUNK_MASK;
 
 const INT_SLOTS = 32;
 const DOUBLE_SLOTS = 4;
@@ -79,8 +90,8 @@ export function chunkRange(
 /** Runs chunk `chunk` of the job in the control block. */
 export function runChunk(kernels: SimdKernels, control: ControlBlock, chunk: number): void {
   const a = control.ints.subarray(SLOT.args);
-  const chunks = control.ints[SLOT.chunks]!;
-  switch (control.ints[SLOT.kind]) {
+  const chunks = Atomics.load(control.ints, SLOT.chunks);
+  switch (Atomics.load(control.ints, SLOT.kind)) {
     case JOB.product: {
       const [aPtr, bPtr, cPtr, batchA, batchB, m, k, n] = a as unknown as number[];
       const quads = Math.max(batchA!, batchB!) * Math.ceil(m! / 4);
@@ -230,9 +241,10 @@ export function takeChunks(kernels: SimdKernels, control: ControlBlock): number 
   const c = control.ints;
   let ran = 0;
   for (;;) {
-    const chunk = Atomics.load(c, SLOT.next);
+    const next = Atomics.load(c, SLOT.next);
+    const chunk = next & CHUNK_MASK;
     if (chunk >= Atomics.load(c, SLOT.chunks)) return ran;
-    if (Atomics.compareExchange(c, SLOT.next, chunk, chunk + 1) !== chunk) continue;
+    if (Atomics.compareExchange(c, SLOT.next, next, next + 1) !== next) continue;
     try {
       runChunk(kernels, control, chunk);
     } catch (error) {
@@ -260,22 +272,25 @@ export function postAndRun(
   deadlineMs = CHUNK_DEADLINE_MS,
 ): void {
   const c = control.ints;
-  // No chunk can be taken while the job is written: takers check `chunks` after `next`.
+  if (chunks < 1 || chunks > MAX_CHUNKS) throw new Error(`kernel pool: ${chunks} chunks`);
+  const tag = ((Atomics.load(c, SLOT.sequence) + 1) & (0x7fffffff >>> CHUNK_BITS)) << CHUNK_BITS;
+  // The previous job's `next` is past its last chunk, so nothing is taken while this one is
+  // written; its `next`, with this job's tag, goes last.
   Atomics.store(c, SLOT.chunks, 0);
-  Atomics.store(c, SLOT.next, 0);
   Atomics.store(c, SLOT.done, 0);
   Atomics.store(c, SLOT.failed, 0);
   c.set(args, SLOT.args);
   control.doubles.set(doubles);
   Atomics.store(c, SLOT.kind, kind);
   Atomics.store(c, SLOT.chunks, chunks);
+  Atomics.store(c, SLOT.next, tag);
   Atomics.add(c, SLOT.sequence, 1);
   Atomics.notify(c, SLOT.sequence);
   try {
     takeChunks(kernels, control);
   } catch (error) {
     // Nobody is to start the chunks left: they count as done, and the job has failed.
-    const next = Atomics.exchange(c, SLOT.next, chunks);
+    const next = Atomics.exchange(c, SLOT.next, tag | chunks) & CHUNK_MASK;
     if (next < chunks) Atomics.add(c, SLOT.done, chunks - next);
     waitForChunks(c, chunks, deadlineMs);
     throw error;

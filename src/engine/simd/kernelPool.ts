@@ -16,6 +16,7 @@ import {
   CONTROL_BYTES,
   JOB,
   KernelPoolStalled,
+  MAX_CHUNKS,
   SLOT,
   controlBlock,
   postAndRun,
@@ -123,7 +124,7 @@ function createPool(
 ): KernelPool {
   // Twice as many chunks as threads, so that a helper that wakes late still gets a share; never
   // more than the job has units.
-  const maxChunks = 2 * (threads.length + 1);
+  const maxChunks = Math.min(2 * (threads.length + 1), MAX_CHUNKS);
   const run = (kind: JobKind, args: number[], units: number, doubles: number[] = []) => {
     try {
       postAndRun(base, control, kind, args, doubles, Math.max(1, Math.min(units, maxChunks)));

@@ -510,9 +510,11 @@
       (else (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
   )
 
-  ;; For rows r0 ≤ r < r1 of x [rows, cols] (masked, above): shift[r] = max_j v_j (as the backend's
-  ;; Max: from the first, replaced by any greater) and sum[r] = Σ_j expf(v_j − shift[r]) added in
-  ;; float32 from 0 in j's order (as its Sum over the last axis).
+  ;; For rows r0 ≤ r < r1 of x [rows, cols] (masked, above): shift[r] = max_j v_j and sum[r] =
+  ;; Σ_j expf(v_j − shift[r]) added in float32 from 0 in j's order (as the backend's Sum over the
+  ;; last axis). The max starts from the first value and takes any greater one, so a NaN after the
+  ;; first place is skipped where the backend's Max gives NaN; the row's sum is NaN either way
+  ;; (expf(NaN − shift)), and so are its log-sum-exp and gradient.
   (func (export "logSumExpRows") (param $x i32) (param $mask i32) (param $cols i32) (param $r0 i32)
     (param $r1 i32) (param $shift i32) (param $sum i32) (param $table i32)
     (local $r i32) (local $i i32) (local $end i32) (local $m f32) (local $v f32) (local $acc f32)

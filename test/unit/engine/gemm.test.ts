@@ -182,11 +182,27 @@ describe('singleThreadProduct', () => {
     tf.tidy(() => tf.matMul(random([8, 4]), random([1, 4, 8])));
     expect(spy).toHaveBeenCalled();
     spy.mockClear();
+    // Batch dimensions of different ranks: the broadcast shape, as the backend's.
+    const r = tf.tidy(() => tf.matMul(random([2, 4, 3]), random([1, 1, 3, 8])));
+    expect(r.shape).toEqual([1, 2, 4, 8]);
+    expect(spy).toHaveBeenCalled();
+    r.dispose();
+    spy.mockClear();
     // Columns not a multiple of 4, another activation, k = 0: the backend's kernel.
     tf.tidy(() => tf.matMul(random([8, 4]), random([4, 6])));
     tf.tidy(() => tf.fused.matMul({ a: random([8, 4]), b: random([4, 8]), activation: 'elu' }));
     tf.tidy(() => tf.matMul(tf.zeros([4, 0]), tf.zeros([0, 8])));
+    // Batches that broadcast partly ([2, 1] against [1, 3]), an empty product with a bias; a bias
+    // that is not a vector (the backend refuses it too).
+    tf.tidy(() => tf.matMul(random([2, 1, 4, 4]), random([1, 3, 4, 8])));
+    tf.tidy(() => tf.fused.matMul({ a: tf.zeros([0, 4]), b: random([4, 8]), bias: random([8]) }));
     expect(spy).not.toHaveBeenCalled();
+    tf.tidy(() => {
+      const bias = random([8, 1]);
+      expect(singleThreadProduct(tf.backend(), random([8, 4]), random([4, 8]), bias, false)).toBe(
+        undefined,
+      );
+    });
     spy.mockRestore();
   });
 });

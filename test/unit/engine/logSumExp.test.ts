@@ -134,6 +134,7 @@ describe('the fused masked log-sum-exp', () => {
       [100, -100, 90, 0],
       [Infinity, 1, 2, 3],
       [NaN, 1, 2, 3],
+      [1, NaN, 2, 3],
       [-Infinity, -Infinity, 0, 1],
       [5, 6, 7, 8],
     ]);
@@ -141,6 +142,7 @@ describe('the fused masked log-sum-exp', () => {
       [
         [1, 1, 1, 1],
         [1, 0, 1, 1],
+        [1, 1, 1, 1],
         [1, 1, 1, 1],
         [1, 1, 1, 1],
         [1, 1, 1, 1],

@@ -250,7 +250,8 @@ test('a chunk held by a thread that never finishes stops the wait at the deadlin
   Atomics.notify = ((array: Int32Array, index: number, count?: number) => {
     if (array === c && !posted) {
       posted = true;
-      take(c, SLOT.next, 0, 1);
+      const next = Atomics.load(c, SLOT.next);
+      expect(take(c, SLOT.next, next, next + 1)).toBe(next);
     }
     return original(array, index, count);
   }) as typeof Atomics.notify;
@@ -263,6 +264,36 @@ test('a chunk held by a thread that never finishes stops the wait at the deadlin
   } finally {
     Atomics.notify = original;
   }
+});
+
+test('a claim read in one job fails in the next (the tag in `next`): no chunk of the wrong job', () => {
+  const control = newControl();
+  const c = control.ints;
+  fill(1, 8 * 8);
+  fill(2, 8 * 8);
+  const args = [at(1), at(2), at(3), 1, 1, 8, 8, 8];
+  // A helper reads `next` as job A is posted, is preempted, and tries its claim once job B is
+  // posted: without the tag both read chunk 0 and the claim would take B's chunk 0 (run with
+  // A's reading of the job) and count it done.
+  let read = -1;
+  let claimed = -2;
+  const original = Atomics.notify;
+  Atomics.notify = ((array: Int32Array, index: number, count?: number) => {
+    if (array === c && read === -1) read = Atomics.load(c, SLOT.next);
+    else if (array === c && claimed === -2)
+      claimed = Atomics.compareExchange(c, SLOT.next, read, read + 1);
+    return original(array, index, count);
+  }) as typeof Atomics.notify;
+  try {
+    postAndRun(kernels, control, JOB.product, args, [], 2);
+    postAndRun(kernels, control, JOB.product, args, [], 2);
+  } finally {
+    Atomics.notify = original;
+  }
+  expect(read & 0xff).toBe(0);
+  expect(claimed).not.toBe(read);
+  expect(Atomics.load(c, SLOT.done)).toBe(2);
+  expect(() => postAndRun(kernels, control, JOB.product, args, [], 256)).toThrow(/256 chunks/);
 });
 
 describe('the pool', () => {
