@@ -23,6 +23,8 @@
  *
  * - A kernel of our own, ContrastivePlaygroundConvFilterGrad (convFilterGrad.ts): a convolution's
  *   filter gradient without the backend's per-step packing of dy, in XNNPACK's order of sums.
+ * - Add, Multiply (same shapes, or a bias), Step, Relu and Cast to float32: our SIMD map
+ *   (elementwise.ts), split among the kernel pool's threads where there is one.
  * - Two of our own for the losses' masked log-sum-exp and its gradient (logSumExp.ts), with the
  *   backend's values.
  *
@@ -33,6 +35,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { installConvFilterGradKernel } from './convFilterGrad';
 import { singleThreadConv2D, type Conv2DAttrs } from './convForward';
+import { elementwiseKernels } from './elementwise';
 import { singleThreadProduct } from './gemm';
 import { installLogSumExpKernels } from './logSumExp';
 import { kernelPoolOf } from './simd/kernelPool';
@@ -71,6 +74,10 @@ export function installWasmKernels(): boolean {
   replaceKernel(fusedMatMul, ownFusedProductFirst(fusedMatMul.kernelFunc));
   replaceKernel(conv2d, ownConvolutionFirst(conv2d.kernelFunc));
   replaceKernel(tile, blockTile(tile.kernelFunc));
+  for (const { name, wrap } of elementwiseKernels()) {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (kernel) replaceKernel(kernel, wrap(kernel.kernelFunc));
+  }
   installConvFilterGradKernel();
   installLogSumExpKernels();
   return true;

@@ -61,6 +61,7 @@ export const JOB = {
   adam: 6,
   logSumExpRows: 7,
   logSumExpGradRows: 8,
+  map: 9,
 } as const;
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
@@ -226,6 +227,13 @@ export function runChunk(kernels: SimdKernels, control: ControlBlock, chunk: num
       const [begin, end] = chunkRange(rows!, chunks, chunk, 1);
       if (begin < end)
         kernels.logSumExpGradRows(x!, mask!, cols!, begin, end, lse!, dy!, dx!, table!);
+      return;
+    }
+    case JOB.map: {
+      const [op, x, y, out, n, period] = a as unknown as number[];
+      const [begin, end] = chunkRange(n!, chunks, chunk, 4);
+      if (begin < end)
+        kernels.mapRange(op!, x!, y!, out!, begin, end, period!, control.doubles[0]!);
       return;
     }
     default:

@@ -103,6 +103,16 @@ export interface KernelPool {
     table: number,
     rows: number,
   ): void;
+  /** An elementwise map of n floats (simdKernels.ts mapRange), split among the threads. */
+  map(
+    op: number,
+    a: number,
+    b: number,
+    out: number,
+    n: number,
+    period: number,
+    alpha: number,
+  ): void;
   /** Chunks the helpers have run since the pool started. */
   helperChunks(): number;
   stop(): void;
@@ -230,6 +240,10 @@ function createPool(
       if (rows * cols < MIN_ELEMENTS || rows < 8)
         return base.logSumExpGradRows(x, mask, cols, 0, rows, lse, dy, dx, table);
       run(JOB.logSumExpGradRows, [x, mask, cols, lse, dy, dx, table, rows], rows);
+    },
+    map(op, a, b, out, n, period, alpha) {
+      if (n < MIN_ELEMENTS) return base.mapRange(op, a, b, out, 0, n, period, alpha);
+      run(JOB.map, [op, a, b, out, n, period], n / 4, [alpha]);
     },
     helperChunks: () => Atomics.load(control.ints, SLOT.helperChunks),
     stop() {

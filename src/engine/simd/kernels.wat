@@ -576,4 +576,49 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $nextRow)))
   )
+  ;; Elementwise on floats begin ≤ i < end (multiples of 4) of a, into out:
+  ;;   op 0: a + b,  1: a·b  (b[i mod period], period a multiple of 4: a bias when it is shorter)
+  ;;   op 2: step (1 where a > 0, else alpha; NaN stays NaN),  3: ReLU (max(a, 0): NaN stays NaN,
+  ;;   −0 becomes +0),  4: a copy
+  ;; each as the backend computes it, so the values are its kernels' bit for bit.
+  (func (export "mapRange") (param $op i32) (param $a i32) (param $b i32) (param $out i32)
+    (param $begin i32) (param $end i32) (param $period i32) (param $alpha f32)
+    (local $p i32) (local $pEnd i32) (local $j i32) (local $jEnd i32) (local $va v128) (local $v v128)
+    (local.set $p (i32.shl (local.get $begin) (i32.const 2)))
+    (local.set $pEnd (i32.shl (local.get $end) (i32.const 2)))
+    (local.set $jEnd (i32.shl (local.get $period) (i32.const 2)))
+    (if (i32.lt_u (local.get $op) (i32.const 2))
+      (then (local.set $j (i32.shl (i32.rem_u (local.get $begin) (local.get $period)) (i32.const 2)))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pEnd)))
+        (local.set $va (v128.load align=4 (i32.add (local.get $a) (local.get $p))))
+        (block $computed
+          (if (i32.eqz (local.get $op))
+            (then
+              (local.set $v (f32x4.add (local.get $va) (v128.load align=4 (i32.add (local.get $b) (local.get $j)))))
+              (br $computed)))
+          (if (i32.eq (local.get $op) (i32.const 1))
+            (then
+              (local.set $v (f32x4.mul (local.get $va) (v128.load align=4 (i32.add (local.get $b) (local.get $j)))))
+              (br $computed)))
+          (if (i32.eq (local.get $op) (i32.const 2))
+            (then
+              (local.set $v (v128.bitselect
+                (f32x4.splat (f32.const 1))
+                (f32x4.splat (local.get $alpha))
+                (f32x4.gt (local.get $va) (f32x4.splat (f32.const 0)))))
+              (local.set $v (v128.bitselect (local.get $va) (local.get $v) (f32x4.ne (local.get $va) (local.get $va))))
+              (br $computed)))
+          (if (i32.eq (local.get $op) (i32.const 3))
+            (then
+              (local.set $v (f32x4.max (local.get $va) (f32x4.splat (f32.const 0))))
+              (br $computed)))
+          (local.set $v (local.get $va)))
+        (v128.store align=4 (i32.add (local.get $out) (local.get $p)) (local.get $v))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.ge_u (local.get $j) (local.get $jEnd)) (then (local.set $j (i32.const 0))))
+        (br $next)))
+  )
 )

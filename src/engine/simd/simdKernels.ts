@@ -88,6 +88,20 @@ export interface SimdKernels {
     dx: number,
     table: number,
   ): void;
+  /**
+   * Elementwise on floats begin ≤ i < end (multiples of 4), as the backend computes each: op 0
+   * a + b[i mod period], 1 a·b[i mod period], 2 step(a) (alpha below 0), 3 relu(a), 4 a copy.
+   */
+  mapRange(
+    op: number,
+    a: number,
+    b: number,
+    out: number,
+    begin: number,
+    end: number,
+    period: number,
+    alpha: number,
+  ): void;
   /** max(0, x) in place on n floats (n % 4 === 0), NaN and −0 to +0: XNNPACK's fused ReLU. */
   reluInPlace(p: number, n: number): void;
   /**
@@ -151,6 +165,7 @@ export function simdKernelsOn(memory: WebAssembly.Memory): SimdKernels | undefin
         sumRows: e.sumRows,
         accumulateRows4: e.accumulateRows4,
         reluInPlace: e.reluInPlace,
+        mapRange: e.mapRange,
         convRows4: e.convRows4,
         logSumExpRows: e.logSumExpRows,
         logSumExpGradRows: e.logSumExpGradRows,

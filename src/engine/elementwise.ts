@@ -1,0 +1,110 @@
+/**
+ * The elementwise kernels of a CNN step (a convolution's bias, ReLU and its gradient: Step, Cast
+ * and Multiply) by our SIMD kernel (`mapRange`, simd/kernels.wat) on WASM, split among the kernel
+ * pool's threads where there is one. Each is one IEEE operation per value (or a comparison), so the
+ * values are the backend's bit for bit (test/unit/engine/elementwise.test.ts); with TF.js on one
+ * thread for the pool (wasmKernels.ts), the backend's own ran on one core, about 4 ms of the bench
+ * CNN's step at 256 × 2.
+ */
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelPoolOf } from './simd/kernelPool';
+import { simdKernelsOf } from './simd/simdKernels';
+import type { WasmBackendLike } from './wasmKernels';
+
+export const MAP = { add: 0, multiply: 1, step: 2, relu: 3, copy: 4 } as const;
+type MapOp = (typeof MAP)[keyof typeof MAP];
+
+/** Below this many values the backend's kernel is as fast: a call costs more than it saves. */
+const MIN_VALUES = 1 << 12;
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Whether b broadcasts to a's shape by repeating whole: b's shape without its leading 1s is a's
+ * trailing dimensions (a bias over the channels, or the same shape).
+ */
+export function repeatsOver(a: number[], b: number[]): boolean {
+  let lead = 0;
+  while (lead < b.length && b[lead] === 1) lead++;
+  const core = b.slice(lead);
+  if (b.length > a.length) return false;
+  const tail = a.slice(a.length - core.length);
+  return core.every((d, i) => d === tail[i]);
+}
+
+function run(
+  backend: unknown,
+  op: MapOp,
+  x: TensorInfo,
+  y: TensorInfo | undefined,
+  outShape: number[],
+  alpha = 0,
+): TensorInfo {
+  const wasm = backend as WasmBackendLike;
+  const simd = simdKernelsOf(backend)!;
+  const out = wasm.makeOutput(outShape, 'float32');
+  const n = size(outShape);
+  const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
+  const period = y ? size(y.shape) : 4;
+  const pool = kernelPoolOf(backend);
+  try {
+    if (pool) pool.map(op, at(x), y ? at(y) : 0, at(out), n, period, alpha);
+    else simd.mapRange(op, at(x), y ? at(y) : 0, at(out), 0, n, period, alpha);
+  } catch (error) {
+    wasm.disposeData(out.dataId); // a helper failed: the step fails, the heap keeps nothing
+    throw error;
+  }
+  return out;
+}
+
+/** Whether our kernel takes these float32 tensors: SIMD here, sizes in fours, large enough. */
+function takes(backend: unknown, ...tensors: TensorInfo[]): boolean {
+  return (
+    tensors.every((t) => t.dtype === 'float32' && size(t.shape) % 4 === 0) &&
+    Math.max(...tensors.map((t) => size(t.shape))) >= MIN_VALUES &&
+    simdKernelsOf(backend) !== undefined
+  );
+}
+
+/** Add or Multiply: the same shapes, or one operand repeating over the other's leading axes. */
+function binary(op: MapOp, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    if (!takes(args.backend, a, b)) return fallback(args);
+    // Both operations commute exactly, so the repeated operand goes second.
+    if (repeatsOver(a.shape, b.shape)) return run(args.backend, op, a, b, a.shape);
+    if (repeatsOver(b.shape, a.shape)) return run(args.backend, op, b, a, b.shape);
+    return fallback(args);
+  };
+}
+
+function unary(
+  op: MapOp,
+  fallback: KernelFunc,
+  accepts: (args: Parameters<KernelFunc>[0]) => boolean,
+): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (!takes(args.backend, x) || !accepts(args)) return fallback(args);
+    const alpha = (args.attrs as { alpha?: number } | undefined)?.alpha ?? 0;
+    return run(args.backend, op, x, undefined, x.shape, alpha);
+  };
+}
+
+/** Our kernels over the backend's Add, Multiply, Step, Relu and Cast (float32 to float32). */
+export function elementwiseKernels(): {
+  name: string;
+  wrap: (fallback: KernelFunc) => KernelFunc;
+}[] {
+  return [
+    { name: 'Add', wrap: (f) => binary(MAP.add, f) },
+    { name: 'Multiply', wrap: (f) => binary(MAP.multiply, f) },
+    { name: 'Step', wrap: (f) => unary(MAP.step, f, () => true) },
+    { name: 'Relu', wrap: (f) => unary(MAP.relu, f, () => true) },
+    {
+      name: 'Cast',
+      wrap: (f) =>
+        unary(MAP.copy, f, (args) => (args.attrs as { dtype?: string }).dtype === 'float32'),
+    },
+  ];
+}

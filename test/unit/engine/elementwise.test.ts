@@ -1,0 +1,98 @@
+/**
+ * Our elementwise kernels on WASM (engine/elementwise.ts: Add and Multiply over the same shape or a
+ * bias, Step, Relu, Cast to float32) give the backend's own kernels' values bit for bit, NaN,
+ * infinities and signed zeros included, and leave the cases they do not take to the backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { repeatsOver } from '../../../src/engine/elementwise';
+import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
+import { backendKernel, installWasmKernels } from '../../../src/engine/wasmKernels';
+import { SeededRandom } from '../../../src/ml/random';
+
+beforeAll(async () => {
+  installWasmKernels();
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const rng = new SeededRandom(29);
+const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3.4e38];
+/** Random values with the special ones sprinkled in. */
+const values = (shape: number[]) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) =>
+      i % 97 < SPECIAL.length ? SPECIAL[i % 97]! : (rng.next() * 2 - 1) * 4,
+    ),
+    shape,
+  );
+const show = (x: ArrayLike<number>) =>
+  Array.from(x, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
+
+function backendRun(name: string, inputs: Record<string, tf.Tensor>, attrs: object = {}) {
+  const info = backendKernel(name)!({
+    inputs: inputs as never,
+    backend: tf.backend(),
+    attrs: attrs as never,
+  }) as TensorInfo;
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+describe('elementwise kernels', () => {
+  test.each([
+    ['Add', [64, 14, 14, 16], [16]],
+    ['Add', [16], [64, 14, 14, 16]],
+    ['Add', [32, 7, 7, 32], [32, 7, 7, 32]],
+    ['Add', [128, 64], [1, 64]],
+    ['Multiply', [64, 7, 7, 32], [64, 7, 7, 32]],
+    ['Multiply', [128, 256], [256]],
+  ] as const)('%s %j and %j: the backend kernel, bit for bit', async (name, aShape, bShape) => {
+    const [a, b] = [values([...aShape]), values([...bShape])];
+    const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+    const ours = name === 'Add' ? tf.add(a, b) : tf.mul(a, b);
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+    const theirs = backendRun(name, { a, b });
+    expect(ours.shape).toEqual(theirs.shape);
+    expect(show(await ours.data())).toEqual(show(await theirs.data()));
+    tf.dispose([a, b, ours, theirs]);
+  });
+
+  test.each([
+    ['Step', 0],
+    ['Step', 0.5],
+    ['Relu', 0],
+    ['Cast', 0],
+  ] as const)('%s (alpha %d): the backend kernel, bit for bit', async (name, alpha) => {
+    const x = values([64, 14, 14, 16]);
+    const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+    const ours =
+      name === 'Step' ? tf.step(x, alpha) : name === 'Relu' ? tf.relu(x) : tf.cast(x, 'float32');
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+    const attrs = name === 'Step' ? { alpha } : name === 'Cast' ? { dtype: 'float32' } : {};
+    const theirs = backendRun(name, { x }, attrs);
+    expect(show(await ours.data())).toEqual(show(await theirs.data()));
+    tf.dispose([x, ours, theirs]);
+  });
+
+  test('a broadcast that does not repeat whole, small or odd sizes, other dtypes: the backend', () => {
+    expect(repeatsOver([512, 16], [512, 1])).toBe(false);
+    expect(repeatsOver([512, 16], [1, 16])).toBe(true);
+    expect(repeatsOver([16], [512, 16])).toBe(false);
+    const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+    tf.tidy(() => tf.mul(values([512, 1]), values([512, 16])));
+    tf.tidy(() => tf.add(values([8, 8]), values([8])));
+    tf.tidy(() => tf.relu(values([4097, 3])));
+    tf.tidy(() => tf.cast(values([64, 64]), 'int32'));
+    tf.tidy(() => tf.add(tf.ones([64, 64], 'int32'), tf.ones([64, 64], 'int32')));
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+});
