@@ -63,7 +63,7 @@ const convFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     const dyT = wasm.makeOutput([oh, ow, n, co], 'float32');
     try {
       simd.transpose(at(x), at(xT), n, h * w * ci, h * w * ci, n, transposeStrip(n));
-      simd.swapBlocks(at(dy), at(dyT), n, oh * ow, co);
+      simd.swapBlocks(at(dy), at(dyT), n, oh * ow, co, 0, oh * ow);
       rows(batchInnerLayout(shape), at(xT), at(dyT));
     } finally {
       wasm.disposeData(xT.dataId);

@@ -11,7 +11,7 @@ import { kernelPoolOf } from './simd/kernelPool';
 import { simdKernelsOf } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
-export const MAP = { add: 0, multiply: 1, step: 2, relu: 3, copy: 4 } as const;
+export const MAP = { add: 0, multiply: 1, step: 2, relu: 3, copy: 4, divideByScalar: 5 } as const;
 type MapOp = (typeof MAP)[keyof typeof MAP];
 
 /** Below this many values the backend's kernel is as fast: a call costs more than it saves. */
@@ -91,7 +91,18 @@ function unary(
   };
 }
 
-/** Our kernels over the backend's Add, Multiply, Step, Relu and Cast (float32 to float32). */
+/** RealDiv by a single value (the logits over the temperature). */
+function divideByScalar(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    if (!takes(args.backend, a) || b.dtype !== 'float32' || size(b.shape) !== 1)
+      return fallback(args);
+    if (b.shape.length > a.shape.length) return fallback(args);
+    return run(args.backend, MAP.divideByScalar, a, b, a.shape);
+  };
+}
+
+/** Our kernels over the backend's Add, Multiply, Step, Relu, Cast (float32 to float32), RealDiv. */
 export function elementwiseKernels(): {
   name: string;
   wrap: (fallback: KernelFunc) => KernelFunc;
@@ -101,6 +112,7 @@ export function elementwiseKernels(): {
     { name: 'Multiply', wrap: (f) => binary(MAP.multiply, f) },
     { name: 'Step', wrap: (f) => unary(MAP.step, f, () => true) },
     { name: 'Relu', wrap: (f) => unary(MAP.relu, f, () => true) },
+    { name: 'RealDiv', wrap: divideByScalar },
     {
       name: 'Cast',
       wrap: (f) =>

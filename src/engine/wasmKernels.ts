@@ -280,7 +280,7 @@ function simdTranspose(fallback: KernelFunc): KernelFunc {
           );
       };
     } else if (same(c.perm, [1, 0, 2]) && d2 >= 4) {
-      run = (from, to) => simd.swapBlocks(from, to, d0, d1, d2);
+      run = (from, to) => simd.swapBlocks(from, to, d0, d1, d2, 0, d1);
     } else if (same(c.perm, [2, 1, 0]) && d0 % 4 === 0 && d2 % 4 === 0) {
       // For each middle index, the d0 × d2 matrix at stride d1·d2 goes to d2 × d0 at stride d1·d0.
       run = (from, to) => {

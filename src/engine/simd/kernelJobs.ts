@@ -62,6 +62,7 @@ export const JOB = {
   logSumExpRows: 7,
   logSumExpGradRows: 8,
   map: 9,
+  swapBlocks: 10,
 } as const;
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
@@ -234,6 +235,12 @@ export function runChunk(kernels: SimdKernels, control: ControlBlock, chunk: num
       const [begin, end] = chunkRange(n!, chunks, chunk, 4);
       if (begin < end)
         kernels.mapRange(op!, x!, y!, out!, begin, end, period!, control.doubles[0]!);
+      return;
+    }
+    case JOB.swapBlocks: {
+      const [src, dst, x, y, z] = a as unknown as number[];
+      const [begin, end] = chunkRange(y!, chunks, chunk, 1);
+      if (begin < end) kernels.swapBlocks(src!, dst!, x!, y!, z!, begin, end);
       return;
     }
     default:

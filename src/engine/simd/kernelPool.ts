@@ -3,7 +3,7 @@
  * shared memory. With the pool, TF.js' WASM backend runs on one thread (its own pool's workers spin
  * between XNNPACK's calls, about 2 ms each time, on the core a helper needs), and a step's heavy
  * work is ours and split: products (gemm.ts), convolutions (convForward.ts) and their filter
- * gradients (convFilterGrad.ts), transposes, bias gradients and Adam. The protocol is
+ * gradients (convFilterGrad.ts), transposes and block moves, bias gradients and Adam. The protocol is
  * kernelJobs.ts.
  *
  * The engine owns the protocol; whoever may create workers (worker/kernelHelpers.ts) spawns the
@@ -264,6 +264,11 @@ function createPool(
       if (rows * cols < MIN_ELEMENTS || rows < 8)
         return base.transpose(src, dst, rows, cols, srcStride, dstStride, strip);
       run(JOB.transpose, [src, dst, rows, cols, srcStride, dstStride, strip], rows / 4);
+    },
+    swapBlocks(src, dst, a, b, c, j0, j1) {
+      if (a * b * c < MIN_ELEMENTS || j0 !== 0 || j1 !== b || b < 2)
+        return base.swapBlocks(src, dst, a, b, c, j0, j1);
+      run(JOB.swapBlocks, [src, dst, a, b, c], b);
     },
     sumRows(src, dst, rows, cols, stride) {
       if (rows * cols < MIN_ELEMENTS || cols < 8) return base.sumRows(src, dst, rows, cols, stride);

@@ -148,13 +148,16 @@
   )
 
   ;; [A, B, C] → [B, A, C]: blocks of C values (4-byte elements) move whole.
+  ;; Only the output's blocks j0 ≤ j < j1 (0 and b for all of it), so threads can share the rows.
   (func (export "swapBlocks") (param $src i32) (param $dst i32) (param $a i32) (param $b i32) (param $c i32)
+    (param $j0 i32) (param $j1 i32)
     (local $i i32) (local $j i32) (local $bytes i32) (local $q i32)
     (local.set $bytes (i32.shl (local.get $c) (i32.const 2)))
-    (local.set $q (local.get $dst))
+    (local.set $j (local.get $j0))
+    (local.set $q (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $j0) (local.get $a)) (local.get $bytes))))
     (block $doneJ
       (loop $nextJ
-        (br_if $doneJ (i32.ge_u (local.get $j) (local.get $b)))
+        (br_if $doneJ (i32.ge_u (local.get $j) (local.get $j1)))
         (local.set $i (i32.const 0))
         (block $doneI
           (loop $nextI
@@ -579,7 +582,7 @@
   ;; Elementwise on floats begin ≤ i < end (multiples of 4) of a, into out:
   ;;   op 0: a + b,  1: a·b  (b[i mod period], period a multiple of 4: a bias when it is shorter)
   ;;   op 2: step (1 where a > 0, else alpha; NaN stays NaN),  3: ReLU (max(a, 0): NaN stays NaN,
-  ;;   −0 becomes +0),  4: a copy
+  ;;   −0 becomes +0),  4: a copy,  5: a / b[0]
   ;; each as the backend computes it, so the values are its kernels' bit for bit.
   (func (export "mapRange") (param $op i32) (param $a i32) (param $b i32) (param $out i32)
     (param $begin i32) (param $end i32) (param $period i32) (param $alpha f32)
@@ -613,6 +616,10 @@
           (if (i32.eq (local.get $op) (i32.const 3))
             (then
               (local.set $v (f32x4.max (local.get $va) (f32x4.splat (f32.const 0))))
+              (br $computed)))
+          (if (i32.eq (local.get $op) (i32.const 5))
+            (then
+              (local.set $v (f32x4.div (local.get $va) (v128.load32_splat align=4 (local.get $b))))
               (br $computed)))
           (local.set $v (local.get $va)))
         (v128.store align=4 (i32.add (local.get $out) (local.get $p)) (local.get $v))

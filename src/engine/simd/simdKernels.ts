@@ -34,8 +34,19 @@ export interface SimdKernels {
     dstStride: number,
     strip: number,
   ): void;
-  /** [a, b, c] → [b, a, c] for 4-byte values: blocks of c move whole. */
-  swapBlocks(src: number, dst: number, a: number, b: number, c: number): void;
+  /**
+   * [a, b, c] → [b, a, c] for 4-byte values: blocks of c move whole; only the output's blocks
+   * j0 ≤ j < j1 (0 and b for all).
+   */
+  swapBlocks(
+    src: number,
+    dst: number,
+    a: number,
+    b: number,
+    c: number,
+    j0: number,
+    j1: number,
+  ): void;
   /**
    * A convolution (NHWC, filter [kh, kw, ci, co], co % 4 === 0) for output pixels p0 ≤ p < p1 of
    * [n, oh, ow] (p0 % 4 === 0), in XNNPACK's order of sums; `zero` points at ci zeros, `taps` at
@@ -90,7 +101,8 @@ export interface SimdKernels {
   ): void;
   /**
    * Elementwise on floats begin ≤ i < end (multiples of 4), as the backend computes each: op 0
-   * a + b[i mod period], 1 a·b[i mod period], 2 step(a) (alpha below 0), 3 relu(a), 4 a copy.
+   * a + b[i mod period], 1 a·b[i mod period], 2 step(a) (alpha below 0), 3 relu(a), 4 a copy,
+   * 5 a / b[0].
    */
   mapRange(
     op: number,

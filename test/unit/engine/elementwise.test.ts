@@ -82,6 +82,21 @@ describe('elementwise kernels', () => {
     tf.dispose([x, ours, theirs]);
   });
 
+  test('RealDiv by a single value (and by a [1, 1] one): the backend kernel, bit for bit', async () => {
+    const x = values([256, 256]);
+    for (const divisor of [tf.scalar(0.07), tf.tensor2d([[-3]]), tf.scalar(0), tf.scalar(-0)]) {
+      const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+      const ours = tf.div(x, divisor);
+      expect(spy).toHaveBeenCalled();
+      spy.mockRestore();
+      const theirs = backendRun('RealDiv', { a: x, b: divisor });
+      expect(ours.shape).toEqual(theirs.shape);
+      expect(show(await ours.data())).toEqual(show(await theirs.data()));
+      tf.dispose([divisor, ours, theirs]);
+    }
+    x.dispose();
+  });
+
   test('a broadcast that does not repeat whole, small or odd sizes, other dtypes: the backend', () => {
     expect(repeatsOver([512, 16], [512, 1])).toBe(false);
     expect(repeatsOver([512, 16], [1, 16])).toBe(true);

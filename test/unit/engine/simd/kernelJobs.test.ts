@@ -144,6 +144,31 @@ describe.each([1, 3, 4, 7])('a job in %i chunks, all run by the poster', (chunks
       for (let j = 0; j < cols; j++) expect(out[j * rows + i]).toBe(src[i * cols + j]);
   });
 
+  test('swapBlocks', () => {
+    const [a, b, c] = [6, 9, 8];
+    fill(1, a * b * c);
+    kernels.swapBlocks(at(1), at(3), a, b, c, 0, b);
+    postAndRun(kernels, newControl(), JOB.swapBlocks, [at(1), at(2), a, b, c], [], chunks);
+    expect(bits(read(2, a * b * c))).toEqual(bits(read(3, a * b * c)));
+  });
+
+  test('map', () => {
+    fill(1, 400);
+    fill(2, 20);
+    for (const op of [0, 1, 2, 3, 4, 5]) {
+      kernels.mapRange(op, at(1), at(2), at(3), 0, 400, 20, 0.25);
+      postAndRun(
+        kernels,
+        newControl(),
+        JOB.map,
+        [op, at(1), at(2), at(4), 400, 20],
+        [0.25],
+        chunks,
+      );
+      expect(bits(read(4, 400))).toEqual(bits(read(3, 400)));
+    }
+  });
+
   test('sumRows', () => {
     const [rows, cols] = [13, 40];
     fill(1, rows * cols);

@@ -131,12 +131,18 @@ describe.each(Object.keys(MEMORIES) as (keyof typeof MEMORIES)[])('on a %s memor
         expect(heap[dst + j * 20 + k]).toBe(k >= 3 && k < 11 ? (k - 3) * 12 + 4 + j : -1);
   });
 
-  test('swapBlocks moves whole blocks: [a, b, c] → [b, a, c]', () => {
+  test('swapBlocks moves whole blocks: [a, b, c] → [b, a, c], all or a range of output rows', () => {
     const heap = new Float32Array(memory.buffer);
     const [a, b, c] = [3, 5, 6];
     const [src, dst] = [64, 512];
     for (let i = 0; i < a * b * c; i++) heap[src + i] = i;
-    kernels.swapBlocks(src * 4, dst * 4, a, b, c);
+    heap.fill(-1, dst, dst + a * b * c);
+    kernels.swapBlocks(src * 4, dst * 4, a, b, c, 1, 3);
+    for (let i = 0; i < a; i++)
+      for (let j = 0; j < b; j++)
+        for (let k = 0; k < c; k++)
+          expect(heap[dst + (j * a + i) * c + k]).toBe(j >= 1 && j < 3 ? (i * b + j) * c + k : -1);
+    kernels.swapBlocks(src * 4, dst * 4, a, b, c, 0, b);
     for (let i = 0; i < a; i++)
       for (let j = 0; j < b; j++)
         for (let k = 0; k < c; k++)
