@@ -78,32 +78,35 @@ describe('WASM kernels', () => {
       [2048, 128],
     ],
   ] as const)(
-    'A %j · B %j transposed, on two threads, through (B·Aᵀ)ᵀ is the plain product of A and Bᵀ, bit for bit',
+    'A %j · B %j transposed, on one thread and on two, through (B·Aᵀ)ᵀ is the plain product of A and Bᵀ, bit for bit',
     async (aShape, bShape) => {
       installWasmKernels();
       await tf.setBackend('wasm');
-      // With more than one thread XNNPACK runs the products (on one, gemm.ts, which packs nothing,
-      // so no flip pays). Node's backend has one thread; the count is what the kernels read.
+      // With more than one thread XNNPACK runs the products, on one our gemm.ts: the flip pays on
+      // both. Node's backend has one thread; the count is what the kernels read.
       const tfjs = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number } } })
         .wasm.tfjs;
-      const threadsSpy = vi.spyOn(tfjs, 'getThreadsCount').mockReturnValue(2);
       const a = tf.tensor(random([...aShape]), [...aShape]);
       const b = tf.tensor(random([...bShape]), [...bShape]);
       const rank = aShape.length;
-      const transposeSpy = vi.spyOn(simdKernelsOf(tf.backend())!, 'transpose');
-      const flipped = tf.matMul(a, b, false, true);
-      // Aᵀ and the result move through our transpose (rows × columns of the source); B never does.
-      const moved = transposeSpy.mock.calls.map((c) => `${c[2]} × ${c[3]}`);
-      transposeSpy.mockRestore();
-      threadsSpy.mockRestore();
       const [m, k, n] = [aShape[rank - 2], aShape[rank - 1], bShape[rank - 2]];
-      expect(moved).toContain(`${m} × ${k}`);
-      expect(moved).toContain(`${n} × ${m}`);
-      expect(moved).not.toContain(`${n} × ${k}`);
       const plain = tf.matMul(a, tf.transpose(b, rank === 3 ? [0, 2, 1] : [1, 0]));
-      expect(flipped.shape).toEqual(plain.shape);
-      expect(Array.from(await flipped.data())).toEqual(Array.from(await plain.data()));
-      tf.dispose([a, b, flipped, plain]);
+      for (const threads of [1, 2]) {
+        const threadsSpy = vi.spyOn(tfjs, 'getThreadsCount').mockReturnValue(threads);
+        const transposeSpy = vi.spyOn(simdKernelsOf(tf.backend())!, 'transpose');
+        const flipped = tf.matMul(a, b, false, true);
+        // Aᵀ and the result move through our transpose (rows × columns of the source); B never does.
+        const moved = transposeSpy.mock.calls.map((c) => `${c[2]} × ${c[3]}`);
+        transposeSpy.mockRestore();
+        threadsSpy.mockRestore();
+        expect(moved).toContain(`${m} × ${k}`);
+        expect(moved).toContain(`${n} × ${m}`);
+        expect(moved).not.toContain(`${n} × ${k}`);
+        expect(flipped.shape).toEqual(plain.shape);
+        expect(Array.from(await flipped.data())).toEqual(Array.from(await plain.data()));
+        flipped.dispose();
+      }
+      tf.dispose([a, b, plain]);
     },
   );
 
