@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelPoolOf, type ConvolutionJob } from './simd/kernelPool';
+import { convolvePixels, type ConvolutionJob } from './simd/kernelJobs';
+import { kernelPoolOf } from './simd/kernelPool';
 import { simdKernelsOf } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
@@ -103,27 +104,7 @@ export function singleThreadConv2D(
       pixels: info.batchSize * info.outHeight * info.outWidth,
     };
     if (pool) pool.convolution(job);
-    else
-      simd.convRows4(
-        job.x,
-        job.zero,
-        job.filter,
-        job.out,
-        job.scratch,
-        job.h,
-        job.w,
-        job.ci,
-        job.co,
-        job.kh,
-        job.kw,
-        job.stride,
-        job.top,
-        job.left,
-        job.oh,
-        job.ow,
-        0,
-        job.pixels,
-      );
+    else convolvePixels(simd, job, job.scratch, 0, job.pixels);
   } catch (error) {
     wasm.disposeData(out.dataId); // a helper failed: the step fails, the heap keeps nothing
     throw error;

@@ -14,7 +14,8 @@
  * No TF.js here: the helper threads import this module alone.
  */
 import { accumulateFilterGradRows } from './filterGradRows';
-import { productQuads } from './productRows';
+import { productQuads, type ProductGeometry } from './productRows';
+import type { FilterGradLayout, FilterGradShape } from './filterGradRows';
 import type { SimdKernels } from './simdKernels';
 
 /** Int32 slots of the control block. */
@@ -71,6 +72,117 @@ export interface ControlBlock {
   doubles: Float64Array;
 }
 
+/** The arguments of a convolution job after the kernel's pointers (below). */
+export interface ConvolutionJob {
+  x: number;
+  zero: number;
+  filter: number;
+  out: number;
+  /** Scratch for 4·kh·kw addresses per chunk (`scratchChunks` of them). */
+  scratch: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  kh: number;
+  kw: number;
+  stride: number;
+  top: number;
+  left: number;
+  oh: number;
+  ow: number;
+  pixels: number;
+}
+
+/**
+ * A job's named numbers in the control block's argument slots, in one order per kind (the poster
+ * encodes, the chunk runner decodes): a field list is the one definition of that order.
+ */
+export const PRODUCT_FIELDS = ['a', 'b', 'c', 'batchA', 'batchB', 'm', 'k', 'n'] as const;
+export const CONVOLUTION_FIELDS = [
+  'x',
+  'zero',
+  'filter',
+  'out',
+  'scratch',
+  'h',
+  'w',
+  'ci',
+  'co',
+  'kh',
+  'kw',
+  'stride',
+  'top',
+  'left',
+  'oh',
+  'ow',
+  'pixels',
+] as const;
+export const FILTER_GRAD_FIELDS = [
+  'n',
+  'h',
+  'w',
+  'ci',
+  'oh',
+  'ow',
+  'co',
+  'k',
+  'stride',
+  'top',
+  'left',
+  'xM',
+  'xPixel',
+  'xChannel',
+  'dyM',
+  'dyTap',
+  'x',
+  'dy',
+  'out',
+] as const;
+
+type Fields = readonly string[];
+type Decoded<F extends Fields> = Record<F[number], number>;
+
+export function encode<F extends Fields>(fields: F, values: Decoded<F>): number[] {
+  return fields.map((f) => values[f as F[number]]);
+}
+
+export function decode<F extends Fields>(fields: F, args: ArrayLike<number>): Decoded<F> {
+  const out = {} as Decoded<F>;
+  fields.forEach((f, i) => (out[f as F[number]] = args[i]!));
+  return out;
+}
+
+/** Output pixels begin <= p < end of a convolution (begin a multiple of 4), `taps` its scratch. */
+export function convolvePixels(
+  kernels: SimdKernels,
+  j: ConvolutionJob,
+  taps: number,
+  begin: number,
+  end: number,
+): void {
+  kernels.convRows4(
+    j.x,
+    j.zero,
+    j.filter,
+    j.out,
+    taps,
+    j.h,
+    j.w,
+    j.ci,
+    j.co,
+    j.kh,
+    j.kw,
+    j.stride,
+    j.top,
+    j.left,
+    j.oh,
+    j.ow,
+    begin,
+    end,
+  );
+}
+
 export function controlBlock(buffer: SharedArrayBuffer): ControlBlock {
   return {
     ints: new Int32Array(buffer, 0, INT_SLOTS),
@@ -95,94 +207,26 @@ export function runChunk(kernels: SimdKernels, control: ControlBlock, chunk: num
   const chunks = Atomics.load(control.ints, SLOT.chunks);
   switch (Atomics.load(control.ints, SLOT.kind)) {
     case JOB.product: {
-      const [aPtr, bPtr, cPtr, batchA, batchB, m, k, n] = a as unknown as number[];
-      const quads = Math.max(batchA!, batchB!) * Math.ceil(m! / 4);
+      const g: ProductGeometry = decode(PRODUCT_FIELDS, a);
+      const quads = Math.max(g.batchA, g.batchB) * Math.ceil(g.m / 4);
       const [begin, end] = chunkRange(quads, chunks, chunk, 1);
-      if (begin < end)
-        productQuads(
-          kernels,
-          { a: aPtr!, b: bPtr!, c: cPtr!, batchA: batchA!, batchB: batchB!, m: m!, k: k!, n: n! },
-          begin,
-          end,
-        );
+      if (begin < end) productQuads(kernels, g, begin, end);
       return;
     }
     case JOB.convolution: {
-      const [x, zero, f, out, scratch, h, w, ci, co, kh, kw, stride, top, left, oh, ow, pixels] =
-        a as unknown as number[];
-      const [begin, end] = chunkRange(pixels!, chunks, chunk, 4);
+      const j = decode(CONVOLUTION_FIELDS, a);
+      const [begin, end] = chunkRange(j.pixels, chunks, chunk, 4);
       // Each chunk its own scratch for the taps' addresses.
-      const taps = scratch! + chunk * 16 * kh! * kw!;
-      if (begin < end)
-        kernels.convRows4(
-          x!,
-          zero!,
-          f!,
-          out!,
-          taps,
-          h!,
-          w!,
-          ci!,
-          co!,
-          kh!,
-          kw!,
-          stride!,
-          top!,
-          left!,
-          oh!,
-          ow!,
-          begin,
-          end,
-        );
+      if (begin < end) convolvePixels(kernels, j, j.scratch + chunk * 16 * j.kh * j.kw, begin, end);
       return;
     }
     case JOB.filterGrad: {
-      const [
-        n,
-        h,
-        w,
-        ci,
-        oh,
-        ow,
-        co,
-        k,
-        stride,
-        top,
-        left,
-        xM,
-        xPixel,
-        xChannel,
-        dyM,
-        dyTap,
-        x,
-        dy,
-        out,
-      ] = a as unknown as number[];
-      const rows = k! * k! * ci!;
-      const [begin, end] = chunkRange(rows, chunks, chunk, 4);
+      const f = decode(FILTER_GRAD_FIELDS, a);
+      const shape: FilterGradShape = f;
+      const layout: FilterGradLayout = f;
+      const [begin, end] = chunkRange(f.k * f.k * f.ci, chunks, chunk, 4);
       if (begin < end)
-        accumulateFilterGradRows(
-          kernels,
-          {
-            n: n!,
-            h: h!,
-            w: w!,
-            ci: ci!,
-            oh: oh!,
-            ow: ow!,
-            co: co!,
-            k: k!,
-            stride: stride!,
-            top: top!,
-            left: left!,
-          },
-          { xM: xM!, xPixel: xPixel!, xChannel: xChannel!, dyM: dyM!, dyTap: dyTap! },
-          x!,
-          dy!,
-          out!,
-          begin,
-          end,
-        );
+        accumulateFilterGradRows(kernels, shape, layout, f.x, f.dy, f.out, begin, end);
       return;
     }
     case JOB.transpose: {

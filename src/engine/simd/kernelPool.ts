@@ -20,9 +20,17 @@ import {
   SLOT,
   controlBlock,
   postAndRun,
+  convolvePixels,
+  encode,
+  CONVOLUTION_FIELDS,
+  FILTER_GRAD_FIELDS,
+  PRODUCT_FIELDS,
   type ControlBlock,
+  type ConvolutionJob,
   type JobKind,
 } from './kernelJobs';
+
+export type { ConvolutionJob } from './kernelJobs';
 import { productQuads, type ProductGeometry } from './productRows';
 import { replaceSimdKernels, sharedMemoryOf, simdKernelsOn, type SimdKernels } from './simdKernels';
 
@@ -51,28 +59,6 @@ const MIN_ELEMENTS = 1 << 16;
  * waking a helper only pays from about a megabyte (ReLU of [512, 128]: 0.03 ms alone, slower split).
  */
 const MIN_MAPPED = 1 << 18;
-
-/** The arguments of a convolution job after the kernel's pointers (see kernelJobs.ts). */
-export interface ConvolutionJob {
-  x: number;
-  zero: number;
-  filter: number;
-  out: number;
-  /** Scratch for 4·kh·kw addresses per chunk (`scratchChunks` of them). */
-  scratch: number;
-  h: number;
-  w: number;
-  ci: number;
-  co: number;
-  kh: number;
-  kw: number;
-  stride: number;
-  top: number;
-  left: number;
-  oh: number;
-  ow: number;
-  pixels: number;
-}
 
 export interface KernelPool {
   /** Helper threads that answered ready (the calling thread works too). */
@@ -155,85 +141,21 @@ function createPool(
     product(g) {
       const quads = Math.max(g.batchA, g.batchB) * Math.ceil(g.m / 4);
       if (g.m * g.k * g.n < MIN_WORK || quads < 2) return productQuads(base, g, 0, quads);
-      run(JOB.product, [g.a, g.b, g.c, g.batchA, g.batchB, g.m, g.k, g.n], quads);
+      run(JOB.product, encode(PRODUCT_FIELDS, g), quads);
     },
     convolution(j) {
       const work = j.pixels * j.kh * j.kw * j.ci * j.co;
-      if (work < MIN_WORK || j.pixels < 8)
-        return base.convRows4(
-          j.x,
-          j.zero,
-          j.filter,
-          j.out,
-          j.scratch,
-          j.h,
-          j.w,
-          j.ci,
-          j.co,
-          j.kh,
-          j.kw,
-          j.stride,
-          j.top,
-          j.left,
-          j.oh,
-          j.ow,
-          0,
-          j.pixels,
-        );
-      run(
-        JOB.convolution,
-        [
-          j.x,
-          j.zero,
-          j.filter,
-          j.out,
-          j.scratch,
-          j.h,
-          j.w,
-          j.ci,
-          j.co,
-          j.kh,
-          j.kw,
-          j.stride,
-          j.top,
-          j.left,
-          j.oh,
-          j.ow,
-          j.pixels,
-        ],
-        Math.ceil(j.pixels / 4),
-      );
+      if (work < MIN_WORK || j.pixels < 8) return convolvePixels(base, j, j.scratch, 0, j.pixels);
+      run(JOB.convolution, encode(CONVOLUTION_FIELDS, j), Math.ceil(j.pixels / 4));
     },
     filterGrad(shape, layout, x, dy, out) {
-      const { n, h, w, ci, oh, ow, co, k, stride, top, left } = shape;
-      const rows = k * k * ci;
-      if (rows * co * n * oh * ow < MIN_WORK || rows < 8)
+      const rows = shape.k * shape.k * shape.ci;
+      if (rows * shape.co * shape.n * shape.oh * shape.ow < MIN_WORK || rows < 8)
         return accumulateFilterGradRows(base, shape, layout, x, dy, out, 0, rows);
-      const { xM, xPixel, xChannel, dyM, dyTap } = layout;
       run(
         JOB.filterGrad,
-        [
-          n,
-          h,
-          w,
-          ci,
-          oh,
-          ow,
-          co,
-          k,
-          stride,
-          top,
-          left,
-          xM,
-          xPixel,
-          xChannel,
-          dyM,
-          dyTap,
-          x,
-          dy,
-          out,
-        ],
-        Math.ceil(rows / 4),
+        encode(FILTER_GRAD_FIELDS, { ...shape, ...layout, x, dy, out }),
+        rows / 4,
       );
     },
     logSumExpRows(x, mask, cols, shift, sum, table, rows) {

@@ -6,26 +6,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   MIN_INPUT_CHANNELS,
   singleThreadConv2D,
   type Conv2DAttrs,
 } from '../../../src/engine/convForward';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
-import { backendKernel, installWasmKernels } from '../../../src/engine/wasmKernels';
 import { SeededRandom } from '../../../src/ml/random';
+import { bits, runBackendKernel, useWasmBackend } from './wasmBackend';
 
-beforeAll(async () => {
-  installWasmKernels();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 const rng = new SeededRandom(11);
 const random = (shape: number[]) =>
@@ -33,8 +24,6 @@ const random = (shape: number[]) =>
     Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1),
     shape,
   );
-
-const bits = (x: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(x).buffer));
 
 /** The formula: from +0, taps in row-major order, channels in order, one float32 step at a time. */
 function loop(x: tf.Tensor, f: tf.Tensor, xs: Float32Array, fs: Float32Array, attrs: Conv2DAttrs) {
@@ -69,15 +58,6 @@ function loop(x: tf.Tensor, f: tf.Tensor, xs: Float32Array, fs: Float32Array, at
           out[((b * oh + oy) * ow + ox) * co + j] = acc;
         }
   return out;
-}
-
-function backendConv(x: tf.Tensor, f: tf.Tensor, attrs: Conv2DAttrs) {
-  const info = backendKernel('Conv2D')!({
-    inputs: { x, filter: f } as never,
-    backend: tf.backend(),
-    attrs: attrs as never,
-  }) as TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
 }
 
 const attrsOf = (stride: number, pad: Conv2DAttrs['pad']): Conv2DAttrs => ({
@@ -126,7 +106,7 @@ describe('singleThreadConv2D', () => {
       const ours = tf
         .engine()
         .makeTensorFromTensorInfo(singleThreadConv2D(tf.backend(), x, f, attrs)!);
-      const theirs = backendConv(x, f, attrs);
+      const theirs = runBackendKernel('Conv2D', { x, filter: f }, attrs);
       expect(ours.shape).toEqual(theirs.shape);
       expect(bits(await ours.data())).toEqual(bits(await theirs.data()));
       if (ours.size < 100_000)
@@ -156,7 +136,7 @@ describe('singleThreadConv2D', () => {
     const ours = tf
       .engine()
       .makeTensorFromTensorInfo(singleThreadConv2D(tf.backend(), x, f, attrs)!);
-    const theirs = backendConv(x, f, attrs);
+    const theirs = runBackendKernel('Conv2D', { x, filter: f }, attrs);
     const show = (v: number) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v);
     expect(Array.from(await ours.data()).map(show)).toEqual(
       Array.from(await theirs.data()).map(show),

@@ -5,22 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { repeatsOver } from '../../../src/engine/elementwise';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
-import { backendKernel, installWasmKernels } from '../../../src/engine/wasmKernels';
 import { SeededRandom } from '../../../src/ml/random';
+import { runBackendKernel, useWasmBackend } from './wasmBackend';
 
-beforeAll(async () => {
-  installWasmKernels();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 const rng = new SeededRandom(29);
 const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3.4e38];
@@ -34,15 +25,6 @@ const values = (shape: number[]) =>
   );
 const show = (x: ArrayLike<number>) =>
   Array.from(x, (v) => (Number.isNaN(v) ? 'NaN' : new Uint32Array(Float32Array.of(v).buffer)[0]));
-
-function backendRun(name: string, inputs: Record<string, tf.Tensor>, attrs: object = {}) {
-  const info = backendKernel(name)!({
-    inputs: inputs as never,
-    backend: tf.backend(),
-    attrs: attrs as never,
-  }) as TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
-}
 
 describe('elementwise kernels', () => {
   test.each([
@@ -58,7 +40,7 @@ describe('elementwise kernels', () => {
     const ours = name === 'Add' ? tf.add(a, b) : tf.mul(a, b);
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();
-    const theirs = backendRun(name, { a, b });
+    const theirs = runBackendKernel(name, { a, b });
     expect(ours.shape).toEqual(theirs.shape);
     expect(show(await ours.data())).toEqual(show(await theirs.data()));
     tf.dispose([a, b, ours, theirs]);
@@ -77,7 +59,7 @@ describe('elementwise kernels', () => {
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();
     const attrs = name === 'Step' ? { alpha } : name === 'Cast' ? { dtype: 'float32' } : {};
-    const theirs = backendRun(name, { x }, attrs);
+    const theirs = runBackendKernel(name, { x }, attrs);
     expect(show(await ours.data())).toEqual(show(await theirs.data()));
     tf.dispose([x, ours, theirs]);
   });
@@ -89,7 +71,7 @@ describe('elementwise kernels', () => {
       const ours = tf.div(x, divisor);
       expect(spy).toHaveBeenCalled();
       spy.mockRestore();
-      const theirs = backendRun('RealDiv', { a: x, b: divisor });
+      const theirs = runBackendKernel('RealDiv', { a: x, b: divisor });
       expect(ours.shape).toEqual(theirs.shape);
       expect(show(await ours.data())).toEqual(show(await theirs.data()));
       tf.dispose([divisor, ours, theirs]);

@@ -6,22 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { singleThreadProduct } from '../../../src/engine/gemm';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
-import { backendKernel, installWasmKernels } from '../../../src/engine/wasmKernels';
 import { SeededRandom } from '../../../src/ml/random';
+import { bits, runBackendKernel, useWasmBackend } from './wasmBackend';
 
-beforeAll(async () => {
-  installWasmKernels();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 const rng = new SeededRandom(7);
 const random = (shape: number[]) =>
@@ -59,18 +50,6 @@ function loop(
   return out;
 }
 
-const bits = (x: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(x).buffer));
-
-function run(kernel: string, inputs: Record<string, tf.Tensor | null>, attrs: object) {
-  const func = backendKernel(kernel)!;
-  const info = func({
-    inputs: inputs as never,
-    backend: tf.backend(),
-    attrs: attrs as never,
-  }) as TensorInfo;
-  return tf.engine().makeTensorFromTensorInfo(info);
-}
-
 describe('singleThreadProduct', () => {
   const cases: [number, number, number, number, number, boolean, boolean][] = [
     // batchA, batchB, m, k, n, bias, relu
@@ -95,12 +74,12 @@ describe('singleThreadProduct', () => {
         );
       const theirs =
         withBias || relu
-          ? run(
+          ? runBackendKernel(
               '_FusedMatMul',
               { a, b, bias },
               { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear' },
             )
-          : run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+          : runBackendKernel('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
       const expected = loop(
         (await a.data()) as Float32Array,
         (await b.data()) as Float32Array,
@@ -147,12 +126,12 @@ describe('singleThreadProduct', () => {
         .makeTensorFromTensorInfo(singleThreadProduct(tf.backend(), a, b, bias, relu)!);
       const theirs =
         bias || relu
-          ? run(
+          ? runBackendKernel(
               '_FusedMatMul',
               { a, b, bias: bias ?? null },
               { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear' },
             )
-          : run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+          : runBackendKernel('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
       const [o, t] = [await ours.data(), await theirs.data()];
       // NaN payloads aside, every value and every zero's sign.
       expect(

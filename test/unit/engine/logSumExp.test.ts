@@ -7,10 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { expf, gradInJs, installLogSumExpKernels, rowsInJs } from '../../../src/engine/logSumExp';
 import { EXP2F_TABLE, simdKernelsOf } from '../../../src/engine/simd/simdKernels';
-import { installWasmKernels } from '../../../src/engine/wasmKernels';
 import {
   LOG_SUM_EXP_GRAD_KERNEL,
   LOG_SUM_EXP_ROWS_KERNEL,
@@ -18,19 +17,11 @@ import {
   maskedLogSumExp,
 } from '../../../src/ml/ops';
 import { SeededRandom } from '../../../src/ml/random';
+import { bits, useWasmBackend } from './wasmBackend';
 
-beforeAll(async () => {
-  installWasmKernels();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 const rng = new SeededRandom(23);
-const bits = (x: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(x).buffer));
 const hex = (h: string) => {
   const m = /^(-?)0x1\.([0-9a-f]+)p([+-]?\d+)$/i.exec(h)!;
   return (m[1] ? -1 : 1) * (1 + parseInt(m[2]!, 16) / 16 ** m[2]!.length) * 2 ** parseInt(m[3]!);
