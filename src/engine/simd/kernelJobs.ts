@@ -40,9 +40,9 @@ export const SLOT = {
 
 /**
  * `next` holds the chunk index in its low CHUNK_BITS and the job's tag (its sequence number) above
- * them, and a job's `next` is published last, once the job is written. A thread that read `next`
- * in one job and claims it by compare-and-swap after the next job was posted then fails, instead
- * of running (or counting as done) a chunk of the wrong job.
+ * them, set before the job's chunk count is. A thread that read `next` in one job and claims it by
+ * compare-and-swap after the next job was posted then fails, instead of running (or counting as
+ * done) a chunk of the wrong job.
  */
 const CHUNK_BITS = 8;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
@@ -331,18 +331,22 @@ export function postAndRun(
   deadlineMs = CHUNK_DEADLINE_MS,
 ): void {
   const c = control.ints;
-  if (chunks < 1 || chunks > MAX_CHUNKS) throw new Error(`kernel pool: ${chunks} chunks`);
+  // A fractional count would never be reached by the whole chunks counted done.
+  if (!Number.isInteger(chunks) || chunks < 1 || chunks > MAX_CHUNKS)
+    throw new Error(`kernel pool: ${chunks} chunks`);
   const tag = ((Atomics.load(c, SLOT.sequence) + 1) & (0x7fffffff >>> CHUNK_BITS)) << CHUNK_BITS;
-  // The previous job's `next` is past its last chunk, so nothing is taken while this one is
-  // written; its `next`, with this job's tag, goes last.
+  // With `chunks` at 0 nothing is taken while the job is written. `next` gets this job's tag before
+  // `chunks` its count: a thread that read the previous job's `next` then fails its claim, where
+  // with the count first it could claim an index of the new job under the old tag (and the same
+  // chunk would run twice, and count twice).
   Atomics.store(c, SLOT.chunks, 0);
   Atomics.store(c, SLOT.done, 0);
   Atomics.store(c, SLOT.failed, 0);
   c.set(args, SLOT.args);
   control.doubles.set(doubles);
   Atomics.store(c, SLOT.kind, kind);
-  Atomics.store(c, SLOT.chunks, chunks);
   Atomics.store(c, SLOT.next, tag);
+  Atomics.store(c, SLOT.chunks, chunks);
   Atomics.add(c, SLOT.sequence, 1);
   Atomics.notify(c, SLOT.sequence);
   try {

@@ -128,7 +128,14 @@ function createPool(
   const maxChunks = Math.min(2 * (threads.length + 1), MAX_CHUNKS);
   const run = (kind: JobKind, args: number[], units: number, doubles: number[] = []) => {
     try {
-      postAndRun(base, control, kind, args, doubles, Math.max(1, Math.min(units, maxChunks)));
+      postAndRun(
+        base,
+        control,
+        kind,
+        args,
+        doubles,
+        Math.max(1, Math.min(Math.ceil(units), maxChunks)),
+      );
     } catch (error) {
       // A helper died holding a chunk: go on without the pool (this step fails and says why).
       if (error instanceof KernelPoolStalled) pool.stop();

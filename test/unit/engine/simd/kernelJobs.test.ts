@@ -319,6 +319,7 @@ test('a claim read in one job fails in the next (the tag in `next`): no chunk of
   expect(claimed).not.toBe(read);
   expect(Atomics.load(c, SLOT.done)).toBe(2);
   expect(() => postAndRun(kernels, control, JOB.product, args, [], 256)).toThrow(/256 chunks/);
+  expect(() => postAndRun(kernels, control, JOB.product, args, [], 2.25)).toThrow(/2.25 chunks/);
 });
 
 describe('the pool', () => {
@@ -381,6 +382,27 @@ describe('the pool', () => {
     pool.product(g);
     productQuads(kernels, { ...g, c: at(4) }, 0, 32);
     expect(bits(read(3, 128 * 64))).toEqual(bits(read(4, 128 * 64)));
+    // A filter gradient of a first layer (9 rows: 2.25 groups of four) through the pool.
+    const shape: FilterGradShape = {
+      n: 64,
+      h: 12,
+      w: 12,
+      ci: 1,
+      oh: 6,
+      ow: 6,
+      co: 16,
+      k: 3,
+      stride: 2,
+      top: 0,
+      left: 0,
+    };
+    fill(7, 64 * 12 * 12);
+    fill(8, 64 * 6 * 6 * 16);
+    heap.fill(0, 9 * REGION, 9 * REGION + 9 * 16);
+    heap.fill(0, 10 * REGION, 10 * REGION + 9 * 16);
+    pool.filterGrad(shape, naturalLayout(shape), at(7), at(8), at(9));
+    accumulateFilterGradRows(kernels, shape, naturalLayout(shape), at(7), at(8), at(10), 0, 9);
+    expect(bits(read(9, 9 * 16))).toEqual(bits(read(10, 9 * 16)));
     // simdKernelsOf answers splitting kernels while the pool runs.
     const pooled = simdKernelsOf(backend)!;
     expect(pooled).not.toBe(kernels);
