@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { convolvePixels, type ConvolutionJob } from './simd/kernelJobs';
 import { kernelPoolOf } from './simd/kernelPool';
-import { simdKernelsOf } from './simd/simdKernels';
+import { freeOutputsOnThrow, simdKernelsOf, tfjsThreadCount } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
 export interface Conv2DAttrs {
@@ -24,10 +24,6 @@ export interface Conv2DAttrs {
 
 /** The fewest input channels for which our kernel beats XNNPACK's (see convGeometryFor). */
 export const MIN_INPUT_CHANNELS = 16;
-
-interface ThreadedBackend {
-  wasm?: { tfjs?: { getThreadsCount?: () => number } };
-}
 
 /** The geometry our kernel takes, or undefined (the caller runs the backend's kernel). */
 export function convGeometryFor(
@@ -70,7 +66,7 @@ export function singleThreadConv2D(
   filter: TensorInfo,
   attrs: Conv2DAttrs,
 ): TensorInfo | undefined {
-  if (((backend as ThreadedBackend).wasm?.tfjs?.getThreadsCount?.() ?? 1) !== 1) return undefined;
+  if (tfjsThreadCount(backend) !== 1) return undefined;
   const simd = simdKernelsOf(backend);
   const info = simd && convGeometryFor(x, filter, attrs);
   if (!simd || !info) return undefined;
@@ -103,11 +99,9 @@ export function singleThreadConv2D(
       ow: info.outWidth,
       pixels: info.batchSize * info.outHeight * info.outWidth,
     };
-    if (pool) pool.convolution(job);
-    else convolvePixels(simd, job, job.scratch, 0, job.pixels);
-  } catch (error) {
-    wasm.disposeData(out.dataId); // a helper failed: the step fails, the heap keeps nothing
-    throw error;
+    freeOutputsOnThrow(wasm, [out], () =>
+      pool ? pool.convolution(job) : convolvePixels(simd, job, job.scratch, 0, job.pixels),
+    );
   } finally {
     wasm.disposeData(scratch.dataId);
   }

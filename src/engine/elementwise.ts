@@ -8,7 +8,7 @@
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelPoolOf } from './simd/kernelPool';
-import { simdKernelsOf } from './simd/simdKernels';
+import { freeOutputsOnThrow, simdKernelsOf } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
 export const MAP = { add: 0, multiply: 1, step: 2, relu: 3, copy: 4, divideByScalar: 5 } as const;
@@ -47,13 +47,11 @@ function run(
   const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
   const period = y ? size(y.shape) : 4;
   const pool = kernelPoolOf(backend);
-  try {
-    if (pool) pool.map(op, at(x), y ? at(y) : 0, at(out), n, period, alpha);
-    else simd.mapRange(op, at(x), y ? at(y) : 0, at(out), 0, n, period, alpha);
-  } catch (error) {
-    wasm.disposeData(out.dataId); // a helper failed: the step fails, the heap keeps nothing
-    throw error;
-  }
+  freeOutputsOnThrow(wasm, [out], () =>
+    pool
+      ? pool.map(op, at(x), y ? at(y) : 0, at(out), n, period, alpha)
+      : simd.mapRange(op, at(x), y ? at(y) : 0, at(out), 0, n, period, alpha),
+  );
   return out;
 }
 

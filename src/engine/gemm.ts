@@ -17,12 +17,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelPoolOf } from './simd/kernelPool';
 import { productQuads, type ProductGeometry } from './simd/productRows';
-import { simdKernelsOf } from './simd/simdKernels';
+import { freeOutputsOnThrow, simdKernelsOf, tfjsThreadCount } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
-
-interface ThreadedBackend {
-  wasm?: { tfjs?: { getThreadsCount?: () => number }; HEAPF32?: Float32Array };
-}
 
 interface Geometry {
   batchA: number;
@@ -59,8 +55,7 @@ function geometry(backend: unknown, a: TensorInfo, b: TensorInfo): Geometry | un
   const walkable = (size: number) => size === 1 || size === batch;
   if (k !== kB || k === 0 || n % 4 !== 0 || batch * m * n === 0) return undefined;
   if (!walkable(batchA) || !walkable(batchB)) return undefined;
-  const threads = (backend as ThreadedBackend).wasm?.tfjs?.getThreadsCount?.() ?? 1;
-  if (threads !== 1) return undefined;
+  if (tfjsThreadCount(backend) !== 1) return undefined;
   return { batchA, batchB, m, k, n, outShape: [...lead, m, n] };
 }
 
@@ -109,13 +104,9 @@ export function singleThreadProduct(
     n,
   };
   const pool = kernelPoolOf(backend);
-  try {
-    if (pool) pool.product(g);
-    else productQuads(simd, g, 0, batch * Math.ceil(m / 4));
-  } catch (error) {
-    wasm.disposeData(out.dataId); // a helper failed: the step fails, the heap keeps nothing
-    throw error;
-  }
+  freeOutputsOnThrow(wasm, [out], () =>
+    pool ? pool.product(g) : productQuads(simd, g, 0, batch * Math.ceil(m / 4)),
+  );
   if (relu) simd.reluInPlace(g.c, batch * m * n);
   return out;
 }

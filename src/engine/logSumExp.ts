@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { LOG_SUM_EXP_GRAD_KERNEL, LOG_SUM_EXP_ROWS_KERNEL, MASKED_LOGIT } from '../ml/ops';
 import { kernelPoolOf } from './simd/kernelPool';
-import { EXP2F_TABLE, simdKernelsOf } from './simd/simdKernels';
+import { EXP2F_TABLE, freeOutputsOnThrow, simdKernelsOf } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
 const F64 = new Float64Array(1);
@@ -122,12 +122,11 @@ const rows: KernelFunc = ({ inputs, backend }) => {
     const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
     const args = [at(x), mask ? at(mask) : 0, c, at(shift), at(sum), at(table)] as const;
     const pool = kernelPoolOf(backend);
-    if (pool) pool.logSumExpRows(...args, r);
-    else simd.logSumExpRows(args[0], args[1], c, 0, r, args[3], args[4], args[5]);
-  } catch (error) {
-    wasm.disposeData(shift.dataId); // a helper failed: the step fails, the heap keeps nothing
-    wasm.disposeData(sum.dataId);
-    throw error;
+    freeOutputsOnThrow(wasm, [shift, sum], () =>
+      pool
+        ? pool.logSumExpRows(...args, r)
+        : simd.logSumExpRows(args[0], args[1], c, 0, r, args[3], args[4], args[5]),
+    );
   } finally {
     wasm.disposeData(table.dataId);
   }
@@ -162,11 +161,11 @@ const grad: KernelFunc = ({ inputs, backend }) => {
     const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
     const args = [at(x), mask ? at(mask) : 0, c, at(lse), at(dy), at(dx), at(table)] as const;
     const pool = kernelPoolOf(backend);
-    if (pool) pool.logSumExpGradRows(...args, r);
-    else simd.logSumExpGradRows(args[0], args[1], c, 0, r, args[3], args[4], args[5], args[6]);
-  } catch (error) {
-    wasm.disposeData(dx.dataId); // a helper failed: the step fails, the heap keeps nothing
-    throw error;
+    freeOutputsOnThrow(wasm, [dx], () =>
+      pool
+        ? pool.logSumExpGradRows(...args, r)
+        : simd.logSumExpGradRows(args[0], args[1], c, 0, r, args[3], args[4], args[5], args[6]),
+    );
   } finally {
     wasm.disposeData(table.dataId);
   }

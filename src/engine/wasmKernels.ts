@@ -39,7 +39,7 @@ import { elementwiseKernels } from './elementwise';
 import { singleThreadProduct } from './gemm';
 import { installLogSumExpKernels } from './logSumExp';
 import { kernelPoolOf } from './simd/kernelPool';
-import { simdKernelsOf, transposeStrip } from './simd/simdKernels';
+import { simdKernelsOf, tfjsThreadCount, transposeStrip } from './simd/simdKernels';
 
 /** What our kernels use of TF.js' WASM backend (convFilterGrad.ts too). */
 export interface WasmBackendLike {
@@ -439,8 +439,5 @@ export function wasmThreadCount(): number {
   const backend = tf.engine().findBackend('wasm');
   const pool = backend ? kernelPoolOf(backend) : undefined;
   if (pool) return pool.helpers + 1;
-  const wasm = backend as unknown as {
-    wasm?: { tfjs?: { getThreadsCount?: () => number } };
-  } | null;
-  return wasm?.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+  return backend ? tfjsThreadCount(backend) : 1;
 }

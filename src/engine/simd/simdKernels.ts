@@ -207,6 +207,29 @@ export function replaceSimdKernels(memory: WebAssembly.Memory, kernels: SimdKern
   instances.set(memory, kernels);
 }
 
+/** The threads of TF.js' own pool on this backend (1 for Node's build, and beside our pool). */
+export function tfjsThreadCount(backend: unknown): number {
+  const wasm = (backend as { wasm?: { tfjs?: { getThreadsCount?: () => number } } } | null)?.wasm;
+  return wasm?.tfjs?.getThreadsCount?.() ?? 1;
+}
+
+/**
+ * Runs a kernel's work into `outputs` (data ids); if it throws (a helper of the kernel pool
+ * failed), frees them before rethrowing: the step fails, and the heap keeps nothing of it.
+ */
+export function freeOutputsOnThrow(
+  backend: { disposeData(dataId: unknown): boolean },
+  outputs: { dataId: unknown }[],
+  work: () => void,
+): void {
+  try {
+    work();
+  } catch (error) {
+    for (const out of outputs) backend.disposeData(out.dataId);
+    throw error;
+  }
+}
+
 /** The WASM backend's heap when it is shared (the threaded build), else undefined. */
 export function sharedMemoryOf(backend: unknown): WebAssembly.Memory | undefined {
   const memory = memoryOf(backend);
