@@ -112,11 +112,11 @@ export function positiveMask(
  * select with them as bool tensors).
  */
 export interface ContrastiveMasks {
-  positives: Uint8Array;
+  readonly positives: Uint8Array;
   /** others − positives. */
-  negatives: Uint8Array;
+  readonly negatives: Uint8Array;
   /** 1 off the diagonal. */
-  others: Uint8Array;
+  readonly others: Uint8Array;
   /** |P(a)| per anchor. */
   positiveCounts: Float64Array;
   /** P_ab / max(|P(a)|, 1) / M: the weights of the mean over positives, then over anchors. */
@@ -125,11 +125,16 @@ export interface ContrastiveMasks {
 
 const MASK_CACHE_SIZE = 4;
 const maskCache = new Map<string, ContrastiveMasks>();
+/** `others` depends on M alone: one per batch size, kept across batches whose labels differ. */
+const othersCache = new Map<number, Uint8Array>();
 
 /**
- * positiveMask, offDiagonalMask, their difference and the row counts in one pass, cached per
- * batch shape and labels (a few batches): without labels they are the same every step. The arrays
- * are shared: read-only.
+ * positiveMask, offDiagonalMask, their difference and the row counts, cached per batch shape and
+ * labels (a few batches): without labels they are the same every step. With labels they change
+ * every step, so each mask is built on its first read only (a loss reads one or two of them) and
+ * each row is a copy of its class's row (rows of one class differ only on their own diagonal):
+ * M² = 262,144 entries at batch 256×2, built in memory freshly allocated each time. The arrays are
+ * shared: read-only.
  */
 export function contrastiveMasks(
   nSamples: number,
@@ -148,40 +153,74 @@ export function contrastiveMasks(
     return hit;
   }
   const m = nSamples * nViews;
-  // The class of each row: its label, or its sample without labels.
-  const rowClass = new Float64Array(m);
-  for (let a = 0; a < m; a++)
-    rowClass[a] = labels ? Math.round(labels[a % nSamples]!) : a % nSamples;
-  const positives = new Uint8Array(m * m);
-  const negatives = new Uint8Array(m * m);
-  const others = new Uint8Array(m * m);
-  const positiveCounts = new Float64Array(m);
+  // Each row's class as an index 0..classes−1: its label, or its sample without labels.
+  const classOfRow = new Int32Array(m);
+  const classIndex = new Map<number, number>();
   for (let a = 0; a < m; a++) {
-    const ca = rowClass[a]!;
-    const row = a * m;
-    let count = 0;
-    for (let b = 0; b < m; b++) {
-      if (b === a) continue;
-      others[row + b] = 1;
-      if (rowClass[b] === ca) {
-        positives[row + b] = 1;
-        count++;
-      } else negatives[row + b] = 1;
-    }
-    positiveCounts[a] = count;
+    const c = labels ? Math.round(labels[a % nSamples]!) : a % nSamples;
+    let index = classIndex.get(c);
+    if (index === undefined) classIndex.set(c, (index = classIndex.size));
+    classOfRow[a] = index;
   }
-  let weights: Float32Array | undefined;
-  const meanWeights = () => {
-    if (!weights) {
-      weights = new Float32Array(m * m);
+  const classSize = new Float64Array(classIndex.size);
+  for (let a = 0; a < m; a++) classSize[classOfRow[a]!]!++;
+  const positiveCounts = Float64Array.from(classOfRow, (c) => classSize[c]! - 1);
+  /** A row per class: `inClass` where b is in the class, else `outOfClass`; the diagonal `diagonal`. */
+  const fromClassRows = <T extends Uint8Array | Float32Array>(
+    out: T,
+    classRow: (c: number, row: T) => void,
+    diagonal: number,
+  ): T => {
+    const row = out.slice(0, m) as T; // a scratch row (rows of `out` get their diagonal cleared)
+    for (let c = 0; c < classSize.length; c++) {
+      classRow(c, row);
       for (let a = 0; a < m; a++) {
-        const w = 1 / Math.max(positiveCounts[a]!, 1) / m;
-        for (let b = 0; b < m; b++) if (positives[a * m + b]) weights[a * m + b] = w;
+        if (classOfRow[a] !== c) continue;
+        out.set(row, a * m);
+        out[a * m + a] = diagonal;
       }
     }
-    return weights;
+    return out;
   };
-  const masks = { positives, negatives, others, positiveCounts, meanWeights };
+  const membership = (inClass: number, outOfClass: number) =>
+    fromClassRows(
+      new Uint8Array(m * m),
+      (c, row) => {
+        for (let b = 0; b < m; b++) row[b] = classOfRow[b] === c ? inClass : outOfClass;
+      },
+      0,
+    );
+  let positives: Uint8Array | undefined;
+  let negatives: Uint8Array | undefined;
+  let weights: Float32Array | undefined;
+  const masks: ContrastiveMasks = {
+    get positives() {
+      return (positives ??= membership(1, 0));
+    },
+    get negatives() {
+      return (negatives ??= membership(0, 1));
+    },
+    get others() {
+      let others = othersCache.get(m);
+      if (!others) {
+        others = new Uint8Array(m * m).fill(1);
+        for (let a = 0; a < m; a++) others[a * m + a] = 0;
+        othersCache.clear();
+        othersCache.set(m, others);
+      }
+      return others;
+    },
+    positiveCounts,
+    meanWeights: () =>
+      (weights ??= fromClassRows(
+        new Float32Array(m * m),
+        (c, row) => {
+          const w = 1 / Math.max(classSize[c]! - 1, 1) / m;
+          for (let b = 0; b < m; b++) row[b] = classOfRow[b] === c ? w : 0;
+        },
+        0,
+      )),
+  };
   maskCache.set(key, masks);
   if (maskCache.size > MASK_CACHE_SIZE) maskCache.delete(maskCache.keys().next().value!);
   return masks;

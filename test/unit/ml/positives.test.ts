@@ -177,7 +177,39 @@ describe('contrastiveMasks (one pass, cached)', () => {
           pos.slice(a * m, (a + 1) * m).reduce((x, y) => x + y, 0),
         );
         expect(Array.from(masks.positiveCounts)).toEqual(counts);
+        const weights = Array.from({ length: m * m }, (_, i) =>
+          Math.fround(pos[i]! / Math.max(counts[Math.floor(i / m)]!, 1) / m),
+        );
+        expect(Array.from(masks.meanWeights())).toEqual(weights);
       }
+    }
+  });
+
+  it('builds each mask from any read order, for random labels (rows copied per class)', () => {
+    const rng = makeRng(11);
+    for (const [n, views, classes] of [
+      [37, 3, 5],
+      [64, 2, 10],
+      [9, 2, 9],
+    ] as const) {
+      const labels = randomInts(rng, n, classes).map((c) => c - 2);
+      const m = n * views;
+      const pos = positiveMask(n, views, labels);
+      // Weights first, then negatives, then positives: no mask depends on another being read.
+      const masks = contrastiveMasks(n, views, labels);
+      const counts = Array.from({ length: m }, (_, a) =>
+        pos.slice(a * m, (a + 1) * m).reduce((x, y) => x + y, 0),
+      );
+      expect(Array.from(masks.meanWeights())).toEqual(
+        Array.from({ length: m * m }, (_, i) =>
+          Math.fround(pos[i]! / Math.max(counts[Math.floor(i / m)]!, 1) / m),
+        ),
+      );
+      expect(Array.from(masks.negatives)).toEqual(
+        Array.from(offDiagonalMask(m), (o, i) => o - pos[i]!),
+      );
+      expect(Array.from(masks.positives)).toEqual(Array.from(pos));
+      expect(Array.from(masks.positiveCounts)).toEqual(counts);
     }
   });
 
