@@ -213,6 +213,40 @@ describe('contrastiveMasks (one pass, cached)', () => {
     }
   });
 
+  it('refills the arrays of evicted masks completely, and refuses reads of evicted masks', () => {
+    const rng = makeRng(5);
+    const n = 12;
+    const draw = () => randomInts(rng, n, 4);
+    // Fill the cache and beyond with masks whose arrays were all built, then poison the arrays
+    // that go back to the spares: whatever is reused must be overwritten everywhere.
+    const made = Array.from({ length: 5 }, () => {
+      const masks = contrastiveMasks(n, 2, draw());
+      return { masks, arrays: [masks.positives, masks.negatives, masks.meanWeights()] };
+    });
+    // The cache holds the last four: the first is evicted, the second goes with the next masks.
+    expect(() => made[0]!.masks.positives).toThrow(/reused/);
+    expect(() => made[0]!.masks.meanWeights()).toThrow(/reused/);
+    const firstArrays = made[1]!.arrays;
+    for (const a of firstArrays) a.fill(7);
+    const labels = draw();
+    const masks = contrastiveMasks(n, 2, labels);
+    const m = 2 * n;
+    const pos = positiveMask(n, 2, labels);
+    expect(Array.from(masks.positives)).toEqual(Array.from(pos));
+    expect(Array.from(masks.negatives)).toEqual(
+      Array.from(offDiagonalMask(m), (o, i) => o - pos[i]!),
+    );
+    const counts = Array.from(masks.positiveCounts);
+    expect(Array.from(masks.meanWeights())).toEqual(
+      Array.from({ length: m * m }, (_, i) =>
+        Math.fround(pos[i]! / Math.max(counts[Math.floor(i / m)]!, 1) / m),
+      ),
+    );
+    // At least one poisoned array came back, so the check above is about reuse.
+    const reusedArrays = [masks.positives, masks.negatives, masks.meanWeights()];
+    expect(reusedArrays.some((a) => firstArrays.includes(a))).toBe(true);
+  });
+
   it('returns the cached arrays for the same shape and labels, fresh ones for new labels', () => {
     const a = contrastiveMasks(8, 2, null);
     expect(contrastiveMasks(8, 2, null)).toBe(a);
