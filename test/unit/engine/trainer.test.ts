@@ -112,6 +112,29 @@ describe('Trainer', () => {
     },
   );
 
+  test('a batch keeps its pixels while it is alive, though the pixel arrays are reused', async () => {
+    // prefetch sees every batch's pixels when it is drawn; the batch drawn before is still
+    // training (and makes its own views from its pixels if its prefetch failed).
+    const seen: { array: Float32Array; copy: Float32Array }[] = [];
+    const views: AugmentFn = Object.assign(
+      (images: tf.Tensor4D, v: number) => tf.tidy(() => tf.tile(images, [v, 1, 1, 1])),
+      {
+        prefetch: (pixels: Float32Array) => {
+          const previous = seen.at(-1);
+          if (previous) expect(previous.array).toEqual(previous.copy);
+          seen.push({ array: pixels, copy: pixels.slice() });
+          return Promise.resolve(undefined as unknown as Float32Array);
+        },
+      },
+    );
+    const trainer = new Trainer(config({ batchSize: 8 }), syntheticDataset(), views);
+    for (let i = 0; i < 8; i++) await trainer.step();
+    trainer.dispose();
+    expect(seen.length).toBe(9);
+    // The arrays are reused: fewer distinct arrays than batches.
+    expect(new Set(seen.map((s) => s.array)).size).toBeLessThan(seen.length);
+  });
+
   test.each(['cpu', 'wasm'])(
     'views prefetched elsewhere give the same steps as views made in the step (%s)',
     async (backend) => {
