@@ -79,6 +79,32 @@ describe('elementwise kernels', () => {
     x.dispose();
   });
 
+  test('Pack on a new first axis: the backend kernel, bit for bit', async () => {
+    for (const count of [1, 2, 4]) {
+      const xs = Array.from({ length: count }, () => values([32, 7, 7, 16]));
+      const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+      const ours = tf.stack(xs);
+      expect(spy).toHaveBeenCalledTimes(count);
+      spy.mockRestore();
+      const theirs = runBackendKernel('Pack', xs as unknown as Record<string, tf.Tensor>, {
+        axis: 0,
+      });
+      expect(ours.shape).toEqual([count, 32, 7, 7, 16]);
+      expect(show(await ours.data())).toEqual(show(await theirs.data()));
+      tf.dispose([...xs, ours, theirs]);
+    }
+  });
+
+  test('Pack on an inner axis, of different shapes or small: the backend', () => {
+    const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+    tf.tidy(() => tf.stack([values([64, 64]), values([64, 64])], 1));
+    tf.tidy(() => tf.stack([values([64, 64]), values([64, 64])], -1));
+    tf.tidy(() => tf.stack([tf.scalar(1), tf.scalar(2)]));
+    tf.tidy(() => tf.stack([tf.ones([64, 64], 'int32'), tf.ones([64, 64], 'int32')]));
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
   test('a broadcast that does not repeat whole, small or odd sizes, other dtypes: the backend', () => {
     expect(repeatsOver([512, 16], [512, 1])).toBe(false);
     expect(repeatsOver([512, 16], [1, 16])).toBe(true);
