@@ -1,17 +1,27 @@
 /**
  * The elementwise kernels of a CNN step (a convolution's bias, ReLU and its gradient: Step, Cast
- * and Multiply) by our SIMD kernel (`mapRange`, simd/kernels.wat) on WASM, split among the kernel
- * pool's threads where there is one. Each is one IEEE operation per value (or a comparison), so the
- * values are the backend's bit for bit (test/unit/engine/elementwise.test.ts); with TF.js on one
- * thread for the pool (wasmKernels.ts), the backend's own ran on one core, about 4 ms of the bench
- * CNN's step at 256 × 2.
+ * and Multiply, or our one-pass ReLU gradient) by our SIMD kernel (`mapRange`, simd/kernels.wat) on
+ * WASM, split among the kernel pool's threads where there is one, and Pack on a new first axis as
+ * copies. Each is one IEEE operation per value (or a comparison, or a copy), so the values are the
+ * backend's bit for bit (test/unit/engine/elementwise.test.ts); with TF.js on one thread for the
+ * pool (wasmKernels.ts), the backend's own ran on one core, about 4 ms of the bench CNN's step at
+ * 256 × 2.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelPoolOf } from './simd/kernelPool';
 import { freeOutputsOnThrow, simdKernelsOf } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
-export const MAP = { add: 0, multiply: 1, step: 2, relu: 3, copy: 4, divideByScalar: 5 } as const;
+export const MAP = {
+  add: 0,
+  multiply: 1,
+  step: 2,
+  relu: 3,
+  copy: 4,
+  divideByScalar: 5,
+  reluGrad: 6,
+} as const;
 type MapOp = (typeof MAP)[keyof typeof MAP];
 
 /** Below this many values the backend's kernel is as fast: a call costs more than it saves. */
@@ -153,4 +163,40 @@ export function elementwiseKernels(): {
         unary(MAP.copy, f, (args) => (args.attrs as { dtype?: string }).dtype === 'float32'),
     },
   ];
+}
+
+/** Our kernel for ReLU's gradient, dy·step(x), in one pass (WASM only). */
+export const RELU_GRAD_KERNEL = 'ContrastivePlaygroundReluGrad';
+
+/**
+ * ReLU's gradient by our one-pass kernel where it takes the tensors (WASM, float32, 4096 values or
+ * more), TF.js' own everywhere else: dy·cast(step(x)), three kernels and two passes more (about
+ * 0.3 ms of a SupCon MLP step at 256×2 on the training thread, for three ReLUs). Step's 1 and 0 (or
+ * NaN) multiply dy exactly as they do there: the same values bit for bit.
+ */
+export function installReluGradient(): void {
+  if (tf.getKernel(RELU_GRAD_KERNEL, 'wasm')) return;
+  const own = tf.getGradient('Relu');
+  if (!own) return;
+  tf.registerKernel({
+    kernelName: RELU_GRAD_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
+      return run(args.backend, MAP.reluGrad, dy, x, x.shape);
+    },
+  });
+  tf.registerGradient({
+    ...own,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [tf.Tensor];
+      if (
+        !Array.isArray(dy) &&
+        tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) &&
+        takes(tf.backend(), dy, x)
+      )
+        return { x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x }) as tf.Tensor };
+      return own.gradFunc(dy, saved, attrs);
+    },
+  });
 }

@@ -35,7 +35,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { installConvFilterGradKernel } from './convFilterGrad';
 import { singleThreadConv2D, type Conv2DAttrs } from './convForward';
-import { elementwiseKernels } from './elementwise';
+import { elementwiseKernels, installReluGradient } from './elementwise';
 import { singleThreadProduct } from './gemm';
 import { installLogSumExpKernels } from './logSumExp';
 import { kernelPoolOf } from './simd/kernelPool';
@@ -80,6 +80,7 @@ export function installWasmKernels(): boolean {
   }
   installConvFilterGradKernel();
   installLogSumExpKernels();
+  installReluGradient();
   return true;
 }
 

@@ -582,7 +582,8 @@
   ;; Elementwise on floats begin ≤ i < end (multiples of 4) of a, into out:
   ;;   op 0: a + b,  1: a·b  (b[i mod period], period a multiple of 4: a bias when it is shorter)
   ;;   op 2: step (1 where a > 0, else alpha; NaN stays NaN),  3: ReLU (max(a, 0): NaN stays NaN,
-  ;;   −0 becomes +0),  4: a copy,  5: a / b[0]
+  ;;   −0 becomes +0),  4: a copy,  5: a / b[0],  6: a·step(b) (ReLU's gradient: dy·step(x), step as
+  ;;   op 2 with alpha 0; b as in ops 0 and 1)
   ;; each as the backend computes it, so the values are its kernels' bit for bit.
   (func (export "mapRange") (param $op i32) (param $a i32) (param $b i32) (param $out i32)
     (param $begin i32) (param $end i32) (param $period i32) (param $alpha f32)
@@ -590,7 +591,7 @@
     (local.set $p (i32.shl (local.get $begin) (i32.const 2)))
     (local.set $pEnd (i32.shl (local.get $end) (i32.const 2)))
     (local.set $jEnd (i32.shl (local.get $period) (i32.const 2)))
-    (if (i32.lt_u (local.get $op) (i32.const 2))
+    (if (i32.or (i32.lt_u (local.get $op) (i32.const 2)) (i32.eq (local.get $op) (i32.const 6)))
       (then (local.set $j (i32.shl (i32.rem_u (local.get $begin) (local.get $period)) (i32.const 2)))))
     (block $done
       (loop $next
@@ -620,6 +621,18 @@
           (if (i32.eq (local.get $op) (i32.const 5))
             (then
               (local.set $v (f32x4.div (local.get $va) (v128.load32_splat align=4 (local.get $b))))
+              (br $computed)))
+          (if (i32.eq (local.get $op) (i32.const 6))
+            (then
+              (local.set $v (v128.load align=4 (i32.add (local.get $b) (local.get $j))))
+              (local.set $v (v128.bitselect
+                (local.get $v)
+                (v128.bitselect
+                  (f32x4.splat (f32.const 1))
+                  (f32x4.splat (f32.const 0))
+                  (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0))))
+                (f32x4.ne (local.get $v) (local.get $v))))
+              (local.set $v (f32x4.mul (local.get $va) (local.get $v)))
               (br $computed)))
           (local.set $v (local.get $va)))
         (v128.store align=4 (i32.add (local.get $out) (local.get $p)) (local.get $v))

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, test, vi } from 'vitest';
-import { repeatsOver } from '../../../src/engine/elementwise';
+import { MAP, repeatsOver } from '../../../src/engine/elementwise';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
 import { SeededRandom } from '../../../src/ml/random';
 import { runBackendKernel, useWasmBackend } from './wasmBackend';
@@ -16,10 +16,10 @@ useWasmBackend();
 const rng = new SeededRandom(29);
 const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1e-45, -1e-45, 3.4e38];
 /** Random values with the special ones sprinkled in. */
-const values = (shape: number[]) =>
+const values = (shape: number[], shift = 0) =>
   tf.tensor(
     Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) =>
-      i % 97 < SPECIAL.length ? SPECIAL[i % 97]! : (rng.next() * 2 - 1) * 4,
+      (i + shift) % 97 < SPECIAL.length ? SPECIAL[(i + shift) % 97]! : (rng.next() * 2 - 1) * 4,
     ),
     shape,
   );
@@ -104,6 +104,28 @@ describe('elementwise kernels', () => {
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
   });
+
+  test.each([
+    [[64, 14, 14, 16], true],
+    [[512, 128], true],
+    [[8, 8], false],
+    [[1025, 5], false],
+  ])(
+    "ReLU's gradient %j (ours: %s): the backend's Step, Cast and Multiply, bit for bit",
+    async (shape, ours) => {
+      // dy's special values fall beside x's: a zero x meets a finite dy, an infinite dy a zero x.
+      const [x, dy] = [values(shape), values(shape, 3)];
+      const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+      const grad = tf.grad((t: tf.Tensor) => tf.relu(t))(x, dy);
+      expect(spy.mock.calls.some((call) => call[0] === MAP.reluGrad)).toBe(ours);
+      spy.mockRestore();
+      const step = runBackendKernel('Step', { x }, { alpha: 0 });
+      const cast = runBackendKernel('Cast', { x: step }, { dtype: 'float32' });
+      const theirs = runBackendKernel('Multiply', { a: dy, b: cast });
+      expect(show(await grad.data())).toEqual(show(await theirs.data()));
+      tf.dispose([x, dy, grad, step, cast, theirs]);
+    },
+  );
 
   test('a broadcast that does not repeat whole, small or odd sizes, other dtypes: the backend', () => {
     expect(repeatsOver([512, 16], [512, 1])).toBe(false);
