@@ -127,19 +127,31 @@ function packOnFirstAxis(fallback: KernelFunc): KernelFunc {
     if ((axis < 0 ? axis + shape.length + 1 : axis) !== 0 || !inputs.every(sameShape))
       return fallback(args);
     const wasm = args.backend as WasmBackendLike;
-    const simd = simdKernelsOf(args.backend)!;
-    const pool = kernelPoolOf(args.backend);
     const out = wasm.makeOutput([inputs.length, ...shape], 'float32');
     const n = size(shape);
+    const to = wasm.getMemoryOffset(out.dataId);
     freeOutputsOnThrow(wasm, [out], () =>
-      inputs.forEach((t, i) => {
-        const [from, to] = [wasm.getMemoryOffset(t.dataId), wasm.getMemoryOffset(out.dataId)];
-        if (pool) pool.map(MAP.copy, from, 0, to + i * n * 4, n, 4, 0);
-        else simd.mapRange(MAP.copy, from, 0, to + i * n * 4, 0, n, 4, 0);
-      }),
+      inputs.forEach((t, i) =>
+        copyFloats(args.backend, wasm.getMemoryOffset(t.dataId), to + i * n * 4, n),
+      ),
     );
     return out;
   };
+}
+
+/**
+ * n floats (n % 4 === 0) copied from one heap offset to another by our map, split among the pool's
+ * threads where there is one (Pack, and Tile along the first axis: wasmKernels.ts).
+ */
+export function copyFloats(backend: unknown, from: number, to: number, n: number): void {
+  const pool = kernelPoolOf(backend);
+  if (pool) pool.map(MAP.copy, from, 0, to, n, 4, 0);
+  else simdKernelsOf(backend)!.mapRange(MAP.copy, from, 0, to, 0, n, 4, 0);
+}
+
+/** Whether copyFloats takes a float32 tensor of this size (SIMD here, large enough, in fours). */
+export function copiesFloats(backend: unknown, t: TensorInfo): boolean {
+  return takes(backend, t);
 }
 
 /**

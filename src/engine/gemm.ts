@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelPoolOf } from './simd/kernelPool';
-import { productQuads, type ProductGeometry } from './simd/productRows';
+import { PRODUCT_START, productQuads, type ProductGeometry } from './simd/productRows';
 import { freeOutputsOnThrow, simdKernelsOf, tfjsThreadCount } from './simd/simdKernels';
 import type { WasmBackendLike } from './wasmKernels';
 
@@ -80,28 +80,17 @@ export function singleThreadProduct(
   const batch = Math.max(batchA, batchB);
   const out = wasm.makeOutput(sizes.outShape, 'float32');
   // makeOutput may grow the heap: offsets and views afterwards.
-  const heap = wasm.typedArrayFromHeap(out) as Float32Array;
-  const outFloat = wasm.getMemoryOffset(out.dataId) / 4;
-  const whole = new Float32Array(heap.buffer);
-  if (bias) {
-    const biasFloat = wasm.getMemoryOffset(bias.dataId) / 4;
-    whole.copyWithin(outFloat, biasFloat, biasFloat + n);
-    // The other rows by doubling: log2(rows) copies.
-    for (let done = n, total = batch * m * n; done < total;) {
-      const len = Math.min(done, total - done);
-      whole.copyWithin(outFloat + done, outFloat, outFloat + len);
-      done += len;
-    }
-  } else heap.fill(0);
   const g: ProductGeometry = {
     a: wasm.getMemoryOffset(a.dataId),
     b: wasm.getMemoryOffset(b.dataId),
-    c: outFloat * 4,
+    c: wasm.getMemoryOffset(out.dataId),
     batchA,
     batchB,
     m,
     k,
     n,
+    start: bias ? PRODUCT_START.bias : PRODUCT_START.zeros,
+    bias: bias ? wasm.getMemoryOffset(bias.dataId) : 0,
   };
   const pool = kernelPoolOf(backend);
   freeOutputsOnThrow(wasm, [out], () =>

@@ -35,11 +35,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { installConvFilterGradKernel } from './convFilterGrad';
 import { singleThreadConv2D, type Conv2DAttrs } from './convForward';
-import { elementwiseKernels, installReluGradient } from './elementwise';
+import { copiesFloats, copyFloats, elementwiseKernels, installReluGradient } from './elementwise';
 import { singleThreadProduct } from './gemm';
 import { installLogSumExpKernels } from './logSumExp';
 import { kernelPoolOf } from './simd/kernelPool';
-import { simdKernelsOf, tfjsThreadCount, transposeStrip } from './simd/simdKernels';
+import {
+  freeOutputsOnThrow,
+  simdKernelsOf,
+  tfjsThreadCount,
+  transposeStrip,
+} from './simd/simdKernels';
 
 /** What our kernels use of TF.js' WASM backend (convFilterGrad.ts too). */
 export interface WasmBackendLike {
@@ -350,6 +355,15 @@ function blockTile(fallback: KernelFunc): KernelFunc {
     const wasm = backend as unknown as WasmBackendLike;
     const outShape = x.shape.map((s, i) => s * reps[i]!);
     const out = wasm.makeOutput(outShape, x.dtype);
+    if (reps.every((r, i) => i === 0 || r === 1) && copiesFloats(backend, x)) {
+      // The views of a batch (repeated on the first axis): whole copies, split among the threads.
+      const [from, to] = [wasm.getMemoryOffset(x.dataId), wasm.getMemoryOffset(out.dataId)];
+      const n = x.shape.reduce((a, b) => a * b, 1);
+      freeOutputsOnThrow(wasm, [out], () => {
+        for (let r = 0; r < reps[0]!; r++) copyFloats(backend, from, to + r * n * 4, n);
+      });
+      return out;
+    }
     // makeOutput may grow the heap: take both views afterwards.
     tileInto(wasm.typedArrayFromHeap(x), x.shape, reps, wasm.typedArrayFromHeap(out));
     return out;

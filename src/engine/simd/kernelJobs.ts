@@ -98,7 +98,18 @@ export interface ConvolutionJob {
  * A job's named numbers in the control block's argument slots, in one order per kind (the poster
  * encodes, the chunk runner decodes): a field list is the one definition of that order.
  */
-export const PRODUCT_FIELDS = ['a', 'b', 'c', 'batchA', 'batchB', 'm', 'k', 'n'] as const;
+export const PRODUCT_FIELDS = [
+  'a',
+  'b',
+  'c',
+  'batchA',
+  'batchB',
+  'm',
+  'k',
+  'n',
+  'start',
+  'bias',
+] as const;
 export const CONVOLUTION_FIELDS = [
   'x',
   'zero',

@@ -148,7 +148,7 @@ function createPool(
     product(g) {
       const quads = Math.max(g.batchA, g.batchB) * Math.ceil(g.m / 4);
       if (g.m * g.k * g.n < MIN_WORK || quads < 2) return productQuads(base, g, 0, quads);
-      run(JOB.product, encode(PRODUCT_FIELDS, g), quads);
+      run(JOB.product, encode(PRODUCT_FIELDS, { start: 0, bias: 0, ...g }), quads);
     },
     convolution(j) {
       const work = j.pixels * j.kh * j.kw * j.ci * j.co;

@@ -583,7 +583,8 @@
   ;;   op 0: a + b,  1: a·b  (b[i mod period], period a multiple of 4: a bias when it is shorter)
   ;;   op 2: step (1 where a > 0, else alpha; NaN stays NaN),  3: ReLU (max(a, 0): NaN stays NaN,
   ;;   −0 becomes +0),  4: a copy,  5: a / b[0],  6: a·step(b) (ReLU's gradient: dy·step(x), step as
-  ;;   op 2 with alpha 0; b as in ops 0 and 1)
+  ;;   op 2 with alpha 0; b as in ops 0 and 1),  7: b[i mod period] (a bias repeated; a unread),
+  ;;   8: +0 (a and b unread)
   ;; each as the backend computes it, so the values are its kernels' bit for bit.
   (func (export "mapRange") (param $op i32) (param $a i32) (param $b i32) (param $out i32)
     (param $begin i32) (param $end i32) (param $period i32) (param $alpha f32)
@@ -591,13 +592,22 @@
     (local.set $p (i32.shl (local.get $begin) (i32.const 2)))
     (local.set $pEnd (i32.shl (local.get $end) (i32.const 2)))
     (local.set $jEnd (i32.shl (local.get $period) (i32.const 2)))
-    (if (i32.or (i32.lt_u (local.get $op) (i32.const 2)) (i32.eq (local.get $op) (i32.const 6)))
+    (if (i32.or (i32.lt_u (local.get $op) (i32.const 2))
+          (i32.or (i32.eq (local.get $op) (i32.const 6)) (i32.eq (local.get $op) (i32.const 7))))
       (then (local.set $j (i32.shl (i32.rem_u (local.get $begin) (local.get $period)) (i32.const 2)))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $pEnd)))
-        (local.set $va (v128.load align=4 (i32.add (local.get $a) (local.get $p))))
         (block $computed
+          (if (i32.eq (local.get $op) (i32.const 7))
+            (then
+              (local.set $v (v128.load align=4 (i32.add (local.get $b) (local.get $j))))
+              (br $computed)))
+          (if (i32.eq (local.get $op) (i32.const 8))
+            (then
+              (local.set $v (v128.const i32x4 0 0 0 0))
+              (br $computed)))
+          (local.set $va (v128.load align=4 (i32.add (local.get $a) (local.get $p))))
           (if (i32.eqz (local.get $op))
             (then
               (local.set $v (f32x4.add (local.get $va) (v128.load align=4 (i32.add (local.get $b) (local.get $j)))))

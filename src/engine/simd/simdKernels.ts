@@ -102,7 +102,7 @@ export interface SimdKernels {
   /**
    * Elementwise on floats begin ≤ i < end (multiples of 4), as the backend computes each: op 0
    * a + b[i mod period], 1 a·b[i mod period], 2 step(a) (alpha below 0), 3 relu(a), 4 a copy,
-   * 5 a / b[0].
+   * 5 a / b[0], 6 a·step(b[i mod period]) (ReLU's gradient), 7 b[i mod period], 8 +0.
    */
   mapRange(
     op: number,

@@ -260,6 +260,23 @@ describe('WASM kernels', () => {
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
   });
 
+  test.each([
+    [[64, 28, 28, 1], 2],
+    [[32, 8, 8, 3], 3],
+  ])(
+    'tile %j by %d on the first axis: whole copies by our map, as the CPU backend',
+    async (shape, r) => {
+      installWasmKernels();
+      const x = random(shape);
+      await tf.setBackend('wasm');
+      const spy = vi.spyOn(simdKernelsOf(tf.backend())!, 'mapRange');
+      const [cpu, wasm] = await onBoth(() => tf.tile(tf.tensor(x, shape), [r, 1, 1, 1]));
+      expect(spy).toHaveBeenCalledTimes(r);
+      spy.mockRestore();
+      expect(Array.from(wasm)).toEqual(Array.from(cpu));
+    },
+  );
+
   test('tileInto copies blocks as tf.tile does (int32 too)', () => {
     const src = Int32Array.from({ length: 6 }, (_, i) => i);
     const dst = new Int32Array(24);

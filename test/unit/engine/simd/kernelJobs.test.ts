@@ -15,9 +15,11 @@ import {
   CONTROL_BYTES,
   JOB,
   KernelPoolStalled,
+  PRODUCT_FIELDS,
   SLOT,
   chunkRange,
   controlBlock,
+  encode,
   postAndRun,
   takeChunks,
 } from '../../../../src/engine/simd/kernelJobs';
@@ -27,7 +29,11 @@ import {
   type HelperThread,
   type KernelHelperReply,
 } from '../../../../src/engine/simd/kernelPool';
-import { productQuads, type ProductGeometry } from '../../../../src/engine/simd/productRows';
+import {
+  PRODUCT_START,
+  productQuads,
+  type ProductGeometry,
+} from '../../../../src/engine/simd/productRows';
 import { simdKernelsOf, simdKernelsOn } from '../../../../src/engine/simd/simdKernels';
 import { SeededRandom } from '../../../../src/ml/random';
 
@@ -87,6 +93,28 @@ describe.each([1, 3, 4, 7])('a job in %i chunks, all run by the poster', (chunks
     const { a, b, c, batchA, batchB, m, k, n } = g(4);
     postAndRun(kernels, newControl(), JOB.product, [a, b, c, batchA, batchB, m, k, n], [], chunks);
     expect(bits(read(4, 2 * 13 * 12))).toEqual(bits(read(3, 2 * 13 * 12)));
+  });
+
+  test.each([
+    ['zeros', PRODUCT_START.zeros],
+    ['a bias', PRODUCT_START.bias],
+  ])('product starting from %s: each chunk sets its own rows first', (_, start) => {
+    // Two batches of 13 × 9 · 9 × 12 (a last group of one row), C full of NaN before.
+    const [m, k, n] = [13, 9, 12];
+    fill(1, 2 * m * k);
+    fill(2, 2 * k * n);
+    const bias = fill(5, n);
+    bias[3] = -0; // a signed zero stays one
+    heap.set(bias, 5 * REGION);
+    // What it must equal: C set by hand, then the products added to it.
+    for (let row = 0; row < 2 * m; row++)
+      heap.set(start === PRODUCT_START.bias ? bias : new Float32Array(n), 3 * REGION + row * n);
+    const g: ProductGeometry = { a: at(1), b: at(2), c: at(3), batchA: 2, batchB: 2, m, k, n };
+    productQuads(kernels, g, 0, 2 * 4);
+    heap.fill(NaN, 4 * REGION, 4 * REGION + 2 * m * n);
+    const args = encode(PRODUCT_FIELDS, { ...g, c: at(4), start, bias: at(5) });
+    postAndRun(kernels, newControl(), JOB.product, args, [], chunks);
+    expect(bits(read(4, 2 * m * n))).toEqual(bits(read(3, 2 * m * n)));
   });
 
   test('convolution', () => {
