@@ -198,6 +198,19 @@ export function installReluGradient(): void {
       return run(args.backend, MAP.reluGrad, dy, x, x.shape);
     },
   });
+  // Its own gradient, for gradients of gradients: TF.js' chain gives g·step(x) for dy and zeros for
+  // x (Step's gradient).
+  tf.registerGradient({
+    kernelName: RELU_GRAD_KERNEL,
+    inputsToSave: ['x'],
+    gradFunc: (g, saved) => {
+      const [x] = saved as [tf.Tensor];
+      return {
+        dy: () => tf.mul(g as tf.Tensor, tf.cast(tf.step(x), 'float32')),
+        x: () => tf.zerosLike(x),
+      };
+    },
+  });
   tf.registerGradient({
     ...own,
     gradFunc: (dy, saved, attrs) => {

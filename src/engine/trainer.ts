@@ -17,7 +17,8 @@ import { finiteFlag, TrainingOptimizer } from './optimizer';
 
 /**
  * The same views as an AugmentFn, for pixels [N, h, w, c] as a plain array, made elsewhere (a
- * helper worker) and delivered later: view-major [V·N, h, w, c] values.
+ * helper worker) and delivered later: view-major [V·N, h, w, c] values. It must read (or copy)
+ * `pixels` before it returns, and never transfer it: the trainer refills the array two batches on.
  */
 export type PrefetchFn = (
   pixels: Float32Array,

@@ -183,13 +183,19 @@ export function contrastiveMasks(
   // Each row's class as an index 0..classes−1: its label, or its sample without labels.
   const classOfRow = new Int32Array(m);
   const classIndex = new Map<number, number>();
+  let classes = 0;
   for (let a = 0; a < m; a++) {
     const c = labels ? Math.round(labels[a % nSamples]!) : a % nSamples;
+    // A NaN label matches nothing (sameClass), not even the row's other views: a class of its own.
+    if (Number.isNaN(c)) {
+      classOfRow[a] = classes++;
+      continue;
+    }
     let index = classIndex.get(c);
-    if (index === undefined) classIndex.set(c, (index = classIndex.size));
+    if (index === undefined) classIndex.set(c, (index = classes++));
     classOfRow[a] = index;
   }
-  const classSize = new Float64Array(classIndex.size);
+  const classSize = new Float64Array(classes);
   for (let a = 0; a < m; a++) classSize[classOfRow[a]!]!++;
   const positiveCounts = Float64Array.from(classOfRow, (c) => classSize[c]! - 1);
   /** A row per class: `inClass` where b is in the class, else `outOfClass`; the diagonal `diagonal`. */
@@ -233,14 +239,16 @@ export function contrastiveMasks(
       return live(() => (negatives ??= membership(0, 1)));
     },
     get others() {
-      let others = othersCache.get(m);
-      if (!others) {
-        others = new Uint8Array(m * m).fill(1);
-        for (let a = 0; a < m; a++) others[a * m + a] = 0;
-        othersCache.clear();
-        othersCache.set(m, others);
-      }
-      return others;
+      return live(() => {
+        let others = othersCache.get(m);
+        if (!others) {
+          others = new Uint8Array(m * m).fill(1);
+          for (let a = 0; a < m; a++) others[a * m + a] = 0;
+          othersCache.clear();
+          othersCache.set(m, others);
+        }
+        return others;
+      });
     },
     positiveCounts,
     meanWeights: () =>

@@ -79,6 +79,19 @@ describe('elementwise kernels', () => {
     x.dispose();
   });
 
+  test("a gradient through ReLU's gradient (our kernel's own gradient): step(x)", async () => {
+    const [x, w] = [values([64, 64]), values([64, 64], 3)];
+    // d/dw Σ ∂/∂t [relu(t)·w] = d/dw Σ w·step(x) = step(x), through our kernel's dy.
+    const inner = (wt: tf.Tensor) => tf.grad((t: tf.Tensor) => tf.mul(tf.relu(t), wt))(x);
+    const outer = tf.grad((wt: tf.Tensor) => tf.sum(inner(wt)))(w);
+    const step = runBackendKernel('Step', { x }, { alpha: 0 });
+    expect(show(await outer.data())).toEqual(show(await step.data()));
+    // And through its x: zeros (Step's gradient).
+    const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.grad((u: tf.Tensor) => tf.relu(u))(t, w)))(x);
+    expect(Array.from(await dx.data()).every((v) => v === 0)).toBe(true);
+    tf.dispose([x, w, outer, step, dx]);
+  });
+
   test('Pack on a new first axis: the backend kernel, bit for bit', async () => {
     for (const count of [1, 2, 4]) {
       const xs = Array.from({ length: count }, () => values([32, 7, 7, 16]));

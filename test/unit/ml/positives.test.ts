@@ -164,6 +164,7 @@ describe('contrastiveMasks (one pass, cached)', () => {
       [6, 2, [0, 1, 0, 2, 1, 0]],
       [3, 2, [7, 7, 7]],
       [4, 1, [-1, 2.2, 2, -1]],
+      [4, 2, [NaN, 0, NaN, 0]],
     ] as const) {
       for (let repeat = 0; repeat < 2; repeat++) {
         const masks = contrastiveMasks(n, views, labels);
