@@ -323,6 +323,10 @@ function leadingAxesSum(fallback: KernelFunc): KernelFunc {
     const simd = x.dtype === 'float32' ? simdKernelsOf(backend) : undefined;
     const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
     const cols = x.shape.slice(k).reduce((a, b) => a * b, 1);
+    if (simd && k < rank && axes.every((a, i) => a === rank - k + i)) {
+      const out = trailingAxesSum(backend, simd, x, rank - k, keepDims);
+      if (out) return out;
+    }
     if (
       !simd ||
       k === 0 ||
@@ -345,6 +349,42 @@ function leadingAxesSum(fallback: KernelFunc): KernelFunc {
     return out;
   };
 }
+
+/**
+ * Sum over the trailing axes (a loss's row sums over the M × M logits): the backend adds each row
+ * from its first value on, on one thread. The same order, split among the pool's threads: the
+ * [rows, cols] matrix transposed (whole 4 × 4 blocks), then summed down its columns. Undefined
+ * where rows are not a multiple of 4 or the sum is small (the backend's then).
+ */
+function trailingAxesSum(
+  backend: unknown,
+  simd: NonNullable<ReturnType<typeof simdKernelsOf>>,
+  x: TensorInfo,
+  lead: number,
+  keepDims: boolean,
+): TensorInfo | undefined {
+  const rows = x.shape.slice(0, lead).reduce((a, b) => a * b, 1);
+  const cols = x.shape.slice(lead).reduce((a, b) => a * b, 1);
+  if (rows % 4 !== 0 || cols % 4 !== 0 || rows * cols < TRAILING_SUM_MIN || cols < 2) return;
+  const wasm = backend as unknown as WasmBackendLike;
+  const transposed = wasm.makeOutput([cols, rows], 'float32');
+  const shape = keepDims ? x.shape.map((d, i) => (i < lead ? d : 1)) : x.shape.slice(0, lead);
+  const out = wasm.makeOutput(shape, 'float32');
+  // makeOutput may grow the heap: offsets afterwards.
+  const [from, via, to] = [x, transposed, out].map((t) => wasm.getMemoryOffset(t.dataId));
+  try {
+    freeOutputsOnThrow(wasm, [out], () => {
+      simd.transpose(from!, via!, rows, cols, cols, rows, transposeStrip(rows));
+      simd.sumRows(via!, to!, cols, rows, rows);
+    });
+  } finally {
+    wasm.disposeData(transposed.dataId);
+  }
+  return out;
+}
+
+/** Below this many values the backend's row sums are as fast (a transpose costs a pass). */
+const TRAILING_SUM_MIN = 1 << 16;
 
 function blockTile(fallback: KernelFunc): KernelFunc {
   return (args) => {

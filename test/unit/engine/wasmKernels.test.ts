@@ -9,6 +9,7 @@ import {
   tileInto,
 } from '../../../src/engine/wasmKernels';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
+import { runBackendKernel } from './wasmBackend';
 import { SeededRandom } from '../../../src/ml/random';
 
 afterAll(async () => {
@@ -220,6 +221,37 @@ describe('WASM kernels', () => {
     vi.restoreAllMocks();
     tf.dispose([x, mine, theirs]);
   });
+
+  test.each([
+    [[512, 512], [1], false, true],
+    [[128, 1024], [-1], true, true],
+    [[256, 8, 8, 4], [1, 2, 3], true, true],
+    [[513, 512], [1], false, false], // rows not a multiple of 4: the backend's own
+    [[64, 64], [1], false, false], // small: the backend's own
+  ])(
+    'row sums of %j over %j (keepDims %s, ours %s): the backend kernel, bit for bit',
+    async (shape, axis, keepDims, ours) => {
+      installWasmKernels();
+      await tf.setBackend('wasm');
+      const special = [NaN, Infinity, -Infinity, -0, 0, 1e-45, 3.4e38, -3.4e38];
+      const x = tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) =>
+          i % 211 < special.length ? special[i % 211]! : (rng.next() - 0.5) * 10 ** ((i % 9) - 4),
+        ),
+        shape,
+      );
+      const sumRows = vi.spyOn(simdKernelsOf(tf.backend())!, 'sumRows');
+      const mine = tf.sum(x, axis, keepDims);
+      expect(sumRows.mock.calls.length > 0).toBe(ours);
+      vi.restoreAllMocks();
+      const theirs = runBackendKernel('Sum', { x }, { axis, keepDims });
+      expect(mine.shape).toEqual(theirs.shape);
+      const bits = (v: ArrayLike<number>) =>
+        Array.from(v, (y) => (Number.isNaN(y) ? 'NaN' : Object.is(y, -0) ? '-0' : y));
+      expect(bits(await mine.data())).toEqual(bits(await theirs.data()));
+      tf.dispose([x, mine, theirs]);
+    },
+  );
 
   test('transpose of int32 keeps the backend kernel and its dtype', async () => {
     installWasmKernels();
