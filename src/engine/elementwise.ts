@@ -42,6 +42,22 @@ export function repeatsOver(a: number[], b: number[]): boolean {
   return core.every((d, i) => d === tail[i]);
 }
 
+/** The map over n floats at heap offsets, split among the kernel pool's threads where there is one. */
+function mapFloats(
+  backend: unknown,
+  op: MapOp,
+  a: number,
+  b: number,
+  out: number,
+  n: number,
+  period: number,
+  alpha: number,
+): void {
+  const pool = kernelPoolOf(backend);
+  if (pool) pool.map(op, a, b, out, n, period, alpha);
+  else simdKernelsOf(backend)!.mapRange(op, a, b, out, 0, n, period, alpha);
+}
+
 function run(
   backend: unknown,
   op: MapOp,
@@ -51,16 +67,11 @@ function run(
   alpha = 0,
 ): TensorInfo {
   const wasm = backend as WasmBackendLike;
-  const simd = simdKernelsOf(backend)!;
   const out = wasm.makeOutput(outShape, 'float32');
-  const n = size(outShape);
   const at = (t: TensorInfo) => wasm.getMemoryOffset(t.dataId);
   const period = y ? size(y.shape) : 4;
-  const pool = kernelPoolOf(backend);
   freeOutputsOnThrow(wasm, [out], () =>
-    pool
-      ? pool.map(op, at(x), y ? at(y) : 0, at(out), n, period, alpha)
-      : simd.mapRange(op, at(x), y ? at(y) : 0, at(out), 0, n, period, alpha),
+    mapFloats(backend, op, at(x), y ? at(y) : 0, at(out), size(outShape), period, alpha),
   );
   return out;
 }
@@ -144,9 +155,7 @@ function packOnFirstAxis(fallback: KernelFunc): KernelFunc {
  * threads where there is one (Pack, and Tile along the first axis: wasmKernels.ts).
  */
 export function copyFloats(backend: unknown, from: number, to: number, n: number): void {
-  const pool = kernelPoolOf(backend);
-  if (pool) pool.map(MAP.copy, from, 0, to, n, 4, 0);
-  else simdKernelsOf(backend)!.mapRange(MAP.copy, from, 0, to, 0, n, 4, 0);
+  mapFloats(backend, MAP.copy, from, 0, to, n, 4, 0);
 }
 
 /** Whether copyFloats takes a float32 tensor of this size (SIMD here, large enough, in fours). */

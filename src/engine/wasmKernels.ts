@@ -19,12 +19,15 @@
  *   (every matMul gradient's operands, the first layer's inputs, the convolutions' gradients),
  *   4–10× faster than the backend's element loop; others keep it.
  * - Sum over leading axes (bias gradients): one SIMD pass down the columns instead of a transpose
- *   and a sum, adding in the backend's order.
+ *   and a sum, adding in the backend's order; over trailing axes (a loss's row sums) a SIMD
+ *   transpose and the same pass, split among the kernel pool's threads.
  *
  * - A kernel of our own, ContrastivePlaygroundConvFilterGrad (convFilterGrad.ts): a convolution's
  *   filter gradient without the backend's per-step packing of dy, in XNNPACK's order of sums.
- * - Add, Multiply (same shapes, or a bias), Step, Relu and Cast to float32: our SIMD map
- *   (elementwise.ts), split among the kernel pool's threads where there is one.
+ * - Add, Multiply (same shapes, or a bias), Step, Relu, Cast to float32, RealDiv by one value and
+ *   Pack on a new first axis: our SIMD map (elementwise.ts), split among the kernel pool's threads
+ *   where there is one; Tile along the first axis by the same copies; ReLU's gradient in one pass
+ *   (a kernel of our own, with the gradient registered for Relu).
  * - Two of our own for the losses' masked log-sum-exp and its gradient (logSumExp.ts), with the
  *   backend's values.
  *
@@ -365,7 +368,7 @@ function trailingAxesSum(
 ): TensorInfo | undefined {
   const rows = x.shape.slice(0, lead).reduce((a, b) => a * b, 1);
   const cols = x.shape.slice(lead).reduce((a, b) => a * b, 1);
-  if (rows % 4 !== 0 || cols % 4 !== 0 || rows * cols < TRAILING_SUM_MIN || cols < 2) return;
+  if (rows % 4 !== 0 || cols % 4 !== 0 || rows * cols < TRAILING_SUM_MIN) return;
   const wasm = backend as unknown as WasmBackendLike;
   const transposed = wasm.makeOutput([cols, rows], 'float32');
   const shape = keepDims ? x.shape.map((d, i) => (i < lead ? d : 1)) : x.shape.slice(0, lead);

@@ -6,23 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { dilatedConvolution as kernelsDilatedConvolution } from '../../../src/engine/convFilterGrad';
 import type { FilterGradShape } from '../../../src/engine/simd/filterGradRows';
-import { installWasmKernels } from '../../../src/engine/wasmKernels';
 import { simdKernelsOf } from '../../../src/engine/simd/simdKernels';
 import { CONV_FILTER_GRAD_KERNEL, conv, createConv } from '../../../src/models/layers';
 import { SeededRandom } from '../../../src/ml/random';
+import { useWasmBackend } from './wasmBackend';
 
-beforeAll(async () => {
-  installWasmKernels();
-  await tf.setBackend('wasm');
-  await tf.ready();
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 const rng = new SeededRandom(41);
 const random = (shape: [number, number, number, number]) =>
